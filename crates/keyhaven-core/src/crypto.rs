@@ -197,7 +197,8 @@ pub trait KeyHandle: Send + Sync {
     fn mac_verify(&self, data: &[u8], tag: &[u8]) -> Result<bool, CryptoError>;
     /// ML-KEM encapsulation against this key's encapsulation key: (ciphertext, shared secret).
     fn encapsulate(&self) -> Result<(Vec<u8>, SecretBytes), CryptoError>;
-    /// ML-KEM decapsulation.
+    /// ML-KEM decapsulation. A tampered ciphertext yields a different (pseudorandom) secret,
+    /// not an error: ML-KEM's implicit rejection.
     fn decapsulate(&self, ciphertext: &[u8]) -> Result<SecretBytes, CryptoError>;
 }
 
@@ -206,8 +207,8 @@ pub trait CryptoProvider: Send + Sync {
     /// Generates a new key.
     fn generate(&self, alg: KeyAlgorithm) -> Result<GeneratedKey, CryptoError>;
     /// Validates imported material and brings it to the storage encoding. Accepted input:
-    /// raw bytes of the exact length for AES/HMAC, PKCS#8 DER for RSA/EC/Ed25519, the raw
-    /// private key (FIPS 203/204 encoding) for ML-KEM/ML-DSA.
+    /// raw bytes of the exact length for AES, 32/48/64 (by hash) up to 128 bytes for HMAC, PKCS#8 DER for RSA/EC/Ed25519, the raw
+    /// expanded private key (FIPS 203/204 encoding) for ML-KEM/ML-DSA.
     fn import(&self, alg: KeyAlgorithm, material: &[u8]) -> Result<GeneratedKey, CryptoError>;
     /// Parses stored material into a handle.
     fn load(

@@ -1,1 +1,32 @@
-//! placeholder
+//! keyhaven's cryptographic providers.
+//!
+//! [`SoftwareProvider`] implements [`keyhaven_core::CryptoProvider`] on top of aws-lc-rs for every
+//! [`keyhaven_core::KeyAlgorithm`]:
+//!
+//! | family  | material stored            | public key          | operations                    |
+//! |---------|----------------------------|---------------------|-------------------------------|
+//! | AES     | raw key bytes              | none                | AES-GCM encrypt / decrypt     |
+//! | RSA     | PKCS#8 v1 DER              | SPKI DER            | OAEP-SHA-256, PSS, PKCS#1 v1.5 |
+//! | ECDSA   | PKCS#8 v1 DER              | SPKI DER            | ECDSA (DER signatures)        |
+//! | Ed25519 | PKCS#8 v1 DER              | SPKI DER            | Ed25519 (messages only)       |
+//! | HMAC    | raw key bytes              | none                | HMAC generate / verify        |
+//! | ML-DSA  | raw (expanded) private key | SPKI DER            | ML-DSA (messages only)        |
+//! | ML-KEM  | raw decapsulation key      | raw encapsulation key | encapsulate / decapsulate   |
+//!
+//! Key handles are private types behind `Arc<dyn KeyHandle>`; secret material is held either
+//! inside aws-lc objects (which cleanse it when freed) or in zeroizing buffers.
+
+mod aes;
+mod ec;
+mod ed25519;
+mod error;
+mod hmac;
+mod mldsa;
+mod mlkem;
+mod provider;
+mod rsa;
+
+#[cfg(test)]
+mod testutil;
+
+pub use provider::SoftwareProvider;

@@ -1,0 +1,314 @@
+//! AES-GCM keys, and the GCM framing (nonce || ciphertext || tag) shared with sealing.
+
+use std::sync::Arc;
+
+use aws_lc_rs::aead::{self, Aad, LessSafeKey, Nonce, UnboundKey, NONCE_LEN};
+use keyhaven_core::{
+    CryptoError, GeneratedKey, KeyAlgorithm, KeyHandle, Operation, SecretBytes, SignInput,
+    SignatureScheme,
+};
+use zeroize::Zeroize;
+
+use crate::error::{bad_material, internal, refuse, wrong_family};
+
+/// Length of the GCM authentication tag.
+pub(crate) const TAG_LEN: usize = 16;
+
+/// The aws-lc AEAD algorithm and key length for an AES key algorithm.
+fn params(alg: KeyAlgorithm) -> Result<(&'static aead::Algorithm, usize), CryptoError> {
+    match alg {
+        KeyAlgorithm::Aes128 => Ok((&aead::AES_128_GCM, 16)),
+        KeyAlgorithm::Aes192 => Ok((&aead::AES_192_GCM, 24)),
+        KeyAlgorithm::Aes256 => Ok((&aead::AES_256_GCM, 32)),
+        _ => Err(wrong_family(alg, "aes")),
+    }
+}
+
+/// A fresh random key.
+pub(crate) fn generate(alg: KeyAlgorithm) -> Result<GeneratedKey, CryptoError> {
+    let (_, len) = params(alg)?;
+    let mut material = SecretBytes::zeroed(len);
+    aws_lc_rs::rand::fill(material.expose_mut()).map_err(|_| internal("random generation"))?;
+    Ok(GeneratedKey {
+        material,
+        public_key: None,
+    })
+}
+
+/// Accepts raw key bytes of exactly the algorithm's key length.
+pub(crate) fn import(alg: KeyAlgorithm, material: &[u8]) -> Result<GeneratedKey, CryptoError> {
+    load_key(alg, material)?;
+    Ok(GeneratedKey {
+        material: SecretBytes::from_slice(material),
+        public_key: None,
+    })
+}
+
+/// Parses stored material into a handle.
+pub(crate) fn load(alg: KeyAlgorithm, material: &[u8]) -> Result<Arc<dyn KeyHandle>, CryptoError> {
+    Ok(Arc::new(AesKey {
+        alg,
+        key: load_key(alg, material)?,
+    }))
+}
+
+fn load_key(alg: KeyAlgorithm, material: &[u8]) -> Result<LessSafeKey, CryptoError> {
+    let (aead_alg, len) = params(alg)?;
+    if material.len() != len {
+        return Err(bad_material(
+            alg,
+            format_args!(
+                "key must be exactly {len} bytes, got {} bytes",
+                material.len()
+            ),
+        ));
+    }
+    gcm_key(aead_alg, material).map_err(|_| bad_material(alg, "key rejected"))
+}
+
+/// Builds a GCM key; fails only when the key length does not fit the algorithm.
+pub(crate) fn gcm_key(
+    aead_alg: &'static aead::Algorithm,
+    key: &[u8],
+) -> Result<LessSafeKey, CryptoError> {
+    UnboundKey::new(aead_alg, key)
+        .map(LessSafeKey::new)
+        .map_err(|_| {
+            CryptoError::InvalidInput(format!(
+                "an AES-GCM key must be {} bytes",
+                aead_alg.key_len()
+            ))
+        })
+}
+
+/// Encrypts under a random 96-bit nonce: nonce || ciphertext || tag.
+pub(crate) fn gcm_seal(
+    key: &LessSafeKey,
+    aad: &[u8],
+    plaintext: &[u8],
+) -> Result<Vec<u8>, CryptoError> {
+    let mut nonce = [0u8; NONCE_LEN];
+    aws_lc_rs::rand::fill(&mut nonce).map_err(|_| internal("nonce generation"))?;
+    let mut out = Vec::with_capacity(NONCE_LEN + plaintext.len() + TAG_LEN);
+    out.extend_from_slice(&nonce);
+    out.extend_from_slice(plaintext);
+    let Some((_, body)) = out.split_at_mut_checked(NONCE_LEN) else {
+        return Err(internal("AES-GCM framing"));
+    };
+    match key.seal_in_place_separate_tag(Nonce::assume_unique_for_key(nonce), Aad::from(aad), body)
+    {
+        Ok(tag) => {
+            out.extend_from_slice(tag.as_ref());
+            Ok(out)
+        }
+        Err(_) => {
+            out.zeroize();
+            Err(internal("AES-GCM encryption"))
+        }
+    }
+}
+
+/// Inverse of [`gcm_seal`]. Framing shorter than nonce + tag is `InvalidInput`; any
+/// authentication failure is `AuthenticationFailed`.
+pub(crate) fn gcm_open(
+    key: &LessSafeKey,
+    aad: &[u8],
+    sealed: &[u8],
+) -> Result<SecretBytes, CryptoError> {
+    let too_short = || {
+        CryptoError::InvalidInput(format!(
+            "AES-GCM ciphertext too short: {} bytes, at least {} needed",
+            sealed.len(),
+            NONCE_LEN + TAG_LEN
+        ))
+    };
+    if sealed.len() < NONCE_LEN + TAG_LEN {
+        return Err(too_short());
+    }
+    let (nonce, body) = sealed.split_at_checked(NONCE_LEN).ok_or_else(too_short)?;
+    let nonce = Nonce::try_assume_unique_for_key(nonce).map_err(|_| too_short())?;
+    let mut buf = body.to_vec();
+    let opened = key
+        .open_in_place(nonce, Aad::from(aad), &mut buf)
+        .map(|plaintext| plaintext.len());
+    match opened {
+        Ok(len) => {
+            buf.truncate(len);
+            Ok(SecretBytes::new(buf))
+        }
+        Err(_) => {
+            buf.zeroize();
+            Err(CryptoError::AuthenticationFailed)
+        }
+    }
+}
+
+/// An AES-GCM key version. The key schedule lives inside aws-lc, which cleanses it on drop.
+struct AesKey {
+    alg: KeyAlgorithm,
+    key: LessSafeKey,
+}
+
+impl KeyHandle for AesKey {
+    fn algorithm(&self) -> KeyAlgorithm {
+        self.alg
+    }
+
+    fn encrypt(&self, plaintext: &[u8], aad: &[u8]) -> Result<Vec<u8>, CryptoError> {
+        gcm_seal(&self.key, aad, plaintext)
+    }
+
+    fn decrypt(&self, ciphertext: &[u8], aad: &[u8]) -> Result<SecretBytes, CryptoError> {
+        gcm_open(&self.key, aad, ciphertext)
+    }
+
+    fn sign(&self, _: SignatureScheme, _: SignInput<'_>) -> Result<Vec<u8>, CryptoError> {
+        refuse(self.alg, Operation::Sign)
+    }
+
+    fn verify(&self, _: SignatureScheme, _: SignInput<'_>, _: &[u8]) -> Result<bool, CryptoError> {
+        refuse(self.alg, Operation::Verify)
+    }
+
+    fn mac(&self, _: &[u8]) -> Result<Vec<u8>, CryptoError> {
+        refuse(self.alg, Operation::MacGenerate)
+    }
+
+    fn mac_verify(&self, _: &[u8], _: &[u8]) -> Result<bool, CryptoError> {
+        refuse(self.alg, Operation::MacVerify)
+    }
+
+    fn encapsulate(&self) -> Result<(Vec<u8>, SecretBytes), CryptoError> {
+        refuse(self.alg, Operation::Encapsulate)
+    }
+
+    fn decapsulate(&self, _: &[u8]) -> Result<SecretBytes, CryptoError> {
+        refuse(self.alg, Operation::Decapsulate)
+    }
+}
+
+#[cfg(test)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+mod tests {
+    use super::*;
+    use crate::testutil::{assert_unsupported, load_fresh};
+
+    const ALGS: [KeyAlgorithm; 3] = [
+        KeyAlgorithm::Aes128,
+        KeyAlgorithm::Aes192,
+        KeyAlgorithm::Aes256,
+    ];
+
+    #[test]
+    fn generate_gives_raw_key_of_the_right_length() {
+        for (alg, len) in ALGS.into_iter().zip([16, 24, 32]) {
+            let key = generate(alg).unwrap();
+            assert_eq!(key.material.len(), len, "{alg}");
+            assert!(key.public_key.is_none());
+            assert_ne!(key.material.expose(), vec![0u8; len].as_slice());
+        }
+    }
+
+    #[test]
+    fn encrypt_decrypt_round_trip() {
+        for alg in ALGS {
+            let (_, key) = load_fresh(alg);
+            for aad in [&b""[..], b"context"] {
+                for plaintext in [&b""[..], b"x", b"attack at dawn, bring snacks"] {
+                    let ct = key.encrypt(plaintext, aad).unwrap();
+                    assert_eq!(ct.len(), NONCE_LEN + plaintext.len() + TAG_LEN);
+                    assert_eq!(key.decrypt(&ct, aad).unwrap().expose(), plaintext, "{alg}");
+                }
+            }
+            // Fresh nonce every time.
+            assert_ne!(
+                key.encrypt(b"same", b"").unwrap(),
+                key.encrypt(b"same", b"").unwrap()
+            );
+        }
+    }
+
+    #[test]
+    fn tampering_wrong_aad_and_wrong_key_fail_authentication() {
+        for alg in ALGS {
+            let (_, key) = load_fresh(alg);
+            let (_, other) = load_fresh(alg);
+            let ct = key.encrypt(b"secret payload", b"aad").unwrap();
+            for i in [0, NONCE_LEN, ct.len() - 1] {
+                let mut bad = ct.clone();
+                bad[i] ^= 0x01;
+                assert_eq!(
+                    key.decrypt(&bad, b"aad").err(),
+                    Some(CryptoError::AuthenticationFailed)
+                );
+            }
+            assert_eq!(
+                key.decrypt(&ct, b"AAD").err(),
+                Some(CryptoError::AuthenticationFailed)
+            );
+            assert_eq!(
+                key.decrypt(&ct, b"").err(),
+                Some(CryptoError::AuthenticationFailed)
+            );
+            assert_eq!(
+                other.decrypt(&ct, b"aad").err(),
+                Some(CryptoError::AuthenticationFailed)
+            );
+        }
+    }
+
+    #[test]
+    fn short_ciphertext_is_invalid_input() {
+        let (_, key) = load_fresh(KeyAlgorithm::Aes256);
+        for len in [0, 1, NONCE_LEN, NONCE_LEN + TAG_LEN - 1] {
+            assert!(matches!(
+                key.decrypt(&vec![0u8; len], b""),
+                Err(CryptoError::InvalidInput(_))
+            ));
+        }
+        // Exactly nonce + tag is well framed (empty plaintext) but not authentic.
+        assert_eq!(
+            key.decrypt(&[0u8; NONCE_LEN + TAG_LEN], b"").err(),
+            Some(CryptoError::AuthenticationFailed)
+        );
+    }
+
+    #[test]
+    fn other_operations_are_unsupported() {
+        for alg in ALGS {
+            let (_, key) = load_fresh(alg);
+            assert_unsupported(
+                key.as_ref(),
+                &[
+                    Operation::Sign,
+                    Operation::Verify,
+                    Operation::MacGenerate,
+                    Operation::MacVerify,
+                    Operation::Encapsulate,
+                    Operation::Decapsulate,
+                ],
+            );
+        }
+    }
+
+    #[test]
+    fn import_validates_length() {
+        for (alg, len) in ALGS.into_iter().zip([16usize, 24, 32]) {
+            let imported = import(alg, &vec![7u8; len]).unwrap();
+            assert_eq!(imported.material.expose(), vec![7u8; len].as_slice());
+            for bad in [0, len - 1, len + 1, 64] {
+                let err = import(alg, &vec![7u8; bad]).err().unwrap();
+                assert!(
+                    matches!(err, CryptoError::InvalidKeyMaterial(_)),
+                    "{alg} {bad}"
+                );
+                assert!(load(alg, &vec![7u8; bad]).is_err());
+            }
+        }
+    }
+}
