@@ -311,9 +311,11 @@ impl KeyAlgorithm {
             let signs = usage.intersects(UsageMask::SIGN.union(UsageMask::VERIFY));
             let encrypts = usage.intersects(UsageMask::ENCRYPT.union(UsageMask::DECRYPT));
             if signs && encrypts {
-                return Err("an RSA key is either a signing key or an encryption key, not both \
+                return Err(
+                    "an RSA key is either a signing key or an encryption key, not both \
                      (NIST SP 800-57 Part 1, 5.2); create two keys"
-                    .to_owned());
+                        .to_owned(),
+                );
             }
         }
         Ok(())

@@ -81,7 +81,10 @@ impl SignatureScheme {
     }
     /// Parses a name.
     pub fn parse(name: &str) -> Option<SignatureScheme> {
-        SCHEMES.iter().find(|(_, n, _)| *n == name).map(|(s, _, _)| *s)
+        SCHEMES
+            .iter()
+            .find(|(_, n, _)| *n == name)
+            .map(|(s, _, _)| *s)
     }
     /// One-byte identifier written into signature envelopes.
     pub fn id(self) -> u8 {
@@ -93,7 +96,10 @@ impl SignatureScheme {
     }
     /// Inverse of [`SignatureScheme::id`].
     pub fn from_id(id: u8) -> Option<SignatureScheme> {
-        SCHEMES.iter().find(|(_, _, i)| *i == id).map(|(s, _, _)| *s)
+        SCHEMES
+            .iter()
+            .find(|(_, _, i)| *i == id)
+            .map(|(s, _, _)| *s)
     }
     /// Length in bytes of the digest this scheme signs, `None` for schemes that sign messages
     /// only (Ed25519, ML-DSA).
@@ -220,8 +226,12 @@ pub trait CryptoProvider: Send + Sync {
     fn seal(&self, kek: &SecretBytes, aad: &[u8], plaintext: &[u8])
         -> Result<Vec<u8>, CryptoError>;
     /// Inverse of [`CryptoProvider::seal`].
-    fn unseal(&self, kek: &SecretBytes, aad: &[u8], sealed: &[u8])
-        -> Result<SecretBytes, CryptoError>;
+    fn unseal(
+        &self,
+        kek: &SecretBytes,
+        aad: &[u8],
+        sealed: &[u8],
+    ) -> Result<SecretBytes, CryptoError>;
     /// Fills `buf` from the provider's CSPRNG.
     fn random(&self, buf: &mut [u8]) -> Result<(), CryptoError>;
 }

@@ -195,7 +195,10 @@ mod tests {
         assert_eq!(h2, h);
         assert_eq!(body, b"body");
         assert!(open_ciphertext(b"short").is_err());
-        assert!(open_kem(&ct).is_err(), "a ciphertext is not a KEM ciphertext");
+        assert!(
+            open_kem(&ct).is_err(),
+            "a ciphertext is not a KEM ciphertext"
+        );
         for n in 0..ct.len() {
             let _ = open_ciphertext(ct.get(..n).unwrap_or_default());
         }
@@ -205,7 +208,10 @@ mod tests {
     fn signature_and_mac_round_trip() {
         let s = seal_signature(3, SignatureScheme::EcdsaSha256, b"sig");
         let (v, sch, raw) = open_signature(&s).unwrap_or_else(|e| unreachable!("{e}"));
-        assert_eq!((v, sch, raw), (3, SignatureScheme::EcdsaSha256, &b"sig"[..]));
+        assert_eq!(
+            (v, sch, raw),
+            (3, SignatureScheme::EcdsaSha256, &b"sig"[..])
+        );
         let m = seal_mac(2, b"tag");
         assert_eq!(open_mac(&m).ok(), Some((2, &b"tag"[..])));
         assert!(open_mac(&s).is_err());

@@ -108,8 +108,12 @@ fn wrong_state_message(key: &KeyId, state: KeyState, action: &str, allowed: &[Ke
     let names: Vec<&str> = allowed.iter().map(|s| s.name()).collect();
     let hint = match (state, action) {
         (KeyState::Active, "destroy") => " (deactivate it first)",
-        (KeyState::Deactivated, "apply protection") => " (reactivate it first, or rotate to a new key)",
-        (KeyState::PreActive, "apply protection" | "process protected data") => " (activate it first)",
+        (KeyState::Deactivated, "apply protection") => {
+            " (reactivate it first, or rotate to a new key)"
+        }
+        (KeyState::PreActive, "apply protection" | "process protected data") => {
+            " (activate it first)"
+        }
         (KeyState::Compromised, "process protected data") => {
             " (or pass allow_compromised to process with a compromised key)"
         }

@@ -20,10 +20,14 @@ pub mod usage;
 
 pub use algorithm::{AlgorithmFamily, KeyAlgorithm, Operation, OperationKind};
 pub use clock::{Clock, FakeClock};
-pub use crypto::{CryptoError, CryptoProvider, GeneratedKey, KeyHandle, SignInput, SignatureScheme};
+pub use crypto::{
+    CryptoError, CryptoProvider, GeneratedKey, KeyHandle, SignInput, SignatureScheme,
+};
 pub use error::{Error, Result};
 pub use lifecycle::{Action, KeyState};
-pub use model::{Cause, HistoryEntry, Key, KeyId, KeyName, KeyVersion, Origin, Vault, VaultId, VaultName};
+pub use model::{
+    Cause, HistoryEntry, Key, KeyId, KeyName, KeyVersion, Origin, Vault, VaultId, VaultName,
+};
 pub use secret::SecretBytes;
 pub use service::{Actor, InitialState, KeyPatch, KeyService, ListQuery, NewKey, ServiceConfig};
 pub use store::{KeyChange, KeyFilter, Store, StoreError};

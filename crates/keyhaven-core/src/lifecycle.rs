@@ -272,9 +272,7 @@ pub fn table(action: Action, state: KeyState) -> Option<Effect> {
 pub fn check(action: Action, state: KeyState, pending: bool) -> Result<Effect, Refusal> {
     if pending {
         return match action {
-            Action::GetMetadata | Action::List { .. } | Action::UpdateMetadata => {
-                Ok(Effect::None)
-            }
+            Action::GetMetadata | Action::List { .. } | Action::UpdateMetadata => Ok(Effect::None),
             Action::CancelDestroy => Ok(Effect::CancelDestruction),
             Action::Compromise => table(action, state).ok_or_else(|| wrong(action, state)),
             _ => Err(Refusal::PendingDestruction),
@@ -346,14 +344,26 @@ mod tests {
             },
             [true, true, true, true, true, true],
         ),
-        (Action::UpdateMetadata, [true, true, true, true, false, false]),
+        (
+            Action::UpdateMetadata,
+            [true, true, true, true, false, false],
+        ),
         (Action::Activate, [true, false, false, false, false, false]),
         (Action::Rotate, [false, true, false, false, false, false]),
-        (Action::Deactivate, [false, true, false, false, false, false]),
-        (Action::Reactivate, [false, false, true, false, false, false]),
+        (
+            Action::Deactivate,
+            [false, true, false, false, false, false],
+        ),
+        (
+            Action::Reactivate,
+            [false, false, true, false, false, false],
+        ),
         (Action::Compromise, [true, true, true, false, true, false]),
         (Action::Destroy, [true, false, true, true, false, false]),
-        (Action::CancelDestroy, [false, false, false, false, false, false]),
+        (
+            Action::CancelDestroy,
+            [false, false, false, false, false, false],
+        ),
         (Action::Purge, [false, false, false, false, true, true]),
         (Action::Apply, [false, true, false, false, false, false]),
         (
@@ -368,7 +378,10 @@ mod tests {
             },
             [false, true, true, true, false, false],
         ),
-        (Action::ExportPublicKey, [true, true, true, true, false, false]),
+        (
+            Action::ExportPublicKey,
+            [true, true, true, true, false, false],
+        ),
     ];
 
     #[test]

@@ -286,7 +286,12 @@ impl KeyService {
         Ok(entry)
     }
 
-    async fn encrypt_with(&self, entry: &CachedKey, plaintext: &[u8], aad: &[u8]) -> Result<Sealed> {
+    async fn encrypt_with(
+        &self,
+        entry: &CachedKey,
+        plaintext: &[u8],
+        aad: &[u8],
+    ) -> Result<Sealed> {
         let version = entry.key.primary_version;
         let handle = self.handle(entry, version).await?;
         let header = CiphertextHeader {
@@ -346,10 +351,7 @@ impl KeyService {
             .await?
             .and_then(|v| v.sealed_material)
             .ok_or_else(|| {
-                Error::Crypto(format!(
-                    "key {} version {version} has no material",
-                    key.id
-                ))
+                Error::Crypto(format!("key {} version {version} has no material", key.id))
             })?;
         let kek = self.kek_by_id(key.vault_id).await?;
         let material = self

@@ -463,7 +463,11 @@ impl KeyService {
         }
         if let Some(a) = patch.activation_date {
             if key.state != KeyState::PreActive {
-                return Err(wrong_state(&key, "set activation_date", vec![KeyState::PreActive]));
+                return Err(wrong_state(
+                    &key,
+                    "set activation_date",
+                    vec![KeyState::PreActive],
+                ));
             }
             new.activation_date = Some(a);
             changed.push("activation_date");
@@ -487,7 +491,10 @@ impl KeyService {
             new.process_start_date = Some(d);
             changed.push("process_start_date");
         }
-        if let (Some(a), Some(d)) = (new.activation_date, new.deactivation_date) {
+        let dates_changed = patch.activation_date.is_some() || patch.deactivation_date.is_some();
+        if let (true, Some(a), Some(d)) =
+            (dates_changed, new.activation_date, new.deactivation_date)
+        {
             if d <= a {
                 return Err(Error::InvalidRequest(
                     "deactivation_date must be after activation_date".to_owned(),
@@ -499,7 +506,14 @@ impl KeyService {
         }
         let now = self.clock.now();
         new.updated_at = now;
-        let entry = self.history(&key, &new, "update", actor, Cause::Request, Some(changed.join(", ")));
+        let entry = self.history(
+            &key,
+            &new,
+            "update",
+            actor,
+            Cause::Request,
+            Some(changed.join(", ")),
+        );
         let new = self.commit(&key, new, &[entry], None, false).await?;
         self.settle(new).await
     }
@@ -509,15 +523,30 @@ impl KeyService {
         self.transition(actor, id, Action::Activate, reason).await
     }
     /// Deactivates an active key.
-    pub async fn deactivate(&self, actor: &Actor, id: KeyId, reason: Option<String>) -> Result<Key> {
+    pub async fn deactivate(
+        &self,
+        actor: &Actor,
+        id: KeyId,
+        reason: Option<String>,
+    ) -> Result<Key> {
         self.transition(actor, id, Action::Deactivate, reason).await
     }
     /// Reactivates a deactivated key.
-    pub async fn reactivate(&self, actor: &Actor, id: KeyId, reason: Option<String>) -> Result<Key> {
+    pub async fn reactivate(
+        &self,
+        actor: &Actor,
+        id: KeyId,
+        reason: Option<String>,
+    ) -> Result<Key> {
         self.transition(actor, id, Action::Reactivate, reason).await
     }
     /// Marks a key compromised.
-    pub async fn compromise(&self, actor: &Actor, id: KeyId, reason: Option<String>) -> Result<Key> {
+    pub async fn compromise(
+        &self,
+        actor: &Actor,
+        id: KeyId,
+        reason: Option<String>,
+    ) -> Result<Key> {
         self.transition(actor, id, Action::Compromise, reason).await
     }
     /// Schedules destruction (immediate when the vault's period is 0).
@@ -531,7 +560,8 @@ impl KeyService {
         id: KeyId,
         reason: Option<String>,
     ) -> Result<Key> {
-        self.transition(actor, id, Action::CancelDestroy, reason).await
+        self.transition(actor, id, Action::CancelDestroy, reason)
+            .await
     }
     /// Adds a new primary version.
     pub async fn rotate(&self, actor: &Actor, id: KeyId, reason: Option<String>) -> Result<Key> {
@@ -618,19 +648,27 @@ impl KeyService {
         if let Some(k) = lock(&self.keks).get(&id) {
             return Ok(k.clone());
         }
-        let vault = self.store.get_vault(id).await?.ok_or_else(|| Error::NotFound {
-            kind: "vault",
-            id: id.to_string(),
-        })?;
+        let vault = self
+            .store
+            .get_vault(id)
+            .await?
+            .ok_or_else(|| Error::NotFound {
+                kind: "vault",
+                id: id.to_string(),
+            })?;
         self.kek(&vault).await
     }
 
     /// Reads a key and applies due time-driven transitions.
     pub(crate) async fn load(&self, id: KeyId) -> Result<Key> {
-        let key = self.store.get_key(id).await?.ok_or_else(|| Error::NotFound {
-            kind: "key",
-            id: id.to_string(),
-        })?;
+        let key = self
+            .store
+            .get_key(id)
+            .await?
+            .ok_or_else(|| Error::NotFound {
+                kind: "key",
+                id: id.to_string(),
+            })?;
         self.settle(key).await
     }
 
@@ -644,10 +682,14 @@ impl KeyService {
             match self.commit(&key, new, &[entry], None, erase).await {
                 Ok(k) => key = k,
                 Err(Error::Conflict(_)) => {
-                    key = self.store.get_key(key.id).await?.ok_or_else(|| Error::NotFound {
-                        kind: "key",
-                        id: key.id.to_string(),
-                    })?;
+                    key = self
+                        .store
+                        .get_key(key.id)
+                        .await?
+                        .ok_or_else(|| Error::NotFound {
+                            kind: "key",
+                            id: key.id.to_string(),
+                        })?;
                 }
                 Err(e) => return Err(e),
             }
@@ -784,7 +826,12 @@ impl KeyService {
         Err(Error::Conflict(format!("key {id} keeps changing; retry")))
     }
 
-    async fn new_version(&self, key: &Key, version: u32, now: OffsetDateTime) -> Result<KeyVersion> {
+    async fn new_version(
+        &self,
+        key: &Key,
+        version: u32,
+        now: OffsetDateTime,
+    ) -> Result<KeyVersion> {
         let generated = self.crypto.generate(key.algorithm)?;
         let kek = self.kek_by_id(key.vault_id).await?;
         let sealed = self.crypto.seal(
@@ -817,7 +864,11 @@ fn due_transition(key: &Key, now: OffsetDateTime) -> Option<(Key, HistoryEntry, 
         };
         new.destroy_at = None;
         new.destroyed_at = Some(now);
-        ("destroy", format!("pending destruction ended at {at}"), true)
+        (
+            "destroy",
+            format!("pending destruction ended at {at}"),
+            true,
+        )
     } else {
         match key.state {
             KeyState::PreActive => {
@@ -828,7 +879,11 @@ fn due_transition(key: &Key, now: OffsetDateTime) -> Option<(Key, HistoryEntry, 
             KeyState::Active => {
                 let at = key.deactivation_date.filter(|d| *d <= now)?;
                 new.state = KeyState::Deactivated;
-                ("deactivate", format!("deactivation date {at} reached"), false)
+                (
+                    "deactivate",
+                    format!("deactivation date {at} reached"),
+                    false,
+                )
             }
             _ => return None,
         }

@@ -101,8 +101,12 @@ pub trait Store: Send + Sync {
     /// ([`StoreError::Conflict`] otherwise); returns the new revision.
     async fn update_key(&self, change: KeyChange<'_>) -> Result<u64, StoreError>;
     /// Removes a key record and its versions (history rows are kept for the audit trail).
-    async fn purge_key(&self, id: KeyId, revision: u64, history: &HistoryEntry)
-        -> Result<(), StoreError>;
+    async fn purge_key(
+        &self,
+        id: KeyId,
+        revision: u64,
+        history: &HistoryEntry,
+    ) -> Result<(), StoreError>;
     /// Every version of a key, oldest first.
     async fn list_versions(&self, id: KeyId) -> Result<Vec<KeyVersion>, StoreError>;
     /// One version.

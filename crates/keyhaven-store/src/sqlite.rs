@@ -1,0 +1,648 @@
+//! The SQLite store.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use keyhaven_core::{
+    Cause, HistoryEntry, Key, KeyAlgorithm, KeyChange, KeyFilter, KeyId, KeyName, KeyState,
+    KeyVersion, Origin, Store, StoreError, UsageMask, Vault, VaultId, VaultName,
+};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
+};
+use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool, Transaction};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+/// A SQLite database file.
+#[derive(Clone, Debug)]
+pub struct SqliteStore {
+    writer: SqlitePool,
+    reader: SqlitePool,
+}
+
+const KEY_COLUMNS: &str = "k.id, k.vault_id, v.name AS vault_name, k.name, k.description, \
+    k.algorithm, k.usage, k.state, k.destroy_at, k.activation_date, k.deactivation_date, \
+    k.protect_stop_date, k.process_start_date, k.compromise_date, k.destroyed_at, \
+    k.primary_version, k.min_decryption_version, k.origin, k.created_at, k.updated_at, \
+    k.last_used_at, k.revision";
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database at `path` and runs pending migrations.
+    pub async fn open(path: &Path) -> Result<SqliteStore, StoreError> {
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10))
+            .pragma("secure_delete", "ON");
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options.clone())
+            .await
+            .map_err(backend)?;
+        sqlx::migrate!("./migrations")
+            .run(&writer)
+            .await
+            .map_err(|e| StoreError::Backend(format!("migration failed: {e}")))?;
+        let reader = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options.read_only(true))
+            .await
+            .map_err(backend)?;
+        Ok(SqliteStore { writer, reader })
+    }
+
+    /// Closes both pools, checkpointing the WAL.
+    pub async fn close(&self) {
+        self.reader.close().await;
+        self.writer.close().await;
+    }
+
+    async fn tags(
+        &self,
+        ids: &[String],
+    ) -> Result<BTreeMap<String, BTreeMap<String, String>>, StoreError> {
+        let mut out: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+        if ids.is_empty() {
+            return Ok(out);
+        }
+        let mut qb: QueryBuilder<Sqlite> =
+            QueryBuilder::new("SELECT key_id, tag, value FROM key_tags WHERE key_id IN (");
+        let mut sep = qb.separated(", ");
+        for id in ids {
+            sep.push_bind(id);
+        }
+        qb.push(")");
+        let rows = qb.build().fetch_all(&self.reader).await.map_err(backend)?;
+        for row in rows {
+            let id: String = row.try_get("key_id").map_err(backend)?;
+            let tag: String = row.try_get("tag").map_err(backend)?;
+            let value: String = row.try_get("value").map_err(backend)?;
+            out.entry(id).or_default().insert(tag, value);
+        }
+        Ok(out)
+    }
+}
+
+fn backend(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Backend(e.to_string())
+}
+
+fn map_write(e: sqlx::Error) -> StoreError {
+    if let sqlx::Error::Database(db) = &e {
+        if db.is_unique_violation() {
+            return StoreError::AlreadyExists;
+        }
+    }
+    backend(e)
+}
+
+fn ts(t: OffsetDateTime) -> i64 {
+    i64::try_from(t.unix_timestamp_nanos()).unwrap_or(i64::MAX)
+}
+
+fn ots(t: Option<OffsetDateTime>) -> Option<i64> {
+    t.map(ts)
+}
+
+fn from_ts(n: i64) -> Result<OffsetDateTime, StoreError> {
+    OffsetDateTime::from_unix_timestamp_nanos(i128::from(n))
+        .map_err(|e| StoreError::Backend(format!("bad timestamp in database: {e}")))
+}
+
+fn from_ots(n: Option<i64>) -> Result<Option<OffsetDateTime>, StoreError> {
+    n.map(from_ts).transpose()
+}
+
+fn uuid(s: &str) -> Result<Uuid, StoreError> {
+    Uuid::parse_str(s).map_err(|e| StoreError::Backend(format!("bad id in database: {e}")))
+}
+
+fn corrupt(what: &str) -> StoreError {
+    StoreError::Backend(format!("unreadable {what} in database"))
+}
+
+fn vault_from_row(row: &SqliteRow) -> Result<Vault, StoreError> {
+    let id: String = row.try_get("id").map_err(backend)?;
+    let name: String = row.try_get("name").map_err(backend)?;
+    let days: i64 = row.try_get("pending_destruction_days").map_err(backend)?;
+    Ok(Vault {
+        id: VaultId(uuid(&id)?),
+        name: VaultName::from_str(&name).map_err(|_| corrupt("vault name"))?,
+        pending_destruction_days: u32::try_from(days).map_err(|_| corrupt("vault setting"))?,
+        sealed_kek: row.try_get("sealed_kek").map_err(backend)?,
+        created_at: from_ts(row.try_get("created_at").map_err(backend)?)?,
+        updated_at: from_ts(row.try_get("updated_at").map_err(backend)?)?,
+    })
+}
+
+fn key_from_row(row: &SqliteRow, tags: BTreeMap<String, String>) -> Result<Key, StoreError> {
+    let get_i64 = |c: &str| -> Result<i64, StoreError> { row.try_get(c).map_err(backend) };
+    let get_opt = |c: &str| -> Result<Option<i64>, StoreError> { row.try_get(c).map_err(backend) };
+    let id: String = row.try_get("id").map_err(backend)?;
+    let vault_id: String = row.try_get("vault_id").map_err(backend)?;
+    let vault_name: String = row.try_get("vault_name").map_err(backend)?;
+    let name: String = row.try_get("name").map_err(backend)?;
+    let algorithm: String = row.try_get("algorithm").map_err(backend)?;
+    let origin: String = row.try_get("origin").map_err(backend)?;
+    let state = u8::try_from(get_i64("state")?)
+        .ok()
+        .and_then(KeyState::from_state_code)
+        .ok_or_else(|| corrupt("key state"))?;
+    let usage = u32::try_from(get_i64("usage")?)
+        .ok()
+        .and_then(UsageMask::from_bits)
+        .ok_or_else(|| corrupt("usage mask"))?;
+    let version = |c: &str| -> Result<u32, StoreError> {
+        u32::try_from(get_i64(c)?).map_err(|_| corrupt("version"))
+    };
+    Ok(Key {
+        id: KeyId(uuid(&id)?),
+        vault_id: VaultId(uuid(&vault_id)?),
+        vault_name: VaultName::from_str(&vault_name).map_err(|_| corrupt("vault name"))?,
+        name: KeyName::from_str(&name).map_err(|_| corrupt("key name"))?,
+        description: row.try_get("description").map_err(backend)?,
+        tags,
+        algorithm: KeyAlgorithm::from_str(&algorithm).map_err(|_| corrupt("algorithm"))?,
+        usage,
+        state,
+        destroy_at: from_ots(get_opt("destroy_at")?)?,
+        activation_date: from_ots(get_opt("activation_date")?)?,
+        deactivation_date: from_ots(get_opt("deactivation_date")?)?,
+        protect_stop_date: from_ots(get_opt("protect_stop_date")?)?,
+        process_start_date: from_ots(get_opt("process_start_date")?)?,
+        compromise_date: from_ots(get_opt("compromise_date")?)?,
+        destroyed_at: from_ots(get_opt("destroyed_at")?)?,
+        primary_version: version("primary_version")?,
+        min_decryption_version: version("min_decryption_version")?,
+        origin: Origin::parse(&origin).ok_or_else(|| corrupt("origin"))?,
+        created_at: from_ts(get_i64("created_at")?)?,
+        updated_at: from_ts(get_i64("updated_at")?)?,
+        last_used_at: from_ots(get_opt("last_used_at")?)?,
+        revision: u64::try_from(get_i64("revision")?).map_err(|_| corrupt("revision"))?,
+    })
+}
+
+fn version_from_row(row: &SqliteRow) -> Result<KeyVersion, StoreError> {
+    let id: String = row.try_get("key_id").map_err(backend)?;
+    let v: i64 = row.try_get("version").map_err(backend)?;
+    Ok(KeyVersion {
+        key_id: KeyId(uuid(&id)?),
+        version: u32::try_from(v).map_err(|_| corrupt("version"))?,
+        sealed_material: row.try_get("sealed_material").map_err(backend)?,
+        public_key: row.try_get("public_key").map_err(backend)?,
+        created_at: from_ts(row.try_get("created_at").map_err(backend)?)?,
+    })
+}
+
+fn history_from_row(row: &SqliteRow) -> Result<HistoryEntry, StoreError> {
+    let id: String = row.try_get("key_id").map_err(backend)?;
+    let from: Option<i64> = row.try_get("from_state").map_err(backend)?;
+    let to: i64 = row.try_get("to_state").map_err(backend)?;
+    let cause: String = row.try_get("cause").map_err(backend)?;
+    let state = |n: i64| {
+        u8::try_from(n)
+            .ok()
+            .and_then(KeyState::from_state_code)
+            .ok_or_else(|| corrupt("history state"))
+    };
+    Ok(HistoryEntry {
+        key_id: KeyId(uuid(&id)?),
+        at: from_ts(row.try_get("at").map_err(backend)?)?,
+        action: row.try_get("action").map_err(backend)?,
+        from_state: from.map(state).transpose()?,
+        to_state: state(to)?,
+        actor: row.try_get("actor").map_err(backend)?,
+        cause: Cause::parse(&cause).ok_or_else(|| corrupt("history cause"))?,
+        reason: row.try_get("reason").map_err(backend)?,
+    })
+}
+
+async fn insert_history(
+    tx: &mut Transaction<'_, Sqlite>,
+    h: &HistoryEntry,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO key_history (key_id, at, action, from_state, to_state, actor, cause, reason) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(h.key_id.0.to_string())
+    .bind(ts(h.at))
+    .bind(&h.action)
+    .bind(h.from_state.map(|s| i64::from(s.state_code())))
+    .bind(i64::from(h.to_state.state_code()))
+    .bind(&h.actor)
+    .bind(h.cause.name())
+    .bind(&h.reason)
+    .execute(&mut **tx)
+    .await
+    .map_err(backend)?;
+    Ok(())
+}
+
+async fn insert_version(
+    tx: &mut Transaction<'_, Sqlite>,
+    v: &KeyVersion,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO key_versions (key_id, version, sealed_material, public_key, created_at) \
+         VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(v.key_id.0.to_string())
+    .bind(i64::from(v.version))
+    .bind(&v.sealed_material)
+    .bind(&v.public_key)
+    .bind(ts(v.created_at))
+    .execute(&mut **tx)
+    .await
+    .map_err(map_write)?;
+    Ok(())
+}
+
+async fn replace_tags(tx: &mut Transaction<'_, Sqlite>, key: &Key) -> Result<(), StoreError> {
+    let id = key.id.0.to_string();
+    sqlx::query("DELETE FROM key_tags WHERE key_id = ?")
+        .bind(&id)
+        .execute(&mut **tx)
+        .await
+        .map_err(backend)?;
+    for (tag, value) in &key.tags {
+        sqlx::query("INSERT INTO key_tags (key_id, tag, value) VALUES (?, ?, ?)")
+            .bind(&id)
+            .bind(tag)
+            .bind(value)
+            .execute(&mut **tx)
+            .await
+            .map_err(backend)?;
+    }
+    Ok(())
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1")
+            .execute(&self.reader)
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn create_vault(&self, vault: &Vault) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO vaults (id, name, pending_destruction_days, sealed_kek, created_at, \
+             updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(vault.id.0.to_string())
+        .bind(vault.name.as_str())
+        .bind(i64::from(vault.pending_destruction_days))
+        .bind(&vault.sealed_kek)
+        .bind(ts(vault.created_at))
+        .bind(ts(vault.updated_at))
+        .execute(&self.writer)
+        .await
+        .map_err(map_write)?;
+        Ok(())
+    }
+
+    async fn get_vault_by_name(&self, name: &str) -> Result<Option<Vault>, StoreError> {
+        sqlx::query("SELECT * FROM vaults WHERE name = ?")
+            .bind(name)
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(backend)?
+            .as_ref()
+            .map(vault_from_row)
+            .transpose()
+    }
+
+    async fn get_vault(&self, id: VaultId) -> Result<Option<Vault>, StoreError> {
+        sqlx::query("SELECT * FROM vaults WHERE id = ?")
+            .bind(id.0.to_string())
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(backend)?
+            .as_ref()
+            .map(vault_from_row)
+            .transpose()
+    }
+
+    async fn list_vaults(&self) -> Result<Vec<Vault>, StoreError> {
+        sqlx::query("SELECT * FROM vaults ORDER BY name")
+            .fetch_all(&self.reader)
+            .await
+            .map_err(backend)?
+            .iter()
+            .map(vault_from_row)
+            .collect()
+    }
+
+    async fn update_vault(&self, vault: &Vault) -> Result<(), StoreError> {
+        let done = sqlx::query(
+            "UPDATE vaults SET pending_destruction_days = ?, sealed_kek = ?, updated_at = ? \
+             WHERE id = ?",
+        )
+        .bind(i64::from(vault.pending_destruction_days))
+        .bind(&vault.sealed_kek)
+        .bind(ts(vault.updated_at))
+        .bind(vault.id.0.to_string())
+        .execute(&self.writer)
+        .await
+        .map_err(backend)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::Conflict);
+        }
+        Ok(())
+    }
+
+    async fn delete_vault(&self, id: VaultId) -> Result<(), StoreError> {
+        let mut tx = self.writer.begin().await.map_err(backend)?;
+        let id = id.0.to_string();
+        let used: Option<i64> = sqlx::query_scalar("SELECT 1 FROM keys WHERE vault_id = ? LIMIT 1")
+            .bind(&id)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(backend)?;
+        if used.is_some() {
+            return Err(StoreError::NotEmpty);
+        }
+        sqlx::query("DELETE FROM vaults WHERE id = ?")
+            .bind(&id)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        tx.commit().await.map_err(backend)?;
+        Ok(())
+    }
+
+    async fn create_key(
+        &self,
+        key: &Key,
+        version: &KeyVersion,
+        history: &HistoryEntry,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.writer.begin().await.map_err(backend)?;
+        sqlx::query(
+            "INSERT INTO keys (id, vault_id, name, description, algorithm, usage, state, \
+             destroy_at, activation_date, deactivation_date, protect_stop_date, \
+             process_start_date, compromise_date, destroyed_at, primary_version, \
+             min_decryption_version, origin, created_at, updated_at, last_used_at, revision, \
+             next_due_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(key.id.0.to_string())
+        .bind(key.vault_id.0.to_string())
+        .bind(key.name.as_str())
+        .bind(&key.description)
+        .bind(key.algorithm.name())
+        .bind(i64::from(key.usage.bits()))
+        .bind(i64::from(key.state.state_code()))
+        .bind(ots(key.destroy_at))
+        .bind(ots(key.activation_date))
+        .bind(ots(key.deactivation_date))
+        .bind(ots(key.protect_stop_date))
+        .bind(ots(key.process_start_date))
+        .bind(ots(key.compromise_date))
+        .bind(ots(key.destroyed_at))
+        .bind(i64::from(key.primary_version))
+        .bind(i64::from(key.min_decryption_version))
+        .bind(key.origin.name())
+        .bind(ts(key.created_at))
+        .bind(ts(key.updated_at))
+        .bind(ots(key.last_used_at))
+        .bind(i64::try_from(key.revision).unwrap_or(i64::MAX))
+        .bind(ots(key.next_due_at()))
+        .execute(&mut *tx)
+        .await
+        .map_err(map_write)?;
+        replace_tags(&mut tx, key).await?;
+        insert_version(&mut tx, version).await?;
+        insert_history(&mut tx, history).await?;
+        tx.commit().await.map_err(backend)?;
+        Ok(())
+    }
+
+    async fn get_key(&self, id: KeyId) -> Result<Option<Key>, StoreError> {
+        let sql = format!(
+            "SELECT {KEY_COLUMNS} FROM keys k JOIN vaults v ON v.id = k.vault_id WHERE k.id = ?"
+        );
+        let Some(row) = sqlx::query(&sql)
+            .bind(id.0.to_string())
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(backend)?
+        else {
+            return Ok(None);
+        };
+        let mut tags = self.tags(&[id.0.to_string()]).await?;
+        let key = key_from_row(&row, tags.remove(&id.0.to_string()).unwrap_or_default())?;
+        Ok(Some(key))
+    }
+
+    async fn list_keys(
+        &self,
+        filter: &KeyFilter,
+        after: Option<KeyId>,
+        limit: u32,
+    ) -> Result<Vec<Key>, StoreError> {
+        let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
+            "SELECT {KEY_COLUMNS} FROM keys k JOIN vaults v ON v.id = k.vault_id WHERE 1 = 1"
+        ));
+        if let Some(v) = filter.vault_id {
+            qb.push(" AND k.vault_id = ").push_bind(v.0.to_string());
+        }
+        if let Some(s) = filter.state {
+            qb.push(" AND k.state = ")
+                .push_bind(i64::from(s.state_code()));
+        }
+        if !filter.include_destroyed {
+            qb.push(" AND k.state NOT IN (5, 6)");
+        }
+        if let Some(a) = filter.algorithm {
+            qb.push(" AND k.algorithm = ").push_bind(a.name());
+        }
+        if let Some(p) = &filter.name_prefix {
+            qb.push(" AND substr(k.name, 1, ")
+                .push_bind(i64::try_from(p.chars().count()).unwrap_or(i64::MAX))
+                .push(") = ")
+                .push_bind(p.clone());
+        }
+        if let Some((tag, value)) = &filter.tag {
+            qb.push(" AND EXISTS (SELECT 1 FROM key_tags t WHERE t.key_id = k.id AND t.tag = ")
+                .push_bind(tag.clone());
+            if let Some(value) = value {
+                qb.push(" AND t.value = ").push_bind(value.clone());
+            }
+            qb.push(")");
+        }
+        if let Some(t) = filter.created_after {
+            qb.push(" AND k.created_at >= ").push_bind(ts(t));
+        }
+        if let Some(t) = filter.created_before {
+            qb.push(" AND k.created_at < ").push_bind(ts(t));
+        }
+        if let Some(a) = after {
+            qb.push(" AND k.id > ").push_bind(a.0.to_string());
+        }
+        qb.push(" ORDER BY k.id LIMIT ").push_bind(i64::from(limit));
+        let rows = qb.build().fetch_all(&self.reader).await.map_err(backend)?;
+        let ids: Vec<String> = rows
+            .iter()
+            .map(|r| r.try_get::<String, _>("id").map_err(backend))
+            .collect::<Result<_, _>>()?;
+        let mut tags = self.tags(&ids).await?;
+        rows.iter()
+            .zip(ids)
+            .map(|(row, id)| key_from_row(row, tags.remove(&id).unwrap_or_default()))
+            .collect()
+    }
+
+    async fn update_key(&self, change: KeyChange<'_>) -> Result<u64, StoreError> {
+        let key = change.key;
+        let id = key.id.0.to_string();
+        let old_rev = i64::try_from(key.revision).map_err(|_| StoreError::Conflict)?;
+        let mut tx = self.writer.begin().await.map_err(backend)?;
+        let done = sqlx::query(
+            "UPDATE keys SET name = ?, description = ?, usage = ?, state = ?, destroy_at = ?, \
+             activation_date = ?, deactivation_date = ?, protect_stop_date = ?, \
+             process_start_date = ?, compromise_date = ?, destroyed_at = ?, primary_version = ?, \
+             min_decryption_version = ?, updated_at = ?, revision = revision + 1, \
+             next_due_at = ? WHERE id = ? AND revision = ?",
+        )
+        .bind(key.name.as_str())
+        .bind(&key.description)
+        .bind(i64::from(key.usage.bits()))
+        .bind(i64::from(key.state.state_code()))
+        .bind(ots(key.destroy_at))
+        .bind(ots(key.activation_date))
+        .bind(ots(key.deactivation_date))
+        .bind(ots(key.protect_stop_date))
+        .bind(ots(key.process_start_date))
+        .bind(ots(key.compromise_date))
+        .bind(ots(key.destroyed_at))
+        .bind(i64::from(key.primary_version))
+        .bind(i64::from(key.min_decryption_version))
+        .bind(ts(key.updated_at))
+        .bind(ots(key.next_due_at()))
+        .bind(&id)
+        .bind(old_rev)
+        .execute(&mut *tx)
+        .await
+        .map_err(map_write)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::Conflict);
+        }
+        replace_tags(&mut tx, key).await?;
+        if let Some(v) = change.new_version {
+            insert_version(&mut tx, v).await?;
+        }
+        if change.erase_material {
+            sqlx::query(
+                "UPDATE key_versions SET sealed_material = NULL, public_key = NULL \
+                 WHERE key_id = ?",
+            )
+            .bind(&id)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        }
+        for h in change.history {
+            insert_history(&mut tx, h).await?;
+        }
+        tx.commit().await.map_err(backend)?;
+        Ok(key.revision.saturating_add(1))
+    }
+
+    async fn purge_key(
+        &self,
+        id: KeyId,
+        revision: u64,
+        history: &HistoryEntry,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.writer.begin().await.map_err(backend)?;
+        let done = sqlx::query("DELETE FROM keys WHERE id = ? AND revision = ?")
+            .bind(id.0.to_string())
+            .bind(i64::try_from(revision).map_err(|_| StoreError::Conflict)?)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::Conflict);
+        }
+        insert_history(&mut tx, history).await?;
+        tx.commit().await.map_err(backend)?;
+        Ok(())
+    }
+
+    async fn list_versions(&self, id: KeyId) -> Result<Vec<KeyVersion>, StoreError> {
+        sqlx::query("SELECT * FROM key_versions WHERE key_id = ? ORDER BY version")
+            .bind(id.0.to_string())
+            .fetch_all(&self.reader)
+            .await
+            .map_err(backend)?
+            .iter()
+            .map(version_from_row)
+            .collect()
+    }
+
+    async fn get_version(&self, id: KeyId, version: u32) -> Result<Option<KeyVersion>, StoreError> {
+        sqlx::query("SELECT * FROM key_versions WHERE key_id = ? AND version = ?")
+            .bind(id.0.to_string())
+            .bind(i64::from(version))
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(backend)?
+            .as_ref()
+            .map(version_from_row)
+            .transpose()
+    }
+
+    async fn history(&self, id: KeyId) -> Result<Vec<HistoryEntry>, StoreError> {
+        sqlx::query("SELECT * FROM key_history WHERE key_id = ? ORDER BY seq")
+            .bind(id.0.to_string())
+            .fetch_all(&self.reader)
+            .await
+            .map_err(backend)?
+            .iter()
+            .map(history_from_row)
+            .collect()
+    }
+
+    async fn due_keys(&self, now: OffsetDateTime, limit: u32) -> Result<Vec<KeyId>, StoreError> {
+        let rows: Vec<String> = sqlx::query_scalar(
+            "SELECT id FROM keys WHERE next_due_at IS NOT NULL AND next_due_at <= ? \
+             ORDER BY next_due_at LIMIT ?",
+        )
+        .bind(ts(now))
+        .bind(i64::from(limit))
+        .fetch_all(&self.reader)
+        .await
+        .map_err(backend)?;
+        rows.iter().map(|s| uuid(s).map(KeyId)).collect()
+    }
+
+    async fn record_last_used(&self, uses: &[(KeyId, OffsetDateTime)]) -> Result<(), StoreError> {
+        let mut tx = self.writer.begin().await.map_err(backend)?;
+        for (id, at) in uses {
+            // Not a revision bump: last use is informational and must not conflict with
+            // lifecycle changes.
+            sqlx::query(
+                "UPDATE keys SET last_used_at = ? WHERE id = ? \
+                 AND (last_used_at IS NULL OR last_used_at < ?)",
+            )
+            .bind(ts(*at))
+            .bind(id.0.to_string())
+            .bind(ts(*at))
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        }
+        tx.commit().await.map_err(backend)?;
+        Ok(())
+    }
+}

@@ -1,0 +1,389 @@
+//! The Store suite: what every Store implementation must do. Written against the trait so the
+//! PostgreSQL store can run the same cases.
+
+use std::collections::BTreeMap;
+
+use keyhaven_core::{
+    Cause, HistoryEntry, Key, KeyAlgorithm, KeyChange, KeyFilter, KeyId, KeyState, KeyVersion,
+    Origin, Store, StoreError, UsageMask, Vault, VaultId,
+};
+use time::macros::datetime;
+use time::{Duration, OffsetDateTime};
+use uuid::Uuid;
+
+use crate::runtime;
+
+const T0: OffsetDateTime = datetime!(2026-01-01 00:00 UTC);
+
+fn vault(n: u128, name: &str) -> Vault {
+    Vault {
+        id: VaultId(Uuid::from_u128(n)),
+        name: name.parse().unwrap(),
+        pending_destruction_days: 7,
+        sealed_kek: vec![1, 2, 3],
+        created_at: T0,
+        updated_at: T0,
+    }
+}
+
+fn key(n: u128, vault: &Vault, name: &str) -> Key {
+    Key {
+        id: KeyId(Uuid::from_u128(n)),
+        vault_id: vault.id,
+        vault_name: vault.name.clone(),
+        name: name.parse().unwrap(),
+        description: None,
+        tags: BTreeMap::new(),
+        algorithm: KeyAlgorithm::Aes256,
+        usage: UsageMask::ENCRYPT.union(UsageMask::DECRYPT),
+        state: KeyState::PreActive,
+        destroy_at: None,
+        activation_date: None,
+        deactivation_date: None,
+        protect_stop_date: None,
+        process_start_date: None,
+        compromise_date: None,
+        destroyed_at: None,
+        primary_version: 1,
+        min_decryption_version: 1,
+        origin: Origin::Generated,
+        created_at: T0 + Duration::seconds(n as i64),
+        updated_at: T0,
+        last_used_at: None,
+        revision: 1,
+    }
+}
+
+fn version(k: &Key, v: u32) -> KeyVersion {
+    KeyVersion {
+        key_id: k.id,
+        version: v,
+        sealed_material: Some(vec![9; 40]),
+        public_key: None,
+        created_at: T0,
+    }
+}
+
+fn hist(k: &Key, action: &str, to: KeyState) -> HistoryEntry {
+    HistoryEntry {
+        key_id: k.id,
+        at: T0,
+        action: action.to_owned(),
+        from_state: None,
+        to_state: to,
+        actor: "test".to_owned(),
+        cause: Cause::Request,
+        reason: Some("because".to_owned()),
+    }
+}
+
+async fn sqlite() -> (tempfile::TempDir, keyhaven_store::SqliteStore) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = keyhaven_store::SqliteStore::open(&dir.path().join("t.db"))
+        .await
+        .unwrap();
+    (dir, store)
+}
+
+/// Runs one suite case against every backend available in this build.
+fn each_backend<F, Fut>(case: F)
+where
+    F: Fn(Box<dyn Store>) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    runtime().block_on(async {
+        let (_dir, store) = sqlite().await;
+        case(Box::new(store)).await;
+    });
+}
+
+#[test]
+fn vault_crud_and_unique_names() {
+    each_backend(|s| async move {
+        let a = vault(1, "alpha");
+        s.create_vault(&a).await.unwrap();
+        assert_eq!(
+            s.create_vault(&vault(2, "alpha")).await,
+            Err(StoreError::AlreadyExists)
+        );
+        s.create_vault(&vault(3, "beta")).await.unwrap();
+        assert_eq!(s.get_vault_by_name("alpha").await.unwrap(), Some(a.clone()));
+        assert_eq!(s.get_vault(a.id).await.unwrap(), Some(a.clone()));
+        assert_eq!(s.get_vault_by_name("gamma").await.unwrap(), None);
+        let names: Vec<String> = s
+            .list_vaults()
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|v| v.name.to_string())
+            .collect();
+        assert_eq!(names, vec!["alpha", "beta"]);
+        let mut changed = a.clone();
+        changed.pending_destruction_days = 0;
+        s.update_vault(&changed).await.unwrap();
+        assert_eq!(
+            s.get_vault(a.id)
+                .await
+                .unwrap()
+                .unwrap()
+                .pending_destruction_days,
+            0
+        );
+        // Not empty: refuse; empty: delete.
+        let k = key(10, &a, "k");
+        s.create_key(
+            &k,
+            &version(&k, 1),
+            &hist(&k, "create", KeyState::PreActive),
+        )
+        .await
+        .unwrap();
+        assert_eq!(s.delete_vault(a.id).await, Err(StoreError::NotEmpty));
+        s.delete_vault(vault(3, "beta").id).await.unwrap();
+        assert_eq!(s.get_vault_by_name("beta").await.unwrap(), None);
+    });
+}
+
+#[test]
+fn key_round_trip_update_conflict_and_erase() {
+    each_backend(|s| async move {
+        let v = vault(1, "v");
+        s.create_vault(&v).await.unwrap();
+        let mut k = key(10, &v, "app/db");
+        k.tags.insert("team".into(), "payments".into());
+        k.description = Some("d".into());
+        k.activation_date = Some(T0 + Duration::days(1));
+        s.create_key(
+            &k,
+            &version(&k, 1),
+            &hist(&k, "create", KeyState::PreActive),
+        )
+        .await
+        .unwrap();
+        assert_eq!(s.get_key(k.id).await.unwrap(), Some(k.clone()));
+        // Same name in the same vault is refused.
+        let dup = key(11, &v, "app/db");
+        assert_eq!(
+            s.create_key(
+                &dup,
+                &version(&dup, 1),
+                &hist(&dup, "create", KeyState::PreActive)
+            )
+            .await,
+            Err(StoreError::AlreadyExists)
+        );
+        // Due index.
+        assert!(s.due_keys(T0, 10).await.unwrap().is_empty());
+        assert_eq!(
+            s.due_keys(T0 + Duration::days(2), 10).await.unwrap(),
+            vec![k.id]
+        );
+
+        let mut k2 = k.clone();
+        k2.state = KeyState::Active;
+        k2.primary_version = 2;
+        k2.tags.clear();
+        let h = hist(&k, "rotate", KeyState::Active);
+        let rev = s
+            .update_key(KeyChange {
+                key: &k2,
+                history: std::slice::from_ref(&h),
+                new_version: Some(&version(&k, 2)),
+                erase_material: false,
+            })
+            .await
+            .unwrap();
+        assert_eq!(rev, 2);
+        // A second writer with the stale revision loses.
+        assert_eq!(
+            s.update_key(KeyChange {
+                key: &k2,
+                history: &[],
+                new_version: None,
+                erase_material: false
+            })
+            .await,
+            Err(StoreError::Conflict)
+        );
+        let got = s.get_key(k.id).await.unwrap().unwrap();
+        assert_eq!(got.state, KeyState::Active);
+        assert!(got.tags.is_empty());
+        assert_eq!(got.revision, 2);
+        assert_eq!(s.list_versions(k.id).await.unwrap().len(), 2);
+        // Erase.
+        let mut k3 = got.clone();
+        k3.state = KeyState::Destroyed;
+        s.update_key(KeyChange {
+            key: &k3,
+            history: &[],
+            new_version: None,
+            erase_material: true,
+        })
+        .await
+        .unwrap();
+        for ver in s.list_versions(k.id).await.unwrap() {
+            assert_eq!(ver.sealed_material, None);
+        }
+        let history = s.history(k.id).await.unwrap();
+        assert_eq!(
+            history
+                .iter()
+                .map(|h| h.action.as_str())
+                .collect::<Vec<_>>(),
+            vec!["create", "rotate"]
+        );
+        // Purge keeps history, frees the name.
+        let k4 = s.get_key(k.id).await.unwrap().unwrap();
+        assert_eq!(
+            s.purge_key(k.id, 1, &hist(&k, "purge", KeyState::Destroyed))
+                .await,
+            Err(StoreError::Conflict)
+        );
+        s.purge_key(k.id, k4.revision, &hist(&k, "purge", KeyState::Destroyed))
+            .await
+            .unwrap();
+        assert_eq!(s.get_key(k.id).await.unwrap(), None);
+        assert_eq!(s.history(k.id).await.unwrap().len(), 3);
+        let again = key(12, &v, "app/db");
+        s.create_key(
+            &again,
+            &version(&again, 1),
+            &hist(&again, "create", KeyState::PreActive),
+        )
+        .await
+        .unwrap();
+    });
+}
+
+#[test]
+fn list_filters_and_keyset_pagination() {
+    each_backend(|s| async move {
+        let a = vault(1, "a");
+        let b = vault(2, "b");
+        s.create_vault(&a).await.unwrap();
+        s.create_vault(&b).await.unwrap();
+        for n in 0..25u128 {
+            let v = if n % 2 == 0 { &a } else { &b };
+            let mut k = key(100 + n, v, &format!("key-{n:02}"));
+            if n % 5 == 0 {
+                k.tags.insert("env".into(), "prod".into());
+            }
+            if n % 3 == 0 {
+                k.state = KeyState::Destroyed;
+            }
+            if n == 7 {
+                k.algorithm = KeyAlgorithm::EcP256;
+            }
+            s.create_key(&k, &version(&k, 1), &hist(&k, "create", k.state))
+                .await
+                .unwrap();
+        }
+        let all = KeyFilter {
+            include_destroyed: true,
+            ..KeyFilter::default()
+        };
+        // Pages of 10 cover all 25, in id order, without overlap.
+        let mut seen = Vec::new();
+        let mut after = None;
+        loop {
+            let page = s.list_keys(&all, after, 10).await.unwrap();
+            if page.is_empty() {
+                break;
+            }
+            after = page.last().map(|k| k.id);
+            seen.extend(page.into_iter().map(|k| k.id));
+        }
+        assert_eq!(seen.len(), 25);
+        assert!(seen.windows(2).all(|w| w[0] < w[1]));
+
+        let count = |f: KeyFilter| {
+            let s = &s;
+            async move { s.list_keys(&f, None, 1000).await.unwrap().len() }
+        };
+        assert_eq!(count(KeyFilter::default()).await, 16, "destroyed hidden");
+        assert_eq!(
+            count(KeyFilter {
+                vault_id: Some(a.id),
+                include_destroyed: true,
+                ..KeyFilter::default()
+            })
+            .await,
+            13
+        );
+        assert_eq!(
+            count(KeyFilter {
+                tag: Some(("env".into(), Some("prod".into()))),
+                include_destroyed: true,
+                ..KeyFilter::default()
+            })
+            .await,
+            5
+        );
+        assert_eq!(
+            count(KeyFilter {
+                tag: Some(("env".into(), Some("dev".into()))),
+                ..KeyFilter::default()
+            })
+            .await,
+            0
+        );
+        assert_eq!(
+            count(KeyFilter {
+                name_prefix: Some("key-1".into()),
+                include_destroyed: true,
+                ..KeyFilter::default()
+            })
+            .await,
+            10
+        );
+        assert_eq!(
+            count(KeyFilter {
+                algorithm: Some(KeyAlgorithm::EcP256),
+                ..KeyFilter::default()
+            })
+            .await,
+            1
+        );
+        assert_eq!(
+            count(KeyFilter {
+                state: Some(KeyState::Destroyed),
+                include_destroyed: true,
+                ..KeyFilter::default()
+            })
+            .await,
+            9
+        );
+        assert_eq!(
+            count(KeyFilter {
+                created_after: Some(T0 + Duration::seconds(110)),
+                created_before: Some(T0 + Duration::seconds(120)),
+                include_destroyed: true,
+                ..KeyFilter::default()
+            })
+            .await,
+            10
+        );
+    });
+}
+
+#[test]
+fn last_used_only_moves_forward() {
+    each_backend(|s| async move {
+        let v = vault(1, "v");
+        s.create_vault(&v).await.unwrap();
+        let k = key(10, &v, "k");
+        s.create_key(
+            &k,
+            &version(&k, 1),
+            &hist(&k, "create", KeyState::PreActive),
+        )
+        .await
+        .unwrap();
+        let t1 = T0 + Duration::hours(2);
+        s.record_last_used(&[(k.id, t1)]).await.unwrap();
+        s.record_last_used(&[(k.id, T0)]).await.unwrap();
+        let got = s.get_key(k.id).await.unwrap().unwrap();
+        assert_eq!(got.last_used_at, Some(t1));
+        assert_eq!(got.revision, 1, "last use does not bump the revision");
+    });
+}
