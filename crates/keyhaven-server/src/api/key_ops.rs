@@ -1,0 +1,268 @@
+//! `/v1/keys/{id}/{encrypt|decrypt|sign|verify|mac|mac-verify|datakey|rewrap|encapsulate|
+//! decapsulate}`: cryptographic use of a key.
+
+use axum::extract::{Path, State};
+use axum::Json;
+use keyhaven_core::{SignInput, SignatureScheme};
+use keyhaven_proto as proto;
+
+use super::error::ApiError;
+use super::extract::{b64, b64_opt, b64_secret, enc, key_id, Body};
+use super::AppState;
+
+/// Encrypt with the primary version.
+#[utoipa::path(post, path = "/v1/keys/{id}/encrypt", tag = "crypto", request_body = proto::EncryptRequest,
+    params(("id" = uuid::Uuid, Path, description = "Key id")),
+    responses((status = 200, body = proto::EncryptResponse), (status = 409, body = proto::ErrorBody),
+              (status = 400, body = proto::ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn encrypt(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    Body(req): Body<proto::EncryptRequest>,
+) -> Result<Json<proto::EncryptResponse>, ApiError> {
+    let id = key_id(&id)?;
+    let plaintext = b64_secret("plaintext", &req.plaintext)?;
+    let aad = b64_opt("aad", req.aad.as_deref())?;
+    let out = st.service.encrypt(id, plaintext.expose(), &aad).await?;
+    Ok(Json(proto::EncryptResponse {
+        ciphertext: enc(&out.bytes),
+        key_version: out.key_version,
+    }))
+}
+
+/// Decrypt a ciphertext of any live version.
+#[utoipa::path(post, path = "/v1/keys/{id}/decrypt", tag = "crypto", request_body = proto::DecryptRequest,
+    params(("id" = uuid::Uuid, Path, description = "Key id")),
+    responses((status = 200, body = proto::DecryptResponse), (status = 400, body = proto::ErrorBody),
+              (status = 409, body = proto::ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn decrypt(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    Body(req): Body<proto::DecryptRequest>,
+) -> Result<Json<proto::DecryptResponse>, ApiError> {
+    let id = key_id(&id)?;
+    let ciphertext = b64("ciphertext", &req.ciphertext)?;
+    let aad = b64_opt("aad", req.aad.as_deref())?;
+    let (plaintext, version) = st
+        .service
+        .decrypt(id, &ciphertext, &aad, req.allow_compromised)
+        .await?;
+    Ok(Json(proto::DecryptResponse {
+        plaintext: enc(plaintext.expose()),
+        key_version: version,
+    }))
+}
+
+/// Re-encrypt under the primary version without revealing the plaintext.
+#[utoipa::path(post, path = "/v1/keys/{id}/rewrap", tag = "crypto", request_body = proto::RewrapRequest,
+    params(("id" = uuid::Uuid, Path, description = "Key id")),
+    responses((status = 200, body = proto::EncryptResponse), (status = 400, body = proto::ErrorBody),
+              (status = 409, body = proto::ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn rewrap(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    Body(req): Body<proto::RewrapRequest>,
+) -> Result<Json<proto::EncryptResponse>, ApiError> {
+    let id = key_id(&id)?;
+    let ciphertext = b64("ciphertext", &req.ciphertext)?;
+    let aad = b64_opt("aad", req.aad.as_deref())?;
+    let out = st.service.rewrap(id, &ciphertext, &aad).await?;
+    Ok(Json(proto::EncryptResponse {
+        ciphertext: enc(&out.bytes),
+        key_version: out.key_version,
+    }))
+}
+
+/// Generate a data key for envelope encryption.
+#[utoipa::path(post, path = "/v1/keys/{id}/datakey", tag = "crypto", request_body = proto::DataKeyRequest,
+    params(("id" = uuid::Uuid, Path, description = "Key id")),
+    responses((status = 200, body = proto::DataKeyResponse), (status = 409, body = proto::ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn datakey(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    Body(req): Body<proto::DataKeyRequest>,
+) -> Result<Json<proto::DataKeyResponse>, ApiError> {
+    let id = key_id(&id)?;
+    let aad = b64_opt("aad", req.aad.as_deref())?;
+    let len = usize::try_from(req.bytes.unwrap_or(32)).unwrap_or(usize::MAX);
+    let dk = st.service.data_key(id, len, &aad).await?;
+    Ok(Json(proto::DataKeyResponse {
+        plaintext: (!req.without_plaintext).then(|| enc(dk.plaintext.expose())),
+        ciphertext: enc(&dk.ciphertext),
+        key_version: dk.key_version,
+    }))
+}
+
+fn sign_input<'a>(
+    message: &'a Option<Vec<u8>>,
+    digest: &'a Option<Vec<u8>>,
+) -> Result<SignInput<'a>, ApiError> {
+    match (message, digest) {
+        (Some(m), None) => Ok(SignInput::Message(m)),
+        (None, Some(d)) => Ok(SignInput::Digest(d)),
+        _ => Err(ApiError::invalid("give exactly one of message and digest")),
+    }
+}
+
+/// Sign a message or digest.
+#[utoipa::path(post, path = "/v1/keys/{id}/sign", tag = "crypto", request_body = proto::SignRequest,
+    params(("id" = uuid::Uuid, Path, description = "Key id")),
+    responses((status = 200, body = proto::SignResponse), (status = 400, body = proto::ErrorBody),
+              (status = 409, body = proto::ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn sign(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    Body(req): Body<proto::SignRequest>,
+) -> Result<Json<proto::SignResponse>, ApiError> {
+    let id = key_id(&id)?;
+    let message = req
+        .message
+        .as_deref()
+        .map(|m| b64("message", m))
+        .transpose()?;
+    let digest = req
+        .digest
+        .as_deref()
+        .map(|d| b64("digest", d))
+        .transpose()?;
+    let scheme = req
+        .algorithm
+        .as_deref()
+        .map(|a| {
+            SignatureScheme::parse(a).ok_or_else(|| {
+                ApiError::invalid(format!(
+                    "unknown signature algorithm {:?}",
+                    a.chars().take(40).collect::<String>()
+                ))
+            })
+        })
+        .transpose()?;
+    let signed = st
+        .service
+        .sign(id, sign_input(&message, &digest)?, scheme)
+        .await?;
+    Ok(Json(proto::SignResponse {
+        signature: enc(&signed.signature),
+        key_version: signed.key_version,
+        algorithm: signed.scheme.name().to_owned(),
+    }))
+}
+
+/// Verify a signature.
+#[utoipa::path(post, path = "/v1/keys/{id}/verify", tag = "crypto", request_body = proto::VerifyRequest,
+    params(("id" = uuid::Uuid, Path, description = "Key id")),
+    responses((status = 200, body = proto::VerifyResponse), (status = 400, body = proto::ErrorBody),
+              (status = 409, body = proto::ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn verify(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    Body(req): Body<proto::VerifyRequest>,
+) -> Result<Json<proto::VerifyResponse>, ApiError> {
+    let id = key_id(&id)?;
+    let message = req
+        .message
+        .as_deref()
+        .map(|m| b64("message", m))
+        .transpose()?;
+    let digest = req
+        .digest
+        .as_deref()
+        .map(|d| b64("digest", d))
+        .transpose()?;
+    let signature = b64("signature", &req.signature)?;
+    let valid = st
+        .service
+        .verify(
+            id,
+            sign_input(&message, &digest)?,
+            &signature,
+            req.allow_compromised,
+        )
+        .await?;
+    Ok(Json(proto::VerifyResponse { valid }))
+}
+
+/// Compute a MAC tag.
+#[utoipa::path(post, path = "/v1/keys/{id}/mac", tag = "crypto", request_body = proto::MacRequest,
+    params(("id" = uuid::Uuid, Path, description = "Key id")),
+    responses((status = 200, body = proto::MacResponse), (status = 409, body = proto::ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn mac(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    Body(req): Body<proto::MacRequest>,
+) -> Result<Json<proto::MacResponse>, ApiError> {
+    let id = key_id(&id)?;
+    let data = b64("data", &req.data)?;
+    let out = st.service.mac(id, &data).await?;
+    Ok(Json(proto::MacResponse {
+        mac: enc(&out.bytes),
+        key_version: out.key_version,
+    }))
+}
+
+/// Check a MAC tag (constant time).
+#[utoipa::path(post, path = "/v1/keys/{id}/mac-verify", tag = "crypto", request_body = proto::MacVerifyRequest,
+    params(("id" = uuid::Uuid, Path, description = "Key id")),
+    responses((status = 200, body = proto::VerifyResponse), (status = 409, body = proto::ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn mac_verify(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    Body(req): Body<proto::MacVerifyRequest>,
+) -> Result<Json<proto::VerifyResponse>, ApiError> {
+    let id = key_id(&id)?;
+    let data = b64("data", &req.data)?;
+    let tag = b64("mac", &req.mac)?;
+    let valid = st
+        .service
+        .mac_verify(id, &data, &tag, req.allow_compromised)
+        .await?;
+    Ok(Json(proto::VerifyResponse { valid }))
+}
+
+/// ML-KEM encapsulation: a fresh shared secret and its ciphertext.
+#[utoipa::path(post, path = "/v1/keys/{id}/encapsulate", tag = "crypto",
+    params(("id" = uuid::Uuid, Path, description = "Key id")),
+    responses((status = 200, body = proto::EncapsulateResponse), (status = 400, body = proto::ErrorBody),
+              (status = 409, body = proto::ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn encapsulate(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<proto::EncapsulateResponse>, ApiError> {
+    let (sealed, secret) = st.service.encapsulate(key_id(&id)?).await?;
+    Ok(Json(proto::EncapsulateResponse {
+        ciphertext: enc(&sealed.bytes),
+        shared_secret: enc(secret.expose()),
+        key_version: sealed.key_version,
+    }))
+}
+
+/// ML-KEM decapsulation.
+#[utoipa::path(post, path = "/v1/keys/{id}/decapsulate", tag = "crypto", request_body = proto::DecapsulateRequest,
+    params(("id" = uuid::Uuid, Path, description = "Key id")),
+    responses((status = 200, body = proto::DecapsulateResponse), (status = 400, body = proto::ErrorBody),
+              (status = 409, body = proto::ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn decapsulate(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    Body(req): Body<proto::DecapsulateRequest>,
+) -> Result<Json<proto::DecapsulateResponse>, ApiError> {
+    let id = key_id(&id)?;
+    let ciphertext = b64("ciphertext", &req.ciphertext)?;
+    let secret = st
+        .service
+        .decapsulate(id, &ciphertext, req.allow_compromised)
+        .await?;
+    Ok(Json(proto::DecapsulateResponse {
+        shared_secret: enc(secret.expose()),
+    }))
+}

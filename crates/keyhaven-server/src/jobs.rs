@@ -1,0 +1,38 @@
+//! Background jobs: time-driven transitions (activation and deactivation dates, completion of
+//! pending destructions) through the due-time index, and last-use flushing.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use keyhaven_core::KeyService;
+use tokio::sync::watch;
+
+/// Keys processed per tick at most; a backlog drains over consecutive ticks.
+const BATCH: u32 = 500;
+
+/// Runs the jobs every `interval` until `stop` changes.
+pub async fn run(service: Arc<KeyService>, interval: Duration, mut stop: watch::Receiver<bool>) {
+    let mut tick = tokio::time::interval(interval);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = tick.tick() => {}
+            _ = stop.changed() => break,
+        }
+        run_once(&service).await;
+    }
+    // Last flush on the way out so recent uses are not lost.
+    run_once(&service).await;
+}
+
+/// One pass of every job.
+pub async fn run_once(service: &KeyService) {
+    match service.run_due(BATCH).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(keys = n, "applied scheduled transitions"),
+        Err(e) => tracing::warn!(error = %e, "scheduled transitions failed"),
+    }
+    if let Err(e) = service.flush_last_used().await {
+        tracing::warn!(error = %e, "recording last use failed");
+    }
+}
