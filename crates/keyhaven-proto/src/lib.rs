@@ -160,7 +160,8 @@ pub struct CreateKey {
     pub import_material: Option<String>,
 }
 
-/// `PATCH /v1/keys/{id}`: only the fields present change. `null` clears an optional field.
+/// `PATCH /v1/keys/{id}`: only the fields present change. `description: ""` clears the
+/// description; dates can be moved but not cleared in this version.
 #[derive(Clone, Debug, Default, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateKey {

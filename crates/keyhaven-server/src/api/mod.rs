@@ -116,8 +116,8 @@ async fn authenticate(State(st): State<AppState>, mut req: Request, next: Next) 
 
 static REQUEST_SEQ: AtomicU64 = AtomicU64::new(1);
 
-/// Request id, timeout, security headers and one access-log line per request (method, route,
-/// status, latency: never headers or bodies).
+/// Request id, timeout, security headers and one access-log line per request at debug level
+/// (method, route, status, latency: never headers or bodies).
 async fn envelope(State(limits): State<HttpLimits>, req: Request, next: Next) -> Response {
     let id = format!("req-{:x}", REQUEST_SEQ.fetch_add(1, Ordering::Relaxed));
     let method = req.method().clone();
@@ -141,7 +141,7 @@ async fn envelope(State(limits): State<HttpLimits>, req: Request, next: Next) ->
     );
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    tracing::info!(
+    tracing::debug!(
         request_id = %id,
         %method,
         route = %route,
