@@ -33,7 +33,7 @@ pub enum Error {
     #[error("{0}")]
     InvalidRequest(String),
     /// The key's state does not allow the action.
-    #[error("{}", wrong_state_message(key, *state, action, allowed))]
+    #[error("{}", wrong_state_message(key, *state, action, allowed, hint))]
     WrongLifecycleState {
         /// The key.
         key: KeyId,
@@ -43,6 +43,8 @@ pub enum Error {
         action: &'static str,
         /// States in which the action would be allowed.
         allowed: Vec<KeyState>,
+        /// What the caller can do about it (empty, or starting with " (").
+        hint: &'static str,
     },
     /// Destruction is pending.
     #[error(
@@ -98,27 +100,20 @@ pub enum Error {
     Crypto(String),
 }
 
-fn wrong_state_message(key: &KeyId, state: KeyState, action: &str, allowed: &[KeyState]) -> String {
+fn wrong_state_message(
+    key: &KeyId,
+    state: KeyState,
+    action: &str,
+    allowed: &[KeyState],
+    hint: &str,
+) -> String {
     if action == "cancel-destroy" {
         return format!("key {key} ({state}) has no pending destruction to cancel");
     }
     if allowed.is_empty() {
-        return format!("key {key} is {state}; {action} is not allowed for it");
+        return format!("key {key} is {state}; {action} is not allowed for it{hint}");
     }
     let names: Vec<&str> = allowed.iter().map(|s| s.name()).collect();
-    let hint = match (state, action) {
-        (KeyState::Active, "destroy") => " (deactivate it first)",
-        (KeyState::Deactivated, "apply protection") => {
-            " (reactivate it first, or rotate to a new key)"
-        }
-        (KeyState::PreActive, "apply protection" | "process protected data") => {
-            " (activate it first)"
-        }
-        (KeyState::Compromised, "process protected data") => {
-            " (or pass allow_compromised to process with a compromised key)"
-        }
-        _ => "",
-    };
     format!(
         "key {key} is {state}; {action} needs a key that is {}{hint}",
         names.join(" or ")

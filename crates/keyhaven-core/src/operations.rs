@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 use crate::lifecycle::{self, Action};
 use crate::model::{Key, KeyId};
 use crate::secret::SecretBytes;
-use crate::service::{lock, material_aad, refusal, KeyService};
+use crate::service::{lock, material_aad, refusal, refusal_named, KeyService};
 
 /// Largest plaintext encrypt accepts (bytes).
 pub const MAX_PLAINTEXT: usize = 64 * 1024;
@@ -405,7 +405,7 @@ pub(crate) fn authorize(
         OperationKind::Process => Action::Process { allow_compromised },
     };
     lifecycle::check(action, key.state, key.pending_destruction())
-        .map_err(|r| refusal(key, action, r))?;
+        .map_err(|r| refusal_named(key, action, op.name(), r))?;
     match op.kind() {
         OperationKind::Apply => {
             if let Some(stop) = key.protect_stop_date.filter(|s| *s <= now) {

@@ -902,17 +902,41 @@ fn due_transition(key: &Key, now: OffsetDateTime) -> Option<(Key, HistoryEntry, 
 }
 
 pub(crate) fn refusal(key: &Key, action: Action, r: Refusal) -> Error {
+    refusal_named(key, action, action.name(), r)
+}
+
+/// Like [`refusal`], naming the action as the caller asked for it (`encrypt` rather than
+/// "apply protection").
+pub(crate) fn refusal_named(key: &Key, action: Action, name: &'static str, r: Refusal) -> Error {
     match r {
         Refusal::WrongState { state, allowed } => Error::WrongLifecycleState {
             key: key.id,
             state,
-            action: action.name(),
+            action: name,
             allowed,
+            hint: hint(action, state),
         },
         Refusal::PendingDestruction => Error::KeyPendingDestruction {
             key: key.id,
             destroy_at: key.destroy_at.unwrap_or(OffsetDateTime::UNIX_EPOCH),
         },
+    }
+}
+
+fn hint(action: Action, state: KeyState) -> &'static str {
+    match (action, state) {
+        (Action::Destroy, KeyState::Active) => " (deactivate it first)",
+        (Action::Apply, KeyState::Deactivated) => {
+            " (reactivate it, or use a new key; it can still decrypt and verify)"
+        }
+        (Action::Apply | Action::Process { .. } | Action::Rotate, KeyState::PreActive) => {
+            " (activate it first)"
+        }
+        (Action::Process { .. }, KeyState::Compromised) => {
+            " (set allow_compromised to process with a compromised key; the use is recorded)"
+        }
+        (Action::Purge, _) => " (destroy it first; only destroyed keys are removed)",
+        _ => "",
     }
 }
 
@@ -922,6 +946,7 @@ fn wrong_state(key: &Key, action: &'static str, allowed: Vec<KeyState>) -> Error
         state: key.state,
         action,
         allowed,
+        hint: "",
     }
 }
 

@@ -59,6 +59,7 @@ impl From<Error> for ApiError {
                 state,
                 action,
                 allowed,
+                ..
             } => ApiError::new(ErrorCode::WrongLifecycleState, message)
                 .detail("key", json!(key.to_string()))
                 .detail("state", json!(state.name()))

@@ -279,6 +279,16 @@ fn state_summary(action: KeyAction, key: &Key) -> String {
             "key {who} ({}) rotated: primary version is now {}\n",
             key.id, key.primary_version
         ),
+        KeyAction::CancelDestroy => format!(
+            "key {who} ({}): destruction cancelled; the key stays {}\n",
+            key.id,
+            output::sanitize(&key.state)
+        ),
+        KeyAction::Destroy if key.destroy_at.is_some() => format!(
+            "key {who} ({}): destruction scheduled; the key stays {} until then\n",
+            key.id,
+            output::sanitize(&key.state)
+        ),
         _ => format!(
             "key {who} ({}) is now {}\n",
             key.id,
