@@ -35,7 +35,9 @@ async fn setup() -> (TestServer, String, String) {
 async fn malformed_and_unknown_values() {
     let (s, aes, ec) = setup().await;
     let enc = format!("/v1/keys/{aes}/encrypt");
-    let cases: Vec<(&str, Method, String, Vec<u8>, u16, &str)> = vec![
+    // (what, method, path, body, status, code)
+    type Case = (&'static str, Method, String, Vec<u8>, u16, &'static str);
+    let cases: Vec<Case> = vec![
         (
             "malformed JSON",
             Method::POST,

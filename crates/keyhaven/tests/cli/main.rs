@@ -1,0 +1,283 @@
+//! The binary end to end: `keyhaven serve --dev` as a real process, the README's tour pasted
+//! into bash, CLI exit codes, graceful shutdown on SIGTERM.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_keyhaven");
+
+struct Server {
+    child: Child,
+    addr: String,
+    dir: Option<tempfile::TempDir>,
+    data: PathBuf,
+}
+
+impl Server {
+    fn start() -> Server {
+        Server::start_in(tempfile::tempdir().unwrap())
+    }
+
+    fn start_in(dir: tempfile::TempDir) -> Server {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = Command::new(BIN)
+            .args([
+                "serve",
+                "--dev",
+                "--listen",
+                &format!("127.0.0.1:{port}"),
+                "--data-dir",
+            ])
+            .arg(dir.path().join("data"))
+            .env("RUST_LOG", "warn")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let s = Server {
+            child,
+            addr: format!("https://127.0.0.1:{port}"),
+            data: dir.path().join("data"),
+            dir: Some(dir),
+        };
+        let started = Instant::now();
+        loop {
+            if s.cli(&["vault", "list"]).status.success() {
+                return s;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(60),
+                "server did not start"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    fn data(&self) -> PathBuf {
+        self.data.clone()
+    }
+
+    fn command(&self) -> Command {
+        let mut c = Command::new(BIN);
+        c.env("KEYHAVEN_ADDR", &self.addr)
+            .env("KEYHAVEN_TOKEN_FILE", self.data().join("root-token"))
+            .env("KEYHAVEN_CACERT", self.data().join("tls/ca.pem"))
+            .env_remove("KEYHAVEN_TOKEN")
+            .stdin(Stdio::null());
+        c
+    }
+
+    fn cli(&self, args: &[&str]) -> Output {
+        self.command().args(args).output().unwrap()
+    }
+
+    /// SIGTERM, then wait for a clean exit.
+    fn terminate(&mut self) -> std::process::ExitStatus {
+        Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        let started = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(30),
+                "no graceful exit"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+/// The fenced block between `<!-- tour:begin -->` and `<!-- tour:end -->` in README.md.
+fn readme_tour() -> String {
+    let readme = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../README.md");
+    let readme = std::fs::read_to_string(readme).unwrap();
+    let start = readme
+        .find("<!-- tour:begin -->")
+        .expect("tour begin marker");
+    let end = readme.find("<!-- tour:end -->").expect("tour end marker");
+    let block = &readme[start..end];
+    let body_start = block.find("```sh\n").unwrap() + 6;
+    let body_end = block.rfind("```").unwrap();
+    block[body_start..body_end].to_owned()
+}
+
+#[test]
+fn readme_tour_works_when_pasted() {
+    let server = Server::start();
+    let tour = readme_tour();
+    assert!(tour.lines().count() > 10, "the tour is there");
+    let bin_dir = Path::new(BIN).parent().unwrap();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let token = std::fs::read_to_string(server.data().join("root-token")).unwrap();
+    let out = Command::new("bash")
+        .args(["-e", "-o", "pipefail", "-c", &tour])
+        .env("PATH", path)
+        .env("KEYHAVEN_ADDR", &server.addr)
+        .env("KEYHAVEN_TOKEN", token.trim())
+        .env("KEYHAVEN_CACERT", server.data().join("tls/ca.pem"))
+        .env_remove("KEYHAVEN_TOKEN_FILE")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let all = text(&out);
+    assert!(out.status.success(), "tour failed:\n{all}");
+    assert_eq!(
+        all.matches("4111 1111 1111 1111").count(),
+        2,
+        "decrypted twice:\n{all}"
+    );
+    assert_eq!(
+        all.matches("refused, exit code 4").count(),
+        2,
+        "two refusals:\n{all}"
+    );
+    assert!(all.contains("key_pending_destruction"), "{all}");
+    assert!(
+        all.contains("destroy-scheduled") && all.contains("cancel-destroy"),
+        "{all}"
+    );
+    assert!(all.contains("purged"), "{all}");
+    let mut server = server;
+    assert!(server.terminate().success());
+}
+
+#[test]
+fn exit_codes_tell_scripts_what_happened() {
+    let s = Server::start();
+    let code = |args: &[&str]| s.cli(args).status.code().unwrap();
+    assert_eq!(code(&["vault", "create", "x"]), 0);
+    assert_eq!(code(&["vault", "create", "x"]), 4, "already exists");
+    assert_eq!(code(&["key", "show", "x/missing"]), 3);
+    assert_eq!(
+        code(&["key", "show", "0190f0f0-0000-7000-8000-000000000000"]),
+        3
+    );
+    assert_eq!(code(&["key", "create", "x/k", "--algorithm", "ec-p256"]), 0);
+    assert_eq!(code(&["sign", "x/k", "--data", "m"]), 4, "pre-active");
+    assert_eq!(code(&["key", "activate", "x/k"]), 0);
+    let sig = s.cli(&["-o", "json", "sign", "x/k", "--data", "m"]);
+    assert!(sig.status.success(), "{}", text(&sig));
+    let sig: serde_json::Value = serde_json::from_slice(&sig.stdout).unwrap();
+    let sig = sig["signature"].as_str().unwrap().to_owned();
+    assert_eq!(
+        code(&["verify", "x/k", "--data", "m", "--signature", &sig]),
+        0
+    );
+    assert_eq!(
+        code(&["verify", "x/k", "--data", "other", "--signature", &sig]),
+        7
+    );
+    assert_eq!(
+        code(&["encrypt", "x/k", "--data", "m"]),
+        4,
+        "unsupported operation"
+    );
+    assert_eq!(
+        code(&["key", "create", "x/k2", "--algorithm", "nope"]),
+        1,
+        "invalid request"
+    );
+    assert_eq!(code(&["key", "frobnicate"]), 2, "usage error");
+    // Wrong token, no token, nothing listening.
+    let o = s
+        .command()
+        .env("KEYHAVEN_TOKEN", "khv_not_the_token")
+        .args(["vault", "list"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(5), "{}", text(&o));
+    let o = s
+        .command()
+        .env_remove("KEYHAVEN_TOKEN_FILE")
+        .args(["vault", "list"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let o = s
+        .command()
+        .env("KEYHAVEN_ADDR", "https://127.0.0.1:1")
+        .args(["vault", "list"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(6), "{}", text(&o));
+}
+
+#[test]
+fn serve_without_dev_explains_itself() {
+    let o = Command::new(BIN)
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).contains("--dev"), "{}", text(&o));
+}
+
+#[test]
+fn dev_files_are_private_and_reused() {
+    let s = Server::start();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        for f in [
+            "root-token",
+            "root.key",
+            "tls/server-key.pem",
+            "tls/ca-key.pem",
+        ] {
+            let mode = std::fs::metadata(s.data().join(f))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o077, 0, "{f} is readable by others: {mode:o}");
+        }
+    }
+    let token = std::fs::read_to_string(s.data().join("root-token")).unwrap();
+    let ca = std::fs::read(s.data().join("tls/ca.pem")).unwrap();
+    let mut s = s;
+    assert!(s.terminate().success(), "graceful exit on SIGTERM");
+    let again = Server::start_in(s.dir.take().unwrap());
+    assert_eq!(
+        std::fs::read_to_string(again.data().join("root-token")).unwrap(),
+        token
+    );
+    assert_eq!(std::fs::read(again.data().join("tls/ca.pem")).unwrap(), ca);
+    assert!(again.cli(&["vault", "list"]).status.success());
+}
