@@ -282,6 +282,10 @@ impl KeyService {
             }
         };
         authorize(&entry.key, op, allow_compromised, now)?;
+        if entry.key.state == crate::lifecycle::KeyState::Compromised {
+            // The override is the only way here; until the audit log exists, the log says so.
+            tracing::warn!(key = %id, operation = op.name(), "compromised key used under the allow_compromised override");
+        }
         lock(&self.last_used).insert(id, now);
         Ok(entry)
     }
