@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use crate::algorithm::KeyAlgorithm;
+use crate::algorithm::{KeyAlgorithm, Operation};
 use crate::secret::SecretBytes;
 
 /// Errors from a cryptographic provider. Messages never contain secret material.
@@ -176,7 +176,14 @@ pub struct GeneratedKey {
     pub public_key: Option<Vec<u8>>,
 }
 
+/// `Unsupported("<alg> keys cannot <op>")`: what a handle answers for an operation its
+/// algorithm does not have (the default of every [`KeyHandle`] operation).
+pub fn unsupported(alg: KeyAlgorithm, op: Operation) -> CryptoError {
+    CryptoError::Unsupported(format!("{alg} keys cannot {}", op.name()))
+}
+
 /// A parsed, ready-to-use key version. Implementations zeroize secret material when dropped.
+/// Every operation defaults to [`unsupported`]; a handle implements those its algorithm has.
 /// Ciphertext framing (nonce, tag) is the provider's; keyhaven's self-describing envelope is
 /// added by core around it.
 pub trait KeyHandle: Send + Sync {
@@ -184,28 +191,51 @@ pub trait KeyHandle: Send + Sync {
     fn algorithm(&self) -> KeyAlgorithm;
     /// Encrypts. AES-GCM output: 12-byte random nonce || ciphertext || 16-byte tag, `aad`
     /// authenticated. RSA: OAEP with SHA-256 and MGF1-SHA-256, `aad` used as the OAEP label.
-    fn encrypt(&self, plaintext: &[u8], aad: &[u8]) -> Result<Vec<u8>, CryptoError>;
+    fn encrypt(&self, plaintext: &[u8], aad: &[u8]) -> Result<Vec<u8>, CryptoError> {
+        let _ = (plaintext, aad);
+        Err(unsupported(self.algorithm(), Operation::Encrypt))
+    }
     /// Inverse of [`KeyHandle::encrypt`]; [`CryptoError::AuthenticationFailed`] when the
     /// ciphertext or `aad` was altered or belongs to another key.
-    fn decrypt(&self, ciphertext: &[u8], aad: &[u8]) -> Result<SecretBytes, CryptoError>;
+    fn decrypt(&self, ciphertext: &[u8], aad: &[u8]) -> Result<SecretBytes, CryptoError> {
+        let _ = (ciphertext, aad);
+        Err(unsupported(self.algorithm(), Operation::Decrypt))
+    }
     /// Signs with `scheme` (checked against the algorithm by the caller, and again here).
-    fn sign(&self, scheme: SignatureScheme, input: SignInput<'_>) -> Result<Vec<u8>, CryptoError>;
+    fn sign(&self, scheme: SignatureScheme, input: SignInput<'_>) -> Result<Vec<u8>, CryptoError> {
+        let _ = (scheme, input);
+        Err(unsupported(self.algorithm(), Operation::Sign))
+    }
     /// Verifies; `Ok(false)` for a signature that does not verify.
     fn verify(
         &self,
         scheme: SignatureScheme,
         input: SignInput<'_>,
         signature: &[u8],
-    ) -> Result<bool, CryptoError>;
+    ) -> Result<bool, CryptoError> {
+        let _ = (scheme, input, signature);
+        Err(unsupported(self.algorithm(), Operation::Verify))
+    }
     /// HMAC tag over `data`.
-    fn mac(&self, data: &[u8]) -> Result<Vec<u8>, CryptoError>;
+    fn mac(&self, data: &[u8]) -> Result<Vec<u8>, CryptoError> {
+        let _ = data;
+        Err(unsupported(self.algorithm(), Operation::MacGenerate))
+    }
     /// Constant-time HMAC check.
-    fn mac_verify(&self, data: &[u8], tag: &[u8]) -> Result<bool, CryptoError>;
+    fn mac_verify(&self, data: &[u8], tag: &[u8]) -> Result<bool, CryptoError> {
+        let _ = (data, tag);
+        Err(unsupported(self.algorithm(), Operation::MacVerify))
+    }
     /// ML-KEM encapsulation against this key's encapsulation key: (ciphertext, shared secret).
-    fn encapsulate(&self) -> Result<(Vec<u8>, SecretBytes), CryptoError>;
+    fn encapsulate(&self) -> Result<(Vec<u8>, SecretBytes), CryptoError> {
+        Err(unsupported(self.algorithm(), Operation::Encapsulate))
+    }
     /// ML-KEM decapsulation. A tampered ciphertext yields a different (pseudorandom) secret,
     /// not an error: ML-KEM's implicit rejection.
-    fn decapsulate(&self, ciphertext: &[u8]) -> Result<SecretBytes, CryptoError>;
+    fn decapsulate(&self, ciphertext: &[u8]) -> Result<SecretBytes, CryptoError> {
+        let _ = ciphertext;
+        Err(unsupported(self.algorithm(), Operation::Decapsulate))
+    }
 }
 
 /// A cryptographic implementation.

@@ -3,13 +3,10 @@
 use std::sync::Arc;
 
 use aws_lc_rs::aead::{self, Aad, LessSafeKey, Nonce, UnboundKey, NONCE_LEN};
-use keyhaven_core::{
-    CryptoError, GeneratedKey, KeyAlgorithm, KeyHandle, Operation, SecretBytes, SignInput,
-    SignatureScheme,
-};
+use keyhaven_core::{CryptoError, GeneratedKey, KeyAlgorithm, KeyHandle, SecretBytes};
 use zeroize::Zeroize;
 
-use crate::error::{bad_material, internal, refuse, wrong_family};
+use crate::error::{bad_material, internal, wrong_family};
 
 /// Length of the GCM authentication tag.
 pub(crate) const TAG_LEN: usize = 16;
@@ -161,30 +158,6 @@ impl KeyHandle for AesKey {
     fn decrypt(&self, ciphertext: &[u8], aad: &[u8]) -> Result<SecretBytes, CryptoError> {
         gcm_open(&self.key, aad, ciphertext)
     }
-
-    fn sign(&self, _: SignatureScheme, _: SignInput<'_>) -> Result<Vec<u8>, CryptoError> {
-        refuse(self.alg, Operation::Sign)
-    }
-
-    fn verify(&self, _: SignatureScheme, _: SignInput<'_>, _: &[u8]) -> Result<bool, CryptoError> {
-        refuse(self.alg, Operation::Verify)
-    }
-
-    fn mac(&self, _: &[u8]) -> Result<Vec<u8>, CryptoError> {
-        refuse(self.alg, Operation::MacGenerate)
-    }
-
-    fn mac_verify(&self, _: &[u8], _: &[u8]) -> Result<bool, CryptoError> {
-        refuse(self.alg, Operation::MacVerify)
-    }
-
-    fn encapsulate(&self) -> Result<(Vec<u8>, SecretBytes), CryptoError> {
-        refuse(self.alg, Operation::Encapsulate)
-    }
-
-    fn decapsulate(&self, _: &[u8]) -> Result<SecretBytes, CryptoError> {
-        refuse(self.alg, Operation::Decapsulate)
-    }
 }
 
 #[cfg(test)]
@@ -197,6 +170,7 @@ impl KeyHandle for AesKey {
 mod tests {
     use super::*;
     use crate::testutil::{assert_unsupported, load_fresh};
+    use keyhaven_core::Operation;
 
     const ALGS: [KeyAlgorithm; 3] = [
         KeyAlgorithm::Aes128,

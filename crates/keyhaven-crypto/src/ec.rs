@@ -10,11 +10,10 @@ use aws_lc_rs::signature::{
     ParsedPublicKey,
 };
 use keyhaven_core::{
-    CryptoError, GeneratedKey, KeyAlgorithm, KeyHandle, Operation, SecretBytes, SignInput,
-    SignatureScheme,
+    CryptoError, GeneratedKey, KeyAlgorithm, KeyHandle, SecretBytes, SignInput, SignatureScheme,
 };
 
-use crate::error::{bad_material, check_digest_len, check_scheme, internal, refuse, wrong_family};
+use crate::error::{bad_material, check_digest_len, check_scheme, internal, wrong_family};
 
 /// Signing and verification algorithms and the hash of a curve's one scheme.
 fn params(
@@ -113,14 +112,6 @@ impl KeyHandle for EcKey {
         self.alg
     }
 
-    fn encrypt(&self, _: &[u8], _: &[u8]) -> Result<Vec<u8>, CryptoError> {
-        refuse(self.alg, Operation::Encrypt)
-    }
-
-    fn decrypt(&self, _: &[u8], _: &[u8]) -> Result<SecretBytes, CryptoError> {
-        refuse(self.alg, Operation::Decrypt)
-    }
-
     fn sign(&self, scheme: SignatureScheme, input: SignInput<'_>) -> Result<Vec<u8>, CryptoError> {
         check_scheme(self.alg, scheme)?;
         let signature = match input {
@@ -146,22 +137,6 @@ impl KeyHandle for EcKey {
                 .is_ok(),
         })
     }
-
-    fn mac(&self, _: &[u8]) -> Result<Vec<u8>, CryptoError> {
-        refuse(self.alg, Operation::MacGenerate)
-    }
-
-    fn mac_verify(&self, _: &[u8], _: &[u8]) -> Result<bool, CryptoError> {
-        refuse(self.alg, Operation::MacVerify)
-    }
-
-    fn encapsulate(&self) -> Result<(Vec<u8>, SecretBytes), CryptoError> {
-        refuse(self.alg, Operation::Encapsulate)
-    }
-
-    fn decapsulate(&self, _: &[u8]) -> Result<SecretBytes, CryptoError> {
-        refuse(self.alg, Operation::Decapsulate)
-    }
 }
 
 #[cfg(test)]
@@ -174,6 +149,7 @@ impl KeyHandle for EcKey {
 mod tests {
     use super::*;
     use crate::testutil::{assert_unsupported, digest_for, load_fresh, schemes_for, ALL_SCHEMES};
+    use keyhaven_core::Operation;
 
     const ALGS: [KeyAlgorithm; 3] = [
         KeyAlgorithm::EcP256,

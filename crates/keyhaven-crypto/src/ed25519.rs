@@ -5,11 +5,10 @@ use std::sync::Arc;
 use aws_lc_rs::encoding::{AsDer, Pkcs8V1Der, PublicKeyX509Der};
 use aws_lc_rs::signature::{Ed25519KeyPair, KeyPair as _, ParsedPublicKey, ED25519};
 use keyhaven_core::{
-    CryptoError, GeneratedKey, KeyAlgorithm, KeyHandle, Operation, SecretBytes, SignInput,
-    SignatureScheme,
+    CryptoError, GeneratedKey, KeyAlgorithm, KeyHandle, SecretBytes, SignInput, SignatureScheme,
 };
 
-use crate::error::{bad_material, check_scheme, internal, message_only, refuse, wrong_family};
+use crate::error::{bad_material, check_scheme, internal, message_only, wrong_family};
 
 fn check_alg(alg: KeyAlgorithm) -> Result<(), CryptoError> {
     if alg == KeyAlgorithm::Ed25519 {
@@ -72,14 +71,6 @@ impl KeyHandle for Ed25519Key {
         ALG
     }
 
-    fn encrypt(&self, _: &[u8], _: &[u8]) -> Result<Vec<u8>, CryptoError> {
-        refuse(ALG, Operation::Encrypt)
-    }
-
-    fn decrypt(&self, _: &[u8], _: &[u8]) -> Result<SecretBytes, CryptoError> {
-        refuse(ALG, Operation::Decrypt)
-    }
-
     fn sign(&self, scheme: SignatureScheme, input: SignInput<'_>) -> Result<Vec<u8>, CryptoError> {
         check_scheme(ALG, scheme)?;
         let message = message_only(ALG, input)?;
@@ -100,22 +91,6 @@ impl KeyHandle for Ed25519Key {
         let message = message_only(ALG, input)?;
         Ok(self.public.verify_sig(message, signature).is_ok())
     }
-
-    fn mac(&self, _: &[u8]) -> Result<Vec<u8>, CryptoError> {
-        refuse(ALG, Operation::MacGenerate)
-    }
-
-    fn mac_verify(&self, _: &[u8], _: &[u8]) -> Result<bool, CryptoError> {
-        refuse(ALG, Operation::MacVerify)
-    }
-
-    fn encapsulate(&self) -> Result<(Vec<u8>, SecretBytes), CryptoError> {
-        refuse(ALG, Operation::Encapsulate)
-    }
-
-    fn decapsulate(&self, _: &[u8]) -> Result<SecretBytes, CryptoError> {
-        refuse(ALG, Operation::Decapsulate)
-    }
 }
 
 #[cfg(test)]
@@ -130,6 +105,7 @@ mod tests {
 
     use super::*;
     use crate::testutil::{assert_unsupported, load_fresh, ALL_SCHEMES};
+    use keyhaven_core::Operation;
 
     const S: SignatureScheme = SignatureScheme::Ed25519;
 

@@ -1,17 +1,7 @@
 //! Error helpers shared by the key handles. Messages name algorithms, operations and lengths,
 //! never key bytes.
 
-use keyhaven_core::{CryptoError, KeyAlgorithm, Operation, SignInput, SignatureScheme};
-
-/// `Unsupported("<alg> keys cannot <op>")`.
-pub(crate) fn cannot(alg: KeyAlgorithm, op: Operation) -> CryptoError {
-    CryptoError::Unsupported(format!("{alg} keys cannot {}", op.name()))
-}
-
-/// Shorthand for returning [`cannot`] from a handle method.
-pub(crate) fn refuse<T>(alg: KeyAlgorithm, op: Operation) -> Result<T, CryptoError> {
-    Err(cannot(alg, op))
-}
+use keyhaven_core::{CryptoError, KeyAlgorithm, SignInput, SignatureScheme};
 
 /// Checks that `scheme` is one a key of `alg` signs with.
 pub(crate) fn check_scheme(alg: KeyAlgorithm, scheme: SignatureScheme) -> Result<(), CryptoError> {

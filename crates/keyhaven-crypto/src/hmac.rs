@@ -3,12 +3,9 @@
 use std::sync::Arc;
 
 use aws_lc_rs::hmac;
-use keyhaven_core::{
-    CryptoError, GeneratedKey, KeyAlgorithm, KeyHandle, Operation, SecretBytes, SignInput,
-    SignatureScheme,
-};
+use keyhaven_core::{CryptoError, GeneratedKey, KeyAlgorithm, KeyHandle, SecretBytes};
 
-use crate::error::{bad_material, internal, refuse, wrong_family};
+use crate::error::{bad_material, internal, wrong_family};
 
 /// The longest imported HMAC key accepted (the SHA-384/512 block size).
 const MAX_KEY_LEN: usize = 128;
@@ -78,22 +75,6 @@ impl KeyHandle for HmacKey {
         self.alg
     }
 
-    fn encrypt(&self, _: &[u8], _: &[u8]) -> Result<Vec<u8>, CryptoError> {
-        refuse(self.alg, Operation::Encrypt)
-    }
-
-    fn decrypt(&self, _: &[u8], _: &[u8]) -> Result<SecretBytes, CryptoError> {
-        refuse(self.alg, Operation::Decrypt)
-    }
-
-    fn sign(&self, _: SignatureScheme, _: SignInput<'_>) -> Result<Vec<u8>, CryptoError> {
-        refuse(self.alg, Operation::Sign)
-    }
-
-    fn verify(&self, _: SignatureScheme, _: SignInput<'_>, _: &[u8]) -> Result<bool, CryptoError> {
-        refuse(self.alg, Operation::Verify)
-    }
-
     fn mac(&self, data: &[u8]) -> Result<Vec<u8>, CryptoError> {
         Ok(hmac::sign(&self.key, data).as_ref().to_vec())
     }
@@ -101,14 +82,6 @@ impl KeyHandle for HmacKey {
     fn mac_verify(&self, data: &[u8], tag: &[u8]) -> Result<bool, CryptoError> {
         // Constant-time comparison; a tag of the wrong length simply does not verify.
         Ok(hmac::verify(&self.key, data, tag).is_ok())
-    }
-
-    fn encapsulate(&self) -> Result<(Vec<u8>, SecretBytes), CryptoError> {
-        refuse(self.alg, Operation::Encapsulate)
-    }
-
-    fn decapsulate(&self, _: &[u8]) -> Result<SecretBytes, CryptoError> {
-        refuse(self.alg, Operation::Decapsulate)
     }
 }
 
@@ -122,6 +95,7 @@ impl KeyHandle for HmacKey {
 mod tests {
     use super::*;
     use crate::testutil::{assert_unsupported, load_fresh, secret, unhex};
+    use keyhaven_core::Operation;
 
     const ALGS: [KeyAlgorithm; 3] = [
         KeyAlgorithm::HmacSha256,

@@ -8,11 +8,10 @@ use aws_lc_rs::signature::{
     ML_DSA_44, ML_DSA_44_SIGNING, ML_DSA_65, ML_DSA_65_SIGNING, ML_DSA_87, ML_DSA_87_SIGNING,
 };
 use keyhaven_core::{
-    CryptoError, GeneratedKey, KeyAlgorithm, KeyHandle, Operation, SecretBytes, SignInput,
-    SignatureScheme,
+    CryptoError, GeneratedKey, KeyAlgorithm, KeyHandle, SecretBytes, SignInput, SignatureScheme,
 };
 
-use crate::error::{bad_material, check_scheme, internal, message_only, refuse, wrong_family};
+use crate::error::{bad_material, check_scheme, internal, message_only, wrong_family};
 
 /// Signing and verification algorithms and the FIPS 204 private key length.
 fn params(
@@ -110,14 +109,6 @@ impl KeyHandle for MlDsaKey {
         self.alg
     }
 
-    fn encrypt(&self, _: &[u8], _: &[u8]) -> Result<Vec<u8>, CryptoError> {
-        refuse(self.alg, Operation::Encrypt)
-    }
-
-    fn decrypt(&self, _: &[u8], _: &[u8]) -> Result<SecretBytes, CryptoError> {
-        refuse(self.alg, Operation::Decrypt)
-    }
-
     fn sign(&self, scheme: SignatureScheme, input: SignInput<'_>) -> Result<Vec<u8>, CryptoError> {
         check_scheme(self.alg, scheme)?;
         let message = message_only(self.alg, input)?;
@@ -140,22 +131,6 @@ impl KeyHandle for MlDsaKey {
         let message = message_only(self.alg, input)?;
         Ok(self.public.verify_sig(message, signature).is_ok())
     }
-
-    fn mac(&self, _: &[u8]) -> Result<Vec<u8>, CryptoError> {
-        refuse(self.alg, Operation::MacGenerate)
-    }
-
-    fn mac_verify(&self, _: &[u8], _: &[u8]) -> Result<bool, CryptoError> {
-        refuse(self.alg, Operation::MacVerify)
-    }
-
-    fn encapsulate(&self) -> Result<(Vec<u8>, SecretBytes), CryptoError> {
-        refuse(self.alg, Operation::Encapsulate)
-    }
-
-    fn decapsulate(&self, _: &[u8]) -> Result<SecretBytes, CryptoError> {
-        refuse(self.alg, Operation::Decapsulate)
-    }
 }
 
 #[cfg(test)]
@@ -168,6 +143,7 @@ impl KeyHandle for MlDsaKey {
 mod tests {
     use super::*;
     use crate::testutil::{assert_unsupported, load_fresh, ALL_SCHEMES};
+    use keyhaven_core::Operation;
 
     const ALGS: [KeyAlgorithm; 3] = [
         KeyAlgorithm::MlDsa44,

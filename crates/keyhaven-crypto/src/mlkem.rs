@@ -10,12 +10,9 @@ use aws_lc_rs::digest;
 use aws_lc_rs::kem::{
     AlgorithmId, Ciphertext, DecapsulationKey, EncapsulationKey, ML_KEM_1024, ML_KEM_768,
 };
-use keyhaven_core::{
-    CryptoError, GeneratedKey, KeyAlgorithm, KeyHandle, Operation, SecretBytes, SignInput,
-    SignatureScheme,
-};
+use keyhaven_core::{CryptoError, GeneratedKey, KeyAlgorithm, KeyHandle, SecretBytes};
 
-use crate::error::{bad_material, internal, refuse, wrong_family};
+use crate::error::{bad_material, internal, wrong_family};
 
 type Algorithm = aws_lc_rs::kem::Algorithm<AlgorithmId>;
 
@@ -151,30 +148,6 @@ impl KeyHandle for MlKemKey {
         self.alg
     }
 
-    fn encrypt(&self, _: &[u8], _: &[u8]) -> Result<Vec<u8>, CryptoError> {
-        refuse(self.alg, Operation::Encrypt)
-    }
-
-    fn decrypt(&self, _: &[u8], _: &[u8]) -> Result<SecretBytes, CryptoError> {
-        refuse(self.alg, Operation::Decrypt)
-    }
-
-    fn sign(&self, _: SignatureScheme, _: SignInput<'_>) -> Result<Vec<u8>, CryptoError> {
-        refuse(self.alg, Operation::Sign)
-    }
-
-    fn verify(&self, _: SignatureScheme, _: SignInput<'_>, _: &[u8]) -> Result<bool, CryptoError> {
-        refuse(self.alg, Operation::Verify)
-    }
-
-    fn mac(&self, _: &[u8]) -> Result<Vec<u8>, CryptoError> {
-        refuse(self.alg, Operation::MacGenerate)
-    }
-
-    fn mac_verify(&self, _: &[u8], _: &[u8]) -> Result<bool, CryptoError> {
-        refuse(self.alg, Operation::MacVerify)
-    }
-
     fn encapsulate(&self) -> Result<(Vec<u8>, SecretBytes), CryptoError> {
         let (ciphertext, shared) = self
             .ek
@@ -213,6 +186,7 @@ impl KeyHandle for MlKemKey {
 mod tests {
     use super::*;
     use crate::testutil::{assert_unsupported, load_fresh};
+    use keyhaven_core::Operation;
 
     const ALGS: [KeyAlgorithm; 2] = [KeyAlgorithm::MlKem768, KeyAlgorithm::MlKem1024];
 

@@ -13,12 +13,11 @@ use aws_lc_rs::signature::{
     self as sig, KeyPair as _, RsaEncoding, RsaParameters, UnparsedPublicKey,
 };
 use keyhaven_core::{
-    CryptoError, GeneratedKey, KeyAlgorithm, KeyHandle, Operation, SecretBytes, SignInput,
-    SignatureScheme,
+    CryptoError, GeneratedKey, KeyAlgorithm, KeyHandle, SecretBytes, SignInput, SignatureScheme,
 };
 use zeroize::Zeroize;
 
-use crate::error::{bad_material, check_digest_len, check_scheme, internal, refuse, wrong_family};
+use crate::error::{bad_material, check_digest_len, check_scheme, internal, wrong_family};
 
 /// aws-lc key size and modulus length in bits.
 fn params(alg: KeyAlgorithm) -> Result<(KeySize, usize), CryptoError> {
@@ -252,22 +251,6 @@ impl KeyHandle for RsaKey {
             }
         })
     }
-
-    fn mac(&self, _: &[u8]) -> Result<Vec<u8>, CryptoError> {
-        refuse(self.alg, Operation::MacGenerate)
-    }
-
-    fn mac_verify(&self, _: &[u8], _: &[u8]) -> Result<bool, CryptoError> {
-        refuse(self.alg, Operation::MacVerify)
-    }
-
-    fn encapsulate(&self) -> Result<(Vec<u8>, SecretBytes), CryptoError> {
-        refuse(self.alg, Operation::Encapsulate)
-    }
-
-    fn decapsulate(&self, _: &[u8]) -> Result<SecretBytes, CryptoError> {
-        refuse(self.alg, Operation::Decapsulate)
-    }
 }
 
 #[cfg(test)]
@@ -282,6 +265,7 @@ mod tests {
     use crate::testutil::{
         assert_unsupported, digest_for, load_shared, schemes_for, shared, ALL_SCHEMES,
     };
+    use keyhaven_core::Operation;
 
     const ALGS: [KeyAlgorithm; 3] = [
         KeyAlgorithm::Rsa2048,
