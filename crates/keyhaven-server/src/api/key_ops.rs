@@ -97,14 +97,34 @@ pub async fn datakey(
     }))
 }
 
-fn sign_input<'a>(
-    message: &'a Option<Vec<u8>>,
-    digest: &'a Option<Vec<u8>>,
-) -> Result<SignInput<'a>, ApiError> {
-    match (message, digest) {
-        (Some(m), None) => Ok(SignInput::Message(m)),
-        (None, Some(d)) => Ok(SignInput::Digest(d)),
-        _ => Err(ApiError::invalid("give exactly one of message and digest")),
+/// The decoded `message` or `digest` of a sign or verify request.
+struct SignData {
+    bytes: Vec<u8>,
+    is_digest: bool,
+}
+
+impl SignData {
+    /// Exactly one of `message` and `digest`, decoded.
+    fn decode(message: Option<&str>, digest: Option<&str>) -> Result<SignData, ApiError> {
+        match (message, digest) {
+            (Some(m), None) => Ok(SignData {
+                bytes: b64("message", m)?,
+                is_digest: false,
+            }),
+            (None, Some(d)) => Ok(SignData {
+                bytes: b64("digest", d)?,
+                is_digest: true,
+            }),
+            _ => Err(ApiError::invalid("give exactly one of message and digest")),
+        }
+    }
+
+    fn input(&self) -> SignInput<'_> {
+        if self.is_digest {
+            SignInput::Digest(&self.bytes)
+        } else {
+            SignInput::Message(&self.bytes)
+        }
     }
 }
 
@@ -120,16 +140,7 @@ pub async fn sign(
     Body(req): Body<proto::SignRequest>,
 ) -> Result<Json<proto::SignResponse>, ApiError> {
     let id = key_id(&id)?;
-    let message = req
-        .message
-        .as_deref()
-        .map(|m| b64("message", m))
-        .transpose()?;
-    let digest = req
-        .digest
-        .as_deref()
-        .map(|d| b64("digest", d))
-        .transpose()?;
+    let data = SignData::decode(req.message.as_deref(), req.digest.as_deref())?;
     let scheme = req
         .algorithm
         .as_deref()
@@ -142,10 +153,7 @@ pub async fn sign(
             })
         })
         .transpose()?;
-    let signed = st
-        .service
-        .sign(id, sign_input(&message, &digest)?, scheme)
-        .await?;
+    let signed = st.service.sign(id, data.input(), scheme).await?;
     Ok(Json(proto::SignResponse {
         signature: enc(&signed.signature),
         key_version: signed.key_version,
@@ -165,25 +173,11 @@ pub async fn verify(
     Body(req): Body<proto::VerifyRequest>,
 ) -> Result<Json<proto::VerifyResponse>, ApiError> {
     let id = key_id(&id)?;
-    let message = req
-        .message
-        .as_deref()
-        .map(|m| b64("message", m))
-        .transpose()?;
-    let digest = req
-        .digest
-        .as_deref()
-        .map(|d| b64("digest", d))
-        .transpose()?;
+    let data = SignData::decode(req.message.as_deref(), req.digest.as_deref())?;
     let signature = b64("signature", &req.signature)?;
     let valid = st
         .service
-        .verify(
-            id,
-            sign_input(&message, &digest)?,
-            &signature,
-            req.allow_compromised,
-        )
+        .verify(id, data.input(), &signature, req.allow_compromised)
         .await?;
     Ok(Json(proto::VerifyResponse { valid }))
 }
