@@ -162,18 +162,13 @@ fn create_pki(tls: &Path, listen: SocketAddr) -> Result<(), ServerError> {
     let ca_key = KeyPair::generate().map_err(err)?;
     let ca_cert = ca.self_signed(&ca_key).map_err(err)?;
 
-    let mut names = vec!["localhost".to_owned()];
+    let names = vec!["localhost".to_owned()];
     let mut ips: Vec<IpAddr> = vec![
         IpAddr::V4(Ipv4Addr::LOCALHOST),
         IpAddr::V6(Ipv6Addr::LOCALHOST),
     ];
     if !listen.ip().is_unspecified() && !ips.contains(&listen.ip()) {
         ips.push(listen.ip());
-    }
-    if let Ok(host) = std::env::var("HOSTNAME") {
-        if !host.is_empty() && host.len() < 200 {
-            names.push(host);
-        }
     }
     let mut server = CertificateParams::new(names).map_err(err)?;
     server
