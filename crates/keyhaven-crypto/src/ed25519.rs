@@ -2,13 +2,13 @@
 
 use std::sync::Arc;
 
-use aws_lc_rs::encoding::{AsDer, Pkcs8V1Der, PublicKeyX509Der};
 use aws_lc_rs::signature::{Ed25519KeyPair, KeyPair as _, ParsedPublicKey, ED25519};
 use keyhaven_core::{
-    CryptoError, GeneratedKey, KeyAlgorithm, KeyHandle, SecretBytes, SignInput, SignatureScheme,
+    CryptoError, GeneratedKey, KeyAlgorithm, KeyHandle, SignInput, SignatureScheme,
 };
 
 use crate::error::{bad_material, check_scheme, internal, message_only, wrong_family};
+use crate::export::pkcs8_and_spki;
 
 fn check_alg(alg: KeyAlgorithm) -> Result<(), CryptoError> {
     if alg == KeyAlgorithm::Ed25519 {
@@ -22,28 +22,18 @@ fn check_alg(alg: KeyAlgorithm) -> Result<(), CryptoError> {
 pub(crate) fn generate(alg: KeyAlgorithm) -> Result<GeneratedKey, CryptoError> {
     check_alg(alg)?;
     let pair = Ed25519KeyPair::generate().map_err(|_| internal("Ed25519 key generation"))?;
-    export(&pair)
+    pkcs8_and_spki(&pair)
 }
 
 /// Accepts PKCS#8 v1 or v2 DER (a v2 public key must match), re-encoded as PKCS#8 v1.
 pub(crate) fn import(alg: KeyAlgorithm, material: &[u8]) -> Result<GeneratedKey, CryptoError> {
     let key = Ed25519Key::parse(alg, material)?;
-    export(&key.pair)
+    pkcs8_and_spki(&key.pair)
 }
 
 /// Parses stored material into a handle.
 pub(crate) fn load(alg: KeyAlgorithm, material: &[u8]) -> Result<Arc<dyn KeyHandle>, CryptoError> {
     Ok(Arc::new(Ed25519Key::parse(alg, material)?))
-}
-
-fn export(pair: &Ed25519KeyPair) -> Result<GeneratedKey, CryptoError> {
-    let pkcs8 = AsDer::<Pkcs8V1Der>::as_der(pair).map_err(|_| internal("PKCS#8 encoding"))?;
-    let spki = AsDer::<PublicKeyX509Der>::as_der(pair.public_key())
-        .map_err(|_| internal("public key encoding"))?;
-    Ok(GeneratedKey {
-        material: SecretBytes::from_slice(pkcs8.as_ref()),
-        public_key: Some(spki.as_ref().to_vec()),
-    })
 }
 
 /// An Ed25519 key version; the seed lives inside aws-lc.
@@ -101,7 +91,7 @@ impl KeyHandle for Ed25519Key {
     clippy::panic
 )]
 mod tests {
-    use aws_lc_rs::encoding::Pkcs8V2Der;
+    use aws_lc_rs::encoding::{AsDer, Pkcs8V1Der, Pkcs8V2Der};
 
     use super::*;
     use crate::testutil::{assert_unsupported, load_fresh, ALL_SCHEMES};

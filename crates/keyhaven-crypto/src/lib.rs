@@ -20,6 +20,7 @@ mod aes;
 mod ec;
 mod ed25519;
 mod error;
+mod export;
 mod hmac;
 mod mldsa;
 mod mlkem;

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use aws_lc_rs::digest::{self, Digest};
-use aws_lc_rs::encoding::{AsDer, Pkcs8V1Der, PublicKeyX509Der};
+use aws_lc_rs::encoding::{AsDer, PublicKeyX509Der};
 use aws_lc_rs::rand::SystemRandom;
 use aws_lc_rs::rsa::{
     KeyPair, KeySize, OaepPrivateDecryptingKey, OaepPublicEncryptingKey, PrivateDecryptingKey,
@@ -18,6 +18,7 @@ use keyhaven_core::{
 use zeroize::Zeroize;
 
 use crate::error::{bad_material, check_digest_len, check_scheme, internal, wrong_family};
+use crate::export::pkcs8_and_spki;
 
 /// aws-lc key size and modulus length in bits.
 fn params(alg: KeyAlgorithm) -> Result<(KeySize, usize), CryptoError> {
@@ -81,28 +82,18 @@ fn scheme_params(scheme: SignatureScheme) -> Option<SchemeParams> {
 pub(crate) fn generate(alg: KeyAlgorithm) -> Result<GeneratedKey, CryptoError> {
     let (size, _) = params(alg)?;
     let pair = KeyPair::generate(size).map_err(|_| internal("RSA key generation"))?;
-    export(&pair)
+    pkcs8_and_spki(&pair)
 }
 
 /// Accepts PKCS#8 DER of an RSA key of exactly the algorithm's size, re-encoded as PKCS#8 v1.
 pub(crate) fn import(alg: KeyAlgorithm, material: &[u8]) -> Result<GeneratedKey, CryptoError> {
     let key = RsaKey::parse(alg, material)?;
-    export(&key.pair)
+    pkcs8_and_spki(&key.pair)
 }
 
 /// Parses stored material into a handle.
 pub(crate) fn load(alg: KeyAlgorithm, material: &[u8]) -> Result<Arc<dyn KeyHandle>, CryptoError> {
     Ok(Arc::new(RsaKey::parse(alg, material)?))
-}
-
-fn export(pair: &KeyPair) -> Result<GeneratedKey, CryptoError> {
-    let pkcs8 = AsDer::<Pkcs8V1Der>::as_der(pair).map_err(|_| internal("PKCS#8 encoding"))?;
-    let spki = AsDer::<PublicKeyX509Der>::as_der(pair.public_key())
-        .map_err(|_| internal("public key encoding"))?;
-    Ok(GeneratedKey {
-        material: SecretBytes::from_slice(pkcs8.as_ref()),
-        public_key: Some(spki.as_ref().to_vec()),
-    })
 }
 
 /// An RSA key version: the private key parsed once for signing and once for OAEP decryption
