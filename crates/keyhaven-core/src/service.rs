@@ -392,8 +392,7 @@ impl KeyService {
 
     /// A key's metadata, with due time-driven transitions applied first.
     pub async fn get_key(&self, id: KeyId) -> Result<Key> {
-        let key = self.load(id).await?;
-        Ok(key)
+        self.load(id).await
     }
 
     /// Lists keys.
