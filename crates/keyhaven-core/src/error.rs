@@ -32,6 +32,23 @@ pub enum Error {
     /// The request is malformed or a value is out of range.
     #[error("{0}")]
     InvalidRequest(String),
+    /// The caller is authenticated but lacks the role the action needs.
+    #[error("{0}")]
+    Forbidden(String),
+    /// The credential is missing, unknown, expired, revoked, or its principal is disabled.
+    #[error("{0}")]
+    Unauthenticated(String),
+    /// The unseal material (passphrase, shares, key file, HSM key) does not open the instance.
+    #[error("{0}")]
+    UnsealFailed(String),
+    /// A stored record failed its integrity check: it was changed outside keyhaven.
+    #[error("{kind} {id} failed its integrity check: the record was changed outside keyhaven; it is refused until restored from a backup (see docs/SECURITY.md)")]
+    Integrity {
+        /// `key`, `key version`, `vault`, `principal`, `token`, `role binding`, ...
+        kind: &'static str,
+        /// Which record.
+        id: String,
+    },
     /// The key's state does not allow the action.
     #[error("{}", wrong_state_message(key, *state, action, allowed, hint))]
     WrongLifecycleState {

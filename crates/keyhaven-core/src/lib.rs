@@ -4,19 +4,28 @@
 //! [`service::KeyService`]. Core does no I/O: storage, cryptography, time and randomness come in
 //! through the [`store::Store`], [`crypto::CryptoProvider`] and [`clock::Clock`] traits.
 
+pub mod access;
 pub mod algorithm;
+pub mod audit;
+pub mod auditing;
 pub mod cache;
 pub mod clock;
 pub mod crypto;
 pub mod envelope;
 pub mod error;
+pub mod integrity;
+pub mod keys;
 pub mod lifecycle;
+pub mod merkle;
 pub mod model;
 pub mod operations;
+pub mod principals;
+pub mod root;
 pub mod secret;
 pub mod service;
 pub mod store;
 pub mod usage;
+pub mod vaults;
 
 pub use algorithm::{AlgorithmFamily, KeyAlgorithm, Operation, OperationKind};
 pub use clock::{Clock, FakeClock};
@@ -25,10 +34,16 @@ pub use crypto::{
 };
 pub use error::{Error, Result};
 pub use lifecycle::{Action, KeyState};
+pub use root::{RootKey, RootKeyRecord, SealRecord, SystemKeys};
+pub use access::{Caller, Identity, Outcome, Permission, PrincipalId, RequestContext, SystemRole, VaultRole};
+pub use audit::{AuditEvent, AuditFilter, AuditRecord, Checkpoint};
 pub use model::{
     Cause, HistoryEntry, Key, KeyId, KeyName, KeyVersion, Origin, Vault, VaultId, VaultName,
 };
 pub use secret::SecretBytes;
-pub use service::{Actor, InitialState, KeyPatch, KeyService, ListQuery, NewKey, ServiceConfig};
-pub use store::{KeyChange, KeyFilter, Store, StoreError};
+pub use service::{
+    InitAdmin, InitSeal, InitialState, IntegrityStatus, KeyPage, KeyPatch, KeyService, ListQuery,
+    NewKey, ServiceConfig,
+};
+pub use store::{KeyChange, KeyFilter, RootRotation, Store, StoreError, StoredCheckpoint};
 pub use usage::UsageMask;

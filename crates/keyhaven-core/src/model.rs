@@ -118,12 +118,16 @@ pub struct Vault {
     pub name: VaultName,
     /// Pending-destruction period in days (0 = immediate).
     pub pending_destruction_days: u32,
+    /// Generation of the root key that wraps the KEK.
+    pub root_generation: u32,
     /// The vault KEK sealed under the root key.
     pub sealed_kek: Vec<u8>,
     /// Created.
     pub created_at: OffsetDateTime,
     /// Last settings change.
     pub updated_at: OffsetDateTime,
+    /// Record-integrity MAC (see [`crate::integrity`]).
+    pub mac: Vec<u8>,
 }
 
 /// How the key's material came to be.
@@ -202,6 +206,8 @@ pub struct Key {
     pub last_used_at: Option<OffsetDateTime>,
     /// Optimistic-concurrency revision, bumped by every stored change.
     pub revision: u64,
+    /// Record-integrity MAC over the security-deciding fields (see [`crate::integrity`]).
+    pub mac: Vec<u8>,
 }
 
 impl Key {
@@ -236,6 +242,8 @@ pub struct KeyVersion {
     pub public_key: Option<Vec<u8>>,
     /// Created.
     pub created_at: OffsetDateTime,
+    /// Record-integrity MAC over key id, version, material and public key digests.
+    pub mac: Vec<u8>,
 }
 
 impl fmt::Debug for KeyVersion {

@@ -10,10 +10,11 @@ use crate::cache::CachedKey;
 use crate::crypto::{KeyHandle, SignInput, SignatureScheme};
 use crate::envelope::{self, CiphertextHeader};
 use crate::error::{Error, Result};
-use crate::lifecycle::{self, Action};
+use crate::lifecycle::{self, Action, KeyState};
 use crate::model::{Key, KeyId};
 use crate::secret::SecretBytes;
-use crate::service::{lock, material_aad, refusal, refusal_named, KeyService};
+use crate::access::{Caller, Permission};
+use crate::service::{lock, material_aad, not_found_key, refusal, refusal_named, KeyService};
 
 /// Largest plaintext encrypt accepts (bytes).
 pub const MAX_PLAINTEXT: usize = 64 * 1024;
@@ -62,48 +63,58 @@ pub struct PublicKey {
 
 impl KeyService {
     /// Encrypts with the primary version.
-    pub async fn encrypt(&self, id: KeyId, plaintext: &[u8], aad: &[u8]) -> Result<Sealed> {
+    pub async fn encrypt(
+        &self,
+        caller: &Caller,
+        id: KeyId, plaintext: &[u8], aad: &[u8]) -> Result<Sealed> {
         if plaintext.len() > MAX_PLAINTEXT {
             return Err(Error::InvalidRequest(format!(
                 "plaintext is limited to {MAX_PLAINTEXT} bytes; encrypt larger data with a data \
                  key (datakey)"
             )));
         }
-        let entry = self.gate(id, Operation::Encrypt, false).await?;
-        self.encrypt_with(&entry, plaintext, aad).await
+        let entry = self.gate(caller, id, Operation::Encrypt, false).await?;
+        self.encrypt_with(caller, &entry, plaintext, aad).await
     }
 
     /// Decrypts a ciphertext made by any live version of the key.
     pub async fn decrypt(
         &self,
+        caller: &Caller,
         id: KeyId,
         ciphertext: &[u8],
         aad: &[u8],
         allow_compromised: bool,
     ) -> Result<(SecretBytes, u32)> {
-        let entry = self.gate(id, Operation::Decrypt, allow_compromised).await?;
-        self.decrypt_with(&entry, ciphertext, aad).await
+        let entry = self.gate(caller, id, Operation::Decrypt, allow_compromised).await?;
+        self.decrypt_with(caller, &entry, ciphertext, aad).await
     }
 
     /// Re-encrypts a ciphertext under the primary version without returning the plaintext.
-    pub async fn rewrap(&self, id: KeyId, ciphertext: &[u8], aad: &[u8]) -> Result<Sealed> {
-        let entry = self.gate(id, Operation::Rewrap, false).await?;
-        let (plaintext, _) = self.decrypt_with(&entry, ciphertext, aad).await?;
-        self.encrypt_with(&entry, plaintext.expose(), aad).await
+    pub async fn rewrap(
+        &self,
+        caller: &Caller,
+        id: KeyId, ciphertext: &[u8], aad: &[u8]) -> Result<Sealed> {
+        let entry = self.gate(caller, id, Operation::Rewrap, false).await?;
+        let (plaintext, _) = self.decrypt_with(caller, &entry, ciphertext, aad).await?;
+        self.encrypt_with(caller, &entry, plaintext.expose(), aad).await
     }
 
     /// Generates a data key of `len` bytes (16, 24 or 32) and returns it with a copy encrypted
     /// under the key.
-    pub async fn data_key(&self, id: KeyId, len: usize, aad: &[u8]) -> Result<DataKey> {
+    pub async fn data_key(
+        &self,
+        caller: &Caller,
+        id: KeyId, len: usize, aad: &[u8]) -> Result<DataKey> {
         if !matches!(len, 16 | 24 | 32) {
             return Err(Error::InvalidRequest(
                 "data keys are 16, 24 or 32 bytes".to_owned(),
             ));
         }
-        let entry = self.gate(id, Operation::DataKey, false).await?;
+        let entry = self.gate(caller, id, Operation::DataKey, false).await?;
         let mut plaintext = SecretBytes::zeroed(len);
         self.crypto.random(plaintext.expose_mut())?;
-        let sealed = self.encrypt_with(&entry, plaintext.expose(), aad).await?;
+        let sealed = self.encrypt_with(caller, &entry, plaintext.expose(), aad).await?;
         Ok(DataKey {
             plaintext,
             ciphertext: sealed.bytes,
@@ -114,11 +125,12 @@ impl KeyService {
     /// Signs a message or digest with the primary version.
     pub async fn sign(
         &self,
+        caller: &Caller,
         id: KeyId,
         input: SignInput<'_>,
         scheme: Option<SignatureScheme>,
     ) -> Result<Signed> {
-        let entry = self.gate(id, Operation::Sign, false).await?;
+        let entry = self.gate(caller, id, Operation::Sign, false).await?;
         let alg = entry.key.algorithm;
         let scheme = match scheme {
             Some(s) if s.fits(alg) => s,
@@ -136,7 +148,7 @@ impl KeyService {
         };
         check_digest(scheme, input)?;
         let version = entry.key.primary_version;
-        let handle = self.handle(&entry, version).await?;
+        let handle = self.handle(caller, &entry, version).await?;
         let raw = handle.sign(scheme, input)?;
         Ok(Signed {
             signature: envelope::seal_signature(version, scheme, &raw),
@@ -148,26 +160,27 @@ impl KeyService {
     /// Verifies a signature made by any live version of the key.
     pub async fn verify(
         &self,
+        caller: &Caller,
         id: KeyId,
         input: SignInput<'_>,
         signature: &[u8],
         allow_compromised: bool,
     ) -> Result<bool> {
-        let entry = self.gate(id, Operation::Verify, allow_compromised).await?;
+        let entry = self.gate(caller, id, Operation::Verify, allow_compromised).await?;
         let (version, scheme, raw) = envelope::open_signature(signature)?;
         if !scheme.fits(entry.key.algorithm) || !live_version(&entry.key, version) {
             return Ok(false);
         }
         check_digest(scheme, input)?;
-        let handle = self.handle(&entry, version).await?;
+        let handle = self.handle(caller, &entry, version).await?;
         Ok(handle.verify(scheme, input, raw)?)
     }
 
     /// Computes a MAC tag with the primary version.
-    pub async fn mac(&self, id: KeyId, data: &[u8]) -> Result<Sealed> {
-        let entry = self.gate(id, Operation::MacGenerate, false).await?;
+    pub async fn mac(&self, caller: &Caller, id: KeyId, data: &[u8]) -> Result<Sealed> {
+        let entry = self.gate(caller, id, Operation::MacGenerate, false).await?;
         let version = entry.key.primary_version;
-        let handle = self.handle(&entry, version).await?;
+        let handle = self.handle(caller, &entry, version).await?;
         let raw = handle.mac(data)?;
         Ok(Sealed {
             bytes: envelope::seal_mac(version, &raw),
@@ -178,27 +191,27 @@ impl KeyService {
     /// Checks a MAC tag made by any live version, in constant time.
     pub async fn mac_verify(
         &self,
+        caller: &Caller,
         id: KeyId,
         data: &[u8],
         tag: &[u8],
         allow_compromised: bool,
     ) -> Result<bool> {
-        let entry = self
-            .gate(id, Operation::MacVerify, allow_compromised)
+        let entry = self.gate(caller, id, Operation::MacVerify, allow_compromised)
             .await?;
         let (version, raw) = envelope::open_mac(tag)?;
         if !live_version(&entry.key, version) {
             return Ok(false);
         }
-        let handle = self.handle(&entry, version).await?;
+        let handle = self.handle(caller, &entry, version).await?;
         Ok(handle.mac_verify(data, raw)?)
     }
 
     /// ML-KEM encapsulation with the primary version: (KEM ciphertext, shared secret).
-    pub async fn encapsulate(&self, id: KeyId) -> Result<(Sealed, SecretBytes)> {
-        let entry = self.gate(id, Operation::Encapsulate, false).await?;
+    pub async fn encapsulate(&self, caller: &Caller, id: KeyId) -> Result<(Sealed, SecretBytes)> {
+        let entry = self.gate(caller, id, Operation::Encapsulate, false).await?;
         let version = entry.key.primary_version;
-        let handle = self.handle(&entry, version).await?;
+        let handle = self.handle(caller, &entry, version).await?;
         let (raw, secret) = handle.encapsulate()?;
         let header = CiphertextHeader {
             key_id: id,
@@ -216,21 +229,28 @@ impl KeyService {
     /// ML-KEM decapsulation.
     pub async fn decapsulate(
         &self,
+        caller: &Caller,
         id: KeyId,
         ciphertext: &[u8],
         allow_compromised: bool,
     ) -> Result<SecretBytes> {
-        let entry = self
-            .gate(id, Operation::Decapsulate, allow_compromised)
+        let entry = self.gate(caller, id, Operation::Decapsulate, allow_compromised)
             .await?;
         let (header, raw) = envelope::open_kem(ciphertext)?;
-        let handle = self.versioned_handle(&entry, header).await?;
+        let handle = self.versioned_handle(caller, &entry, header).await?;
         Ok(handle.decapsulate(raw)?)
     }
 
     /// The public key of the primary version (or of `version`).
-    pub async fn public_key(&self, id: KeyId, version: Option<u32>) -> Result<PublicKey> {
-        let key = self.load(id).await?;
+    pub async fn public_key(
+        &self,
+        caller: &Caller,
+        id: KeyId,
+        version: Option<u32>,
+    ) -> Result<PublicKey> {
+        let key = self
+            .load_for(caller, id, Permission::ReadKey, "key.public-key")
+            .await?;
         lifecycle::check(
             Action::ExportPublicKey,
             key.state,
@@ -244,9 +264,9 @@ impl KeyService {
             });
         }
         let version = version.unwrap_or(key.primary_version);
+        caller.with_note(|n| n.key_version = Some(version));
         let der = self
-            .store
-            .get_version(id, version)
+            .version(Some(caller), id, version)
             .await?
             .and_then(|v| v.public_key)
             .ok_or_else(|| Error::NotFound {
@@ -262,29 +282,46 @@ impl KeyService {
 
     // ----- internals ----------------------------------------------------------------------
 
-    /// The single gate for cryptographic use: algorithm, usage, lifecycle, usage window.
-    /// Uses the cached record unless a time-driven transition is due.
+    /// The single gate for cryptographic use: the caller's role, then algorithm, usage,
+    /// lifecycle, usage window. Uses the cached record unless a time-driven transition is due.
     async fn gate(
         &self,
+        caller: &Caller,
         id: KeyId,
         op: Operation,
         allow_compromised: bool,
     ) -> Result<Arc<CachedKey>> {
+        caller.with_note(|n| {
+            n.action = Some(op.name());
+            n.key = Some(id);
+        });
         let now = self.clock.now();
         let entry = match self.cache.get(id) {
             Some(e) if e.key.next_due_at().is_none_or(|d| now < d) => e,
             _ => {
                 let epoch = self.cache.epoch();
-                let key = self.load(id).await?;
+                let key = self.load(Some(caller), id).await?;
                 let e = Arc::new(CachedKey::new(key));
                 self.cache.insert(epoch, Arc::clone(&e));
                 e
             }
         };
-        authorize(&entry.key, op, allow_compromised, now)?;
-        if entry.key.state == crate::lifecycle::KeyState::Compromised {
-            // The override is the only way here; until the audit log exists, the log says so.
-            tracing::warn!(key = %id, operation = op.name(), "compromised key used under the allow_compromised override");
+        let key = &entry.key;
+        caller.with_note(|n| n.vault = Some(key.vault_name.to_string()));
+        caller.require(key.vault_id, Permission::UseKey, || not_found_key(id))?;
+        let overriding = allow_compromised && key.state == KeyState::Compromised;
+        if overriding {
+            caller.require(key.vault_id, Permission::UseCompromisedKey, || {
+                not_found_key(id)
+            })?;
+        }
+        authorize(key, op, allow_compromised, now)?;
+        if overriding {
+            tracing::warn!(key = %id, operation = op.name(), principal = caller.name(),
+                "compromised key used under the allow_compromised override");
+            caller.with_note(|n| {
+                n.detail = Some("allow_compromised override on a compromised key".to_owned())
+            });
         }
         lock(&self.last_used).insert(id, now);
         Ok(entry)
@@ -292,12 +329,13 @@ impl KeyService {
 
     async fn encrypt_with(
         &self,
+        caller: &Caller,
         entry: &CachedKey,
         plaintext: &[u8],
         aad: &[u8],
     ) -> Result<Sealed> {
         let version = entry.key.primary_version;
-        let handle = self.handle(entry, version).await?;
+        let handle = self.handle(caller, entry, version).await?;
         let header = CiphertextHeader {
             key_id: entry.key.id,
             version,
@@ -311,12 +349,13 @@ impl KeyService {
 
     async fn decrypt_with(
         &self,
+        caller: &Caller,
         entry: &CachedKey,
         ciphertext: &[u8],
         aad: &[u8],
     ) -> Result<(SecretBytes, u32)> {
         let (header, body) = envelope::open_ciphertext(ciphertext)?;
-        let handle = self.versioned_handle(entry, header).await?;
+        let handle = self.versioned_handle(caller, entry, header).await?;
         Ok((handle.decrypt(body, &header.aad(aad))?, header.version))
     }
 
@@ -324,6 +363,7 @@ impl KeyService {
     /// and is still allowed to process.
     async fn versioned_handle(
         &self,
+        caller: &Caller,
         entry: &CachedKey,
         header: CiphertextHeader,
     ) -> Result<Arc<dyn KeyHandle>> {
@@ -340,18 +380,23 @@ impl KeyService {
                 header.version, key.id, key.min_decryption_version, key.primary_version
             )));
         }
-        self.handle(entry, header.version).await
+        self.handle(caller, entry, header.version).await
     }
 
     /// The parsed handle of a version, unsealing it on first use.
-    async fn handle(&self, entry: &CachedKey, version: u32) -> Result<Arc<dyn KeyHandle>> {
+    async fn handle(
+        &self,
+        caller: &Caller,
+        entry: &CachedKey,
+        version: u32,
+    ) -> Result<Arc<dyn KeyHandle>> {
+        caller.with_note(|n| n.key_version = Some(version));
         if let Some(h) = entry.handle(version) {
             return Ok(h);
         }
         let key = &entry.key;
         let sealed = self
-            .store
-            .get_version(key.id, version)
+            .version(Some(caller), key.id, version)
             .await?
             .and_then(|v| v.sealed_material)
             .ok_or_else(|| {

@@ -1,22 +1,30 @@
 //! `KeyService`: the one entry point every interface (REST, KMIP, CLI through REST, jobs) uses.
-//! Vault management and the key lifecycle live here; cryptographic use is in
-//! [`crate::operations`].
+//! This file holds the service itself, opening and initialising an instance, and the internals
+//! shared by the other parts: vaults ([`crate::vaults`]), keys ([`crate::keys`]), cryptographic
+//! use ([`crate::operations`]), principals and credentials ([`crate::principals`]), the audit log
+//! ([`crate::auditing`]) and the root key ([`crate::root`]).
+//!
+//! Every public method takes the [`Caller`] and checks its permission (docs/SECURITY.md) before
+//! anything else; every record read is checked against its integrity MAC.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 use time::{Duration, OffsetDateTime};
 use uuid::{Builder, Uuid};
 
+use crate::access::{Caller, Outcome, Permission, PrincipalName, SystemRole};
 use crate::algorithm::KeyAlgorithm;
+use crate::audit::AuditEvent;
 use crate::cache::KeyCache;
 use crate::clock::Clock;
-use crate::crypto::CryptoProvider;
+use crate::crypto::{CryptoError, CryptoProvider};
 use crate::error::{Error, Result};
 use crate::lifecycle::{self, Action, Effect, KeyState, Refusal};
-use crate::model::{
-    Cause, HistoryEntry, Key, KeyId, KeyName, KeyVersion, Origin, Vault, VaultId, VaultName,
-};
+use crate::model::{Cause, HistoryEntry, Key, KeyId, KeyName, KeyVersion, VaultId, VaultName};
+use crate::principals::{AuthCache, NewToken};
+use crate::root::{RootKey, RootKeyRecord, SealRecord, SystemKeys, SYSTEM_SECRET_AAD};
 use crate::secret::SecretBytes;
 use crate::store::{KeyChange, KeyFilter, Store, StoreError};
 use crate::usage::UsageMask;
@@ -44,17 +52,6 @@ impl Default for ServiceConfig {
         ServiceConfig {
             cache_capacity: 10_000,
         }
-    }
-}
-
-/// Who asks (recorded in history).
-#[derive(Clone, Debug)]
-pub struct Actor(pub String);
-
-impl Actor {
-    /// The background scheduler.
-    pub fn system() -> Actor {
-        Actor("system".to_owned())
     }
 }
 
@@ -123,6 +120,8 @@ pub struct KeyPage {
     pub items: Vec<Key>,
     /// Where the next page starts, if there is one.
     pub next: Option<KeyId>,
+    /// Keys of this page left out because their record failed its integrity check.
+    pub integrity_errors: Vec<KeyId>,
 }
 
 /// What listing filters on, with names still to resolve.
@@ -130,7 +129,7 @@ pub struct KeyPage {
 pub struct ListQuery {
     /// Vault name.
     pub vault: Option<VaultName>,
-    /// The rest of the filter (its `vault_id` is filled from `vault`).
+    /// The rest of the filter (its vault ids are filled from `vault` and the caller's roles).
     pub filter: KeyFilter,
     /// Start after this key.
     pub after: Option<KeyId>,
@@ -138,15 +137,56 @@ pub struct ListQuery {
     pub limit: Option<u32>,
 }
 
+/// How a new instance is sealed (see [`KeyService::initialize`]).
+pub struct InitSeal {
+    /// `dev`, `passphrase`, `shamir` or `pkcs11`.
+    pub method: String,
+    /// Method parameters (JSON, non-secret).
+    pub params: String,
+    /// The first root key wrapped under the unseal key (software methods).
+    pub wrapped_root: Option<Vec<u8>>,
+}
+
+/// The first administrator of a new instance.
+pub struct InitAdmin {
+    /// Principal name.
+    pub name: PrincipalName,
+    /// Use this token string instead of generating one (`serve --dev` keeps its token file).
+    pub token: Option<SecretBytes>,
+}
+
+/// Integrity failures seen since start, for `/v1/ready`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct IntegrityStatus {
+    /// How many records failed their check.
+    pub failures: u64,
+    /// The most recent: (kind, id, when).
+    pub last: Option<(String, String, OffsetDateTime)>,
+}
+
+/// The root keys the service holds: the current generation and older ones still wrapping
+/// KEKs while a rotation is under way.
+pub(crate) struct Roots {
+    pub(crate) current: u32,
+    pub(crate) by_generation: HashMap<u32, Arc<dyn RootKey>>,
+}
+
 /// The key lifecycle service.
 pub struct KeyService {
     pub(crate) store: Arc<dyn Store>,
     pub(crate) crypto: Arc<dyn CryptoProvider>,
     pub(crate) clock: Arc<dyn Clock>,
-    root_key: SecretBytes,
-    keks: Mutex<HashMap<VaultId, SecretBytes>>,
+    pub(crate) roots: RwLock<Roots>,
+    pub(crate) system: SystemKeys,
+    pub(crate) keks: Mutex<HashMap<VaultId, SecretBytes>>,
     pub(crate) cache: KeyCache,
     pub(crate) last_used: Mutex<HashMap<KeyId, OffsetDateTime>>,
+    pub(crate) auth: AuthCache,
+    pub(crate) integrity: Mutex<IntegrityStatus>,
+    pub(crate) audit_tree: Mutex<crate::auditing::TreeState>,
+    pub(crate) access_epoch: AtomicU64,
+    /// Set while a checkpoint is being made, so two jobs never interleave.
+    pub(crate) checkpointing: AtomicBool,
 }
 
 pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -160,39 +200,176 @@ impl From<StoreError> for Error {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::Conflict => {
-                Error::Conflict("the key changed while this request ran; retry".to_owned())
+                Error::Conflict("the record changed while this request ran; retry".to_owned())
             }
             other => Error::Storage(other.to_string()),
         }
     }
 }
 
-const KEK_LEN: usize = 32;
+pub(crate) const KEK_LEN: usize = 32;
 
 impl KeyService {
-    /// A service over the given store, provider and clock, with the root key that seals vault
-    /// KEKs.
-    pub fn new(
+    /// Opens an initialised instance. `roots` holds the current root key generation (and any
+    /// older generation still wrapping a vault KEK). Fails with [`Error::UnsealFailed`] when
+    /// the current root key does not unwrap the system secret.
+    pub async fn open(
         store: Arc<dyn Store>,
         crypto: Arc<dyn CryptoProvider>,
         clock: Arc<dyn Clock>,
-        root_key: SecretBytes,
+        roots: Vec<Arc<dyn RootKey>>,
         config: ServiceConfig,
     ) -> Result<KeyService> {
-        if root_key.len() != KEK_LEN {
-            return Err(Error::InvalidRequest(format!(
-                "the root key must be {KEK_LEN} bytes"
-            )));
-        }
-        Ok(KeyService {
+        let seal = store.get_seal().await?.ok_or_else(|| {
+            Error::InvalidRequest(
+                "this data directory is not initialised; run `keyhaven init` first".to_owned(),
+            )
+        })?;
+        let by_generation: HashMap<u32, Arc<dyn RootKey>> =
+            roots.into_iter().map(|r| (r.generation(), r)).collect();
+        let current = by_generation.get(&seal.root_generation).ok_or_else(|| {
+            Error::UnsealFailed(format!(
+                "root key generation {} is needed to unseal",
+                seal.root_generation
+            ))
+        })?;
+        let secret = current
+            .unwrap(SYSTEM_SECRET_AAD, &seal.wrapped_system_secret)
+            .map_err(|e| match e {
+                CryptoError::AuthenticationFailed => Error::UnsealFailed(
+                    "the root key does not open this instance (wrong passphrase, shares, key \
+                     file or HSM key)"
+                        .to_owned(),
+                ),
+                other => Error::UnsealFailed(format!("the root key failed: {other}")),
+            })?;
+        let system = SystemKeys::derive(&secret)?;
+        Ok(KeyService::assemble(
             store,
             crypto,
             clock,
-            root_key,
+            Roots {
+                current: seal.root_generation,
+                by_generation,
+            },
+            system,
+            config,
+        ))
+    }
+
+    /// Initialises a new instance: a random system secret wrapped under `root`, the seal
+    /// record, and the first principal (a system-admin) with a token. Fails with
+    /// `already_exists` if the store is initialised already.
+    pub async fn initialize(
+        store: Arc<dyn Store>,
+        crypto: Arc<dyn CryptoProvider>,
+        clock: Arc<dyn Clock>,
+        root: Arc<dyn RootKey>,
+        seal: InitSeal,
+        admin: InitAdmin,
+        config: ServiceConfig,
+    ) -> Result<(KeyService, NewToken)> {
+        let now = clock.now();
+        let mut secret = SecretBytes::zeroed(crate::root::SYSTEM_SECRET_LEN);
+        crypto.random(secret.expose_mut())?;
+        let system = SystemKeys::derive(&secret)?;
+        let generation = root.generation();
+        let record = SealRecord {
+            method: seal.method,
+            params: seal.params,
+            root_generation: generation,
+            wrapped_system_secret: root.wrap(SYSTEM_SECRET_AAD, secret.expose())?,
+            created_at: now,
+            updated_at: now,
+        };
+        let root_record = RootKeyRecord {
+            generation,
+            wrapped: seal.wrapped_root,
+            created_at: now,
+        };
+        match store.init_seal(&record, &root_record).await {
+            Ok(()) => {}
+            Err(StoreError::AlreadyExists) => {
+                return Err(Error::AlreadyExists {
+                    kind: "instance",
+                    name: "this data directory is initialised already".to_owned(),
+                })
+            }
+            Err(e) => return Err(e.into()),
+        }
+        let service = KeyService::assemble(
+            store,
+            crypto,
+            clock,
+            Roots {
+                current: generation,
+                by_generation: HashMap::from([(generation, root)]),
+            },
+            system,
+            config,
+        );
+        let init = Caller::internal("init");
+        let principal = service
+            .create_principal(
+                &init,
+                crate::principals::NewPrincipal {
+                    name: admin.name,
+                    kind: crate::access::PrincipalKind::User,
+                    system_roles: [SystemRole::SystemAdmin, SystemRole::SystemAuditor]
+                        .into_iter()
+                        .collect(),
+                    description: Some("first administrator, created at initialisation".into()),
+                },
+            )
+            .await?;
+        let token = service
+            .issue_token(&principal, Some("initial".to_owned()), None, admin.token)
+            .await?;
+        service
+            .record(AuditEvent {
+                at: now,
+                request_id: None,
+                principal: Some("init".to_owned()),
+                source: None,
+                action: "instance.init".to_owned(),
+                route: None,
+                vault: None,
+                key: None,
+                key_version: None,
+                outcome: Outcome::Success,
+                code: None,
+                detail: Some(format!(
+                    "root key generation {generation}; first administrator {}",
+                    principal.name
+                )),
+            })
+            .await?;
+        Ok((service, token))
+    }
+
+    fn assemble(
+        store: Arc<dyn Store>,
+        crypto: Arc<dyn CryptoProvider>,
+        clock: Arc<dyn Clock>,
+        roots: Roots,
+        system: SystemKeys,
+        config: ServiceConfig,
+    ) -> KeyService {
+        KeyService {
+            store,
+            crypto,
+            clock,
+            roots: RwLock::new(roots),
+            system,
             keks: Mutex::new(HashMap::new()),
             cache: KeyCache::new(config.cache_capacity),
             last_used: Mutex::new(HashMap::new()),
-        })
+            auth: AuthCache::default(),
+            integrity: Mutex::new(IntegrityStatus::default()),
+            audit_tree: Mutex::new(crate::auditing::TreeState::default()),
+            access_epoch: AtomicU64::new(0),
+            checkpointing: AtomicBool::new(false),
+        }
     }
 
     /// The clock the service runs on.
@@ -205,418 +382,49 @@ impl KeyService {
         Ok(self.store.ping().await?)
     }
 
-    // ----- vaults -------------------------------------------------------------------------
+    /// Integrity failures seen since start.
+    pub fn integrity_status(&self) -> IntegrityStatus {
+        lock(&self.integrity).clone()
+    }
 
-    /// Creates a vault with its own KEK.
-    pub async fn create_vault(
-        &self,
-        name: VaultName,
-        pending_destruction_days: Option<u32>,
-    ) -> Result<Vault> {
-        let days = pending_destruction_days.unwrap_or(DEFAULT_PENDING_DESTRUCTION_DAYS);
-        check_days(days)?;
-        let now = self.clock.now();
-        let id = VaultId(self.new_uuid(now)?);
-        let mut kek = SecretBytes::zeroed(KEK_LEN);
-        self.crypto.random(kek.expose_mut())?;
-        let sealed_kek = self
-            .crypto
-            .seal(&self.root_key, &kek_aad(id), kek.expose())?;
-        let vault = Vault {
-            id,
-            name,
-            pending_destruction_days: days,
-            sealed_kek,
-            created_at: now,
-            updated_at: now,
-        };
-        match self.store.create_vault(&vault).await {
-            Ok(()) => Ok(vault),
-            Err(StoreError::AlreadyExists) => Err(Error::AlreadyExists {
-                kind: "vault",
-                name: vault.name.to_string(),
-            }),
-            Err(e) => Err(e.into()),
+    /// The current root key generation and its description.
+    pub fn root_info(&self) -> (u32, String) {
+        let roots = self.roots_read();
+        let desc = roots
+            .by_generation
+            .get(&roots.current)
+            .map(|r| r.describe())
+            .unwrap_or_default();
+        (roots.current, desc)
+    }
+
+    // ----- internals shared by the service's parts ----------------------------------------
+
+    pub(crate) fn roots_read(&self) -> std::sync::RwLockReadGuard<'_, Roots> {
+        match self.roots.read() {
+            Ok(g) => g,
+            Err(poisoned) => poisoned.into_inner(),
         }
     }
 
-    /// A vault by name.
-    pub async fn get_vault(&self, name: &VaultName) -> Result<Vault> {
-        self.store
-            .get_vault_by_name(name.as_str())
-            .await?
-            .ok_or_else(|| Error::NotFound {
-                kind: "vault",
-                id: name.to_string(),
+    /// The root key of a generation.
+    pub(crate) fn root(&self, generation: u32) -> Result<Arc<dyn RootKey>> {
+        self.roots_read()
+            .by_generation
+            .get(&generation)
+            .cloned()
+            .ok_or_else(|| {
+                Error::Crypto(format!(
+                    "root key generation {generation} is not loaded; unseal with it"
+                ))
             })
     }
 
-    /// All vaults.
-    pub async fn list_vaults(&self) -> Result<Vec<Vault>> {
-        Ok(self.store.list_vaults().await?)
+    /// The current root key.
+    pub(crate) fn current_root(&self) -> Result<Arc<dyn RootKey>> {
+        let current = self.roots_read().current;
+        self.root(current)
     }
-
-    /// Changes a vault's pending-destruction period (applies to destructions scheduled later).
-    pub async fn update_vault(
-        &self,
-        name: &VaultName,
-        pending_destruction_days: Option<u32>,
-    ) -> Result<Vault> {
-        let mut vault = self.get_vault(name).await?;
-        if let Some(days) = pending_destruction_days {
-            check_days(days)?;
-            vault.pending_destruction_days = days;
-        }
-        vault.updated_at = self.clock.now();
-        self.store.update_vault(&vault).await?;
-        Ok(vault)
-    }
-
-    /// Deletes an empty vault.
-    pub async fn delete_vault(&self, name: &VaultName) -> Result<()> {
-        let vault = self.get_vault(name).await?;
-        match self.store.delete_vault(vault.id).await {
-            Ok(()) => {
-                lock(&self.keks).remove(&vault.id);
-                Ok(())
-            }
-            Err(StoreError::NotEmpty) => Err(Error::VaultNotEmpty(name.to_string())),
-            Err(e) => Err(e.into()),
-        }
-    }
-
-    // ----- keys ---------------------------------------------------------------------------
-
-    /// Creates (generates or imports) a key.
-    pub async fn create_key(&self, actor: &Actor, new: NewKey) -> Result<Key> {
-        let vault = self.get_vault(&new.vault).await?;
-        let alg = new.algorithm;
-        let usage = new.usage.unwrap_or(alg.default_usage());
-        alg.check_usage(usage).map_err(Error::InvalidRequest)?;
-        check_metadata(new.description.as_deref(), Some(&new.tags))?;
-        if let (Some(a), Some(d)) = (new.activation_date, new.deactivation_date) {
-            if d <= a {
-                return Err(Error::InvalidRequest(
-                    "deactivation_date must be after activation_date".to_owned(),
-                ));
-            }
-        }
-        let now = self.clock.now();
-        let activation_date = match (new.initial_state, new.activation_date) {
-            (InitialState::Active, Some(a)) if a > now => {
-                return Err(Error::InvalidRequest(
-                    "initial_state active contradicts an activation_date in the future; \
-                     leave initial_state out to activate on that date"
-                        .to_owned(),
-                ))
-            }
-            (InitialState::Active, None) => Some(now),
-            (_, date) => date,
-        };
-        let state = match activation_date {
-            Some(a) if a <= now => KeyState::Active,
-            _ => KeyState::PreActive,
-        };
-        let (generated, origin) = match &new.import_material {
-            Some(material) => (
-                self.crypto.import(alg, material.expose())?,
-                Origin::Imported,
-            ),
-            None => (self.crypto.generate(alg)?, Origin::Generated),
-        };
-        let id = KeyId(self.new_uuid(now)?);
-        let kek = self.kek(&vault).await?;
-        let sealed = self.crypto.seal(
-            &kek,
-            &material_aad(id, 1, alg, vault.id),
-            generated.material.expose(),
-        )?;
-        let key = Key {
-            id,
-            vault_id: vault.id,
-            vault_name: vault.name.clone(),
-            name: new.name,
-            description: new.description.filter(|d| !d.is_empty()),
-            tags: new.tags,
-            algorithm: alg,
-            usage,
-            state,
-            destroy_at: None,
-            activation_date,
-            deactivation_date: new.deactivation_date,
-            protect_stop_date: new.protect_stop_date,
-            process_start_date: new.process_start_date,
-            compromise_date: None,
-            destroyed_at: None,
-            primary_version: 1,
-            min_decryption_version: 1,
-            origin,
-            created_at: now,
-            updated_at: now,
-            last_used_at: None,
-            revision: 1,
-        };
-        let version = KeyVersion {
-            key_id: id,
-            version: 1,
-            sealed_material: Some(sealed),
-            public_key: generated.public_key,
-            created_at: now,
-        };
-        let history = HistoryEntry {
-            key_id: id,
-            at: now,
-            action: if origin == Origin::Imported {
-                "import".to_owned()
-            } else {
-                "create".to_owned()
-            },
-            from_state: None,
-            to_state: state,
-            actor: actor.0.clone(),
-            cause: Cause::Request,
-            reason: None,
-        };
-        match self.store.create_key(&key, &version, &history).await {
-            Ok(()) => {}
-            Err(StoreError::AlreadyExists) => {
-                return Err(Error::AlreadyExists {
-                    kind: "key",
-                    name: format!("{}/{}", key.vault_name, key.name),
-                })
-            }
-            Err(e) => return Err(e.into()),
-        }
-        self.settle(key).await
-    }
-
-    /// A key's metadata, with due time-driven transitions applied first.
-    pub async fn get_key(&self, id: KeyId) -> Result<Key> {
-        self.load(id).await
-    }
-
-    /// Lists keys.
-    pub async fn list_keys(&self, query: ListQuery) -> Result<KeyPage> {
-        let mut filter = query.filter;
-        if let Some(vault) = &query.vault {
-            filter.vault_id = Some(self.get_vault(vault).await?.id);
-        }
-        let limit = query.limit.unwrap_or(DEFAULT_PAGE);
-        if limit == 0 || limit > MAX_PAGE {
-            return Err(Error::InvalidRequest(format!(
-                "limit must be between 1 and {MAX_PAGE}"
-            )));
-        }
-        let mut items = self
-            .store
-            .list_keys(&filter, query.after, limit.saturating_add(1))
-            .await?;
-        let next = if items.len() > limit as usize {
-            items.truncate(limit as usize);
-            items.last().map(|k| k.id)
-        } else {
-            None
-        };
-        // Evaluate time-driven transitions on access.
-        let now = self.clock.now();
-        let mut out = Vec::with_capacity(items.len());
-        for key in items {
-            let key = if key.next_due_at().is_some_and(|d| d <= now) {
-                self.settle(key).await?
-            } else {
-                key
-            };
-            let shown = lifecycle::check(
-                Action::List {
-                    include_destroyed: filter.include_destroyed,
-                },
-                key.state,
-                false,
-            )
-            .is_ok();
-            if shown && filter.state.is_none_or(|s| s == key.state) {
-                out.push(key);
-            }
-        }
-        Ok(KeyPage { items: out, next })
-    }
-
-    /// Changes metadata and dates.
-    pub async fn update_key(&self, actor: &Actor, id: KeyId, patch: KeyPatch) -> Result<Key> {
-        check_metadata(patch.description.as_deref(), patch.tags.as_ref())?;
-        let key = self.load(id).await?;
-        self.refuse_unless(&key, Action::UpdateMetadata)?;
-        let mut new = key.clone();
-        let mut changed = Vec::new();
-        if let Some(name) = patch.name {
-            new.name = name;
-            changed.push("name");
-        }
-        if let Some(d) = patch.description {
-            new.description = Some(d).filter(|d| !d.is_empty());
-            changed.push("description");
-        }
-        if let Some(t) = patch.tags {
-            new.tags = t;
-            changed.push("tags");
-        }
-        if let Some(a) = patch.activation_date {
-            if key.state != KeyState::PreActive {
-                return Err(wrong_state(
-                    &key,
-                    "set activation_date",
-                    vec![KeyState::PreActive],
-                ));
-            }
-            new.activation_date = Some(a);
-            changed.push("activation_date");
-        }
-        if let Some(d) = patch.deactivation_date {
-            if !matches!(key.state, KeyState::PreActive | KeyState::Active) {
-                return Err(wrong_state(
-                    &key,
-                    "set deactivation_date",
-                    vec![KeyState::PreActive, KeyState::Active],
-                ));
-            }
-            new.deactivation_date = Some(d);
-            changed.push("deactivation_date");
-        }
-        if let Some(d) = patch.protect_stop_date {
-            new.protect_stop_date = Some(d);
-            changed.push("protect_stop_date");
-        }
-        if let Some(d) = patch.process_start_date {
-            new.process_start_date = Some(d);
-            changed.push("process_start_date");
-        }
-        let dates_changed = patch.activation_date.is_some() || patch.deactivation_date.is_some();
-        if let (true, Some(a), Some(d)) =
-            (dates_changed, new.activation_date, new.deactivation_date)
-        {
-            if d <= a {
-                return Err(Error::InvalidRequest(
-                    "deactivation_date must be after activation_date".to_owned(),
-                ));
-            }
-        }
-        if changed.is_empty() {
-            return Ok(key);
-        }
-        let now = self.clock.now();
-        new.updated_at = now;
-        let entry = self.history(
-            &key,
-            &new,
-            "update",
-            actor,
-            Cause::Request,
-            Some(changed.join(", ")),
-        );
-        let new = self.commit(&key, new, &[entry], None, false).await?;
-        self.settle(new).await
-    }
-
-    /// Activates a pre-active key.
-    pub async fn activate(&self, actor: &Actor, id: KeyId, reason: Option<String>) -> Result<Key> {
-        self.transition(actor, id, Action::Activate, reason).await
-    }
-    /// Deactivates an active key.
-    pub async fn deactivate(
-        &self,
-        actor: &Actor,
-        id: KeyId,
-        reason: Option<String>,
-    ) -> Result<Key> {
-        self.transition(actor, id, Action::Deactivate, reason).await
-    }
-    /// Reactivates a deactivated key.
-    pub async fn reactivate(
-        &self,
-        actor: &Actor,
-        id: KeyId,
-        reason: Option<String>,
-    ) -> Result<Key> {
-        self.transition(actor, id, Action::Reactivate, reason).await
-    }
-    /// Marks a key compromised.
-    pub async fn compromise(
-        &self,
-        actor: &Actor,
-        id: KeyId,
-        reason: Option<String>,
-    ) -> Result<Key> {
-        self.transition(actor, id, Action::Compromise, reason).await
-    }
-    /// Schedules destruction (immediate when the vault's period is 0).
-    pub async fn destroy(&self, actor: &Actor, id: KeyId, reason: Option<String>) -> Result<Key> {
-        self.transition(actor, id, Action::Destroy, reason).await
-    }
-    /// Cancels a pending destruction.
-    pub async fn cancel_destroy(
-        &self,
-        actor: &Actor,
-        id: KeyId,
-        reason: Option<String>,
-    ) -> Result<Key> {
-        self.transition(actor, id, Action::CancelDestroy, reason)
-            .await
-    }
-    /// Adds a new primary version.
-    pub async fn rotate(&self, actor: &Actor, id: KeyId, reason: Option<String>) -> Result<Key> {
-        self.transition(actor, id, Action::Rotate, reason).await
-    }
-
-    /// Removes a destroyed key's record from its vault; its name can be reused.
-    pub async fn purge(&self, actor: &Actor, id: KeyId, reason: Option<String>) -> Result<()> {
-        let key = self.load(id).await?;
-        self.refuse_unless(&key, Action::Purge)?;
-        let mut entry = self.history(&key, &key, "purge", actor, Cause::Request, reason);
-        entry.at = self.clock.now();
-        self.store.purge_key(id, key.revision, &entry).await?;
-        self.cache.invalidate(id);
-        lock(&self.last_used).remove(&id);
-        Ok(())
-    }
-
-    /// A key's versions.
-    pub async fn versions(&self, id: KeyId) -> Result<Vec<KeyVersion>> {
-        let _ = self.load(id).await?;
-        Ok(self.store.list_versions(id).await?)
-    }
-
-    /// A key's transition history.
-    pub async fn key_history(&self, id: KeyId) -> Result<Vec<HistoryEntry>> {
-        let _ = self.load(id).await?;
-        Ok(self.store.history(id).await?)
-    }
-
-    /// Applies due time-driven transitions (activation and deactivation dates, completion of
-    /// pending destructions) to at most `limit` keys; returns how many were processed.
-    pub async fn run_due(&self, limit: u32) -> Result<usize> {
-        let now = self.clock.now();
-        let ids = self.store.due_keys(now, limit).await?;
-        let mut done = 0;
-        for id in ids {
-            match self.load(id).await {
-                Ok(_) | Err(Error::NotFound { .. }) => done += 1,
-                Err(e) => tracing::warn!(key = %id, error = %e, "scheduled transition failed"),
-            }
-        }
-        Ok(done)
-    }
-
-    /// Writes the recorded last-use times to the store.
-    pub async fn flush_last_used(&self) -> Result<usize> {
-        let batch: Vec<(KeyId, OffsetDateTime)> = lock(&self.last_used).drain().collect();
-        if batch.is_empty() {
-            return Ok(0);
-        }
-        self.store.record_last_used(&batch).await?;
-        Ok(batch.len())
-    }
-
-    // ----- internals ----------------------------------------------------------------------
 
     pub(crate) fn new_uuid(&self, now: OffsetDateTime) -> Result<Uuid> {
         let mut rand = [0u8; 10];
@@ -625,70 +433,95 @@ impl KeyService {
         Ok(Builder::from_unix_timestamp_millis(millis, &rand).into_uuid())
     }
 
-    /// The vault's KEK, unsealed (cached).
-    pub(crate) async fn kek(&self, vault: &Vault) -> Result<SecretBytes> {
-        if let Some(k) = lock(&self.keks).get(&vault.id) {
-            return Ok(k.clone());
+    /// Notes an integrity failure: counter, log line, audit record; returns the error to give
+    /// the caller.
+    pub(crate) async fn integrity_failed(
+        &self,
+        caller: Option<&Caller>,
+        kind: &'static str,
+        id: String,
+    ) -> Error {
+        let now = self.clock.now();
+        {
+            let mut st = lock(&self.integrity);
+            st.failures = st.failures.saturating_add(1);
+            st.last = Some((kind.to_owned(), id.clone(), now));
         }
-        let kek = self
-            .crypto
-            .unseal(&self.root_key, &kek_aad(vault.id), &vault.sealed_kek)
-            .map_err(|_| {
-                Error::Crypto(format!(
-                    "the KEK of vault {} does not unseal under this root key",
-                    vault.name
-                ))
-            })?;
-        lock(&self.keks).insert(vault.id, kek.clone());
-        Ok(kek)
+        tracing::error!(kind, id = %id, "record failed its integrity check: changed outside keyhaven");
+        let event = AuditEvent {
+            at: now,
+            request_id: caller.and_then(|c| c.context.request_id.clone()),
+            principal: caller.map(|c| c.name().to_owned()),
+            source: caller.and_then(|c| c.context.source.map(|s| s.to_string())),
+            action: "integrity".to_owned(),
+            route: None,
+            vault: None,
+            key: None,
+            key_version: None,
+            outcome: Outcome::Failure,
+            code: Some("integrity_error".to_owned()),
+            detail: Some(format!("{kind} {id} failed its integrity check")),
+        };
+        if let Err(e) = self.store.append_audit(&[event]).await {
+            tracing::error!(error = %e, "could not record the integrity failure in the audit log");
+        }
+        Error::Integrity { kind, id }
     }
 
-    pub(crate) async fn kek_by_id(&self, id: VaultId) -> Result<SecretBytes> {
-        if let Some(k) = lock(&self.keks).get(&id) {
-            return Ok(k.clone());
-        }
-        let vault = self
-            .store
-            .get_vault(id)
-            .await?
-            .ok_or_else(|| Error::NotFound {
-                kind: "vault",
-                id: id.to_string(),
-            })?;
-        self.kek(&vault).await
-    }
-
-    /// Reads a key and applies due time-driven transitions.
-    pub(crate) async fn load(&self, id: KeyId) -> Result<Key> {
+    /// Reads a key, checks its MAC and applies due time-driven transitions. No permission
+    /// check: callers check against the key's vault.
+    pub(crate) async fn load(&self, caller: Option<&Caller>, id: KeyId) -> Result<Key> {
         let key = self
             .store
             .get_key(id)
             .await?
-            .ok_or_else(|| Error::NotFound {
-                kind: "key",
-                id: id.to_string(),
-            })?;
+            .ok_or_else(|| not_found_key(id))?;
+        if !self.system.integrity.key_ok(&key) {
+            return Err(self.integrity_failed(caller, "key", id.to_string()).await);
+        }
         self.settle(key).await
     }
 
+    /// Loads a key for `caller`, who needs `p` in the key's vault: not found when the caller
+    /// cannot see the vault, forbidden when it lacks the role.
+    pub(crate) async fn load_for(
+        &self,
+        caller: &Caller,
+        id: KeyId,
+        p: Permission,
+        action: &'static str,
+    ) -> Result<Key> {
+        caller.with_note(|n| {
+            n.action = Some(action);
+            n.key = Some(id);
+        });
+        let key = self.load(Some(caller), id).await?;
+        caller.with_note(|n| n.vault = Some(key.vault_name.to_string()));
+        caller.require(key.vault_id, p, || not_found_key(id))?;
+        Ok(key)
+    }
+
     /// Applies every due time-driven transition, retrying on concurrent changes.
-    async fn settle(&self, mut key: Key) -> Result<Key> {
+    pub(crate) async fn settle(&self, mut key: Key) -> Result<Key> {
         for _ in 0..8 {
             let now = self.clock.now();
             let Some((new, entry, erase)) = due_transition(&key, now) else {
                 return Ok(key);
             };
-            match self.commit(&key, new, &[entry], None, erase).await {
+            match self
+                .commit(&Caller::system(), &key, new, &[entry], None, erase)
+                .await
+            {
                 Ok(k) => key = k,
                 Err(Error::Conflict(_)) => {
                     key = self
                         .store
                         .get_key(key.id)
                         .await?
-                        .ok_or_else(|| Error::NotFound {
-                            kind: "key",
-                            id: key.id.to_string(),
-                        })?;
+                        .ok_or_else(|| not_found_key(key.id))?;
+                    if !self.system.integrity.key_ok(&key) {
+                        return Err(self.integrity_failed(None, "key", key.id.to_string()).await);
+                    }
                 }
                 Err(e) => return Err(e),
             }
@@ -699,9 +532,11 @@ impl KeyService {
         )))
     }
 
-    /// Writes a change and drops the cached entry.
-    async fn commit(
+    /// Writes a change (with fresh MACs, and an audit record per history entry) and drops the
+    /// cached entry.
+    pub(crate) async fn commit(
         &self,
+        caller: &Caller,
         old: &Key,
         mut new: Key,
         history: &[HistoryEntry],
@@ -709,6 +544,25 @@ impl KeyService {
         erase_material: bool,
     ) -> Result<Key> {
         new.revision = old.revision;
+        new.mac = self.system.integrity.key_mac(&new);
+        let version_macs: Vec<(u32, Vec<u8>)> = if erase_material {
+            self.store
+                .list_versions(new.id)
+                .await?
+                .into_iter()
+                .map(|mut v| {
+                    v.sealed_material = None;
+                    v.public_key = None;
+                    (v.version, self.system.integrity.version_mac(&v))
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let audit: Vec<AuditEvent> = history
+            .iter()
+            .map(|h| self.transition_event(caller, &new, h))
+            .collect();
         let result = self
             .store
             .update_key(KeyChange {
@@ -716,6 +570,8 @@ impl KeyService {
                 history,
                 new_version,
                 erase_material,
+                version_macs: &version_macs,
+                audit: &audit,
             })
             .await;
         self.cache.invalidate(new.id);
@@ -732,7 +588,41 @@ impl KeyService {
         Ok(new)
     }
 
-    fn refuse_unless(&self, key: &Key, action: Action) -> Result<Effect> {
+    /// The audit record of a transition.
+    pub(crate) fn transition_event(
+        &self,
+        caller: &Caller,
+        key: &Key,
+        h: &HistoryEntry,
+    ) -> AuditEvent {
+        let from = h.from_state.map_or("(none)", KeyState::name);
+        let mut detail = format!(
+            "{} {from} -> {} (cause: {})",
+            h.action,
+            h.to_state,
+            h.cause.name()
+        );
+        if let Some(r) = &h.reason {
+            detail.push_str(": ");
+            detail.push_str(r);
+        }
+        AuditEvent {
+            at: h.at,
+            request_id: caller.context.request_id.clone(),
+            principal: Some(h.actor.clone()),
+            source: caller.context.source.map(|s| s.to_string()),
+            action: "transition".to_owned(),
+            route: None,
+            vault: Some(key.vault_name.to_string()),
+            key: Some(key.id),
+            key_version: None,
+            outcome: Outcome::Success,
+            code: None,
+            detail: Some(detail),
+        }
+    }
+
+    pub(crate) fn refuse_unless(&self, key: &Key, action: Action) -> Result<Effect> {
         lifecycle::check(action, key.state, key.pending_destruction())
             .map_err(|r| refusal(key, action, r))
     }
@@ -742,7 +632,7 @@ impl KeyService {
         old: &Key,
         new: &Key,
         action: &str,
-        actor: &Actor,
+        caller: &Caller,
         cause: Cause,
         reason: Option<String>,
     ) -> HistoryEntry {
@@ -752,104 +642,28 @@ impl KeyService {
             action: action.to_owned(),
             from_state: Some(old.state),
             to_state: new.state,
-            actor: actor.0.clone(),
+            actor: caller.name().to_owned(),
             cause,
             reason: reason.map(|r| r.chars().take(1024).collect()),
         }
     }
 
-    async fn transition(
-        &self,
-        actor: &Actor,
-        id: KeyId,
-        action: Action,
-        reason: Option<String>,
-    ) -> Result<Key> {
-        for _ in 0..4 {
-            let key = self.load(id).await?;
-            let effect = self.refuse_unless(&key, action)?;
-            let now = self.clock.now();
-            let mut new = key.clone();
-            new.updated_at = now;
-            let mut erase = false;
-            let mut version = None;
-            let mut name = action.name();
-            match effect {
-                Effect::MoveTo(to) => {
-                    new.state = to;
-                    match action {
-                        Action::Activate => new.activation_date = Some(now),
-                        Action::Deactivate => new.deactivation_date = Some(now),
-                        Action::Reactivate => new.deactivation_date = None,
-                        Action::Compromise => new.compromise_date = Some(now),
-                        _ => {}
-                    }
-                }
-                Effect::ScheduleDestruction { completes_as } => {
-                    let vault = self.store.get_vault(key.vault_id).await?.ok_or_else(|| {
-                        Error::NotFound {
-                            kind: "vault",
-                            id: key.vault_id.to_string(),
-                        }
-                    })?;
-                    if vault.pending_destruction_days == 0 {
-                        new.state = completes_as;
-                        new.destroyed_at = Some(now);
-                        erase = true;
-                    } else {
-                        new.destroy_at =
-                            Some(now + Duration::days(i64::from(vault.pending_destruction_days)));
-                        name = "destroy-scheduled";
-                    }
-                }
-                Effect::CancelDestruction => new.destroy_at = None,
-                Effect::None if action == Action::Rotate => {
-                    let next = key.primary_version.checked_add(1).ok_or_else(|| {
-                        Error::InvalidRequest("the key has too many versions".to_owned())
-                    })?;
-                    version = Some(self.new_version(&key, next, now).await?);
-                    new.primary_version = next;
-                }
-                Effect::None | Effect::Remove => {}
-            }
-            let entry = self.history(&key, &new, name, actor, Cause::Request, reason.clone());
-            match self
-                .commit(&key, new, &[entry], version.as_ref(), erase)
-                .await
-            {
-                Ok(k) => return self.settle(k).await,
-                Err(Error::Conflict(_)) => continue,
-                Err(e) => return Err(e),
-            }
-        }
-        Err(Error::Conflict(format!("key {id} keeps changing; retry")))
+    /// Bumps the access-control epoch: cached identities are rebuilt on next use.
+    pub(crate) fn access_changed(&self) {
+        self.access_epoch.fetch_add(1, Ordering::AcqRel);
+        self.auth.clear();
     }
+}
 
-    async fn new_version(
-        &self,
-        key: &Key,
-        version: u32,
-        now: OffsetDateTime,
-    ) -> Result<KeyVersion> {
-        let generated = self.crypto.generate(key.algorithm)?;
-        let kek = self.kek_by_id(key.vault_id).await?;
-        let sealed = self.crypto.seal(
-            &kek,
-            &material_aad(key.id, version, key.algorithm, key.vault_id),
-            generated.material.expose(),
-        )?;
-        Ok(KeyVersion {
-            key_id: key.id,
-            version,
-            sealed_material: Some(sealed),
-            public_key: generated.public_key,
-            created_at: now,
-        })
+pub(crate) fn not_found_key(id: KeyId) -> Error {
+    Error::NotFound {
+        kind: "key",
+        id: id.to_string(),
     }
 }
 
 /// The next due time-driven transition of `key` at `now`: (new record, history, erase material).
-fn due_transition(key: &Key, now: OffsetDateTime) -> Option<(Key, HistoryEntry, bool)> {
+pub(crate) fn due_transition(key: &Key, now: OffsetDateTime) -> Option<(Key, HistoryEntry, bool)> {
     let mut new = key.clone();
     new.updated_at = now;
     let (action, reason, erase) = if let Some(at) = key.destroy_at {
@@ -893,7 +707,7 @@ fn due_transition(key: &Key, now: OffsetDateTime) -> Option<(Key, HistoryEntry, 
         action: action.to_owned(),
         from_state: Some(key.state),
         to_state: new.state,
-        actor: Actor::system().0,
+        actor: Caller::system().name().to_owned(),
         cause: Cause::Schedule,
         reason: Some(reason),
     };
@@ -939,7 +753,7 @@ fn hint(action: Action, state: KeyState) -> &'static str {
     }
 }
 
-fn wrong_state(key: &Key, action: &'static str, allowed: Vec<KeyState>) -> Error {
+pub(crate) fn wrong_state(key: &Key, action: &'static str, allowed: Vec<KeyState>) -> Error {
     Error::WrongLifecycleState {
         key: key.id,
         state: key.state,
@@ -949,7 +763,7 @@ fn wrong_state(key: &Key, action: &'static str, allowed: Vec<KeyState>) -> Error
     }
 }
 
-fn check_days(days: u32) -> Result<()> {
+pub(crate) fn check_days(days: u32) -> Result<()> {
     if days > MAX_PENDING_DESTRUCTION_DAYS {
         return Err(Error::InvalidRequest(format!(
             "pending_destruction_days must be between 0 and {MAX_PENDING_DESTRUCTION_DAYS}"
@@ -958,7 +772,7 @@ fn check_days(days: u32) -> Result<()> {
     Ok(())
 }
 
-fn check_metadata(
+pub(crate) fn check_metadata(
     description: Option<&str>,
     tags: Option<&BTreeMap<String, String>>,
 ) -> Result<()> {
@@ -994,7 +808,7 @@ fn check_metadata(
     Ok(())
 }
 
-fn kek_aad(vault: VaultId) -> Vec<u8> {
+pub(crate) fn kek_aad(vault: VaultId) -> Vec<u8> {
     let mut v = b"keyhaven-kek-v1".to_vec();
     v.extend_from_slice(vault.0.as_bytes());
     v
@@ -1010,4 +824,9 @@ pub(crate) fn material_aad(key: KeyId, version: u32, alg: KeyAlgorithm, vault: V
     v.extend_from_slice(name);
     v.extend_from_slice(vault.0.as_bytes());
     v
+}
+
+/// `days` as a duration.
+pub(crate) fn days(n: u32) -> Duration {
+    Duration::days(i64::from(n))
 }

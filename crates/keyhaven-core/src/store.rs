@@ -5,9 +5,14 @@
 use async_trait::async_trait;
 use time::OffsetDateTime;
 
+use crate::access::{
+    CertBinding, CertMatch, Principal, PrincipalId, RoleBinding, Token, TokenId, VaultRole,
+};
 use crate::algorithm::KeyAlgorithm;
+use crate::audit::{AuditEvent, AuditFilter, AuditRecord, Checkpoint};
 use crate::lifecycle::KeyState;
 use crate::model::{HistoryEntry, Key, KeyId, KeyVersion, Vault, VaultId};
+use crate::root::{RootKeyRecord, SealRecord};
 
 /// Storage failures.
 #[non_exhaustive]
@@ -30,8 +35,8 @@ pub enum StoreError {
 /// Filters for listing keys. `None` means "any".
 #[derive(Clone, Debug, Default)]
 pub struct KeyFilter {
-    /// Only this vault.
-    pub vault_id: Option<VaultId>,
+    /// Only these vaults (`None`: every vault).
+    pub vault_ids: Option<Vec<VaultId>>,
     /// Only this state.
     pub state: Option<KeyState>,
     /// Only this algorithm.
@@ -57,8 +62,40 @@ pub struct KeyChange<'a> {
     pub history: &'a [HistoryEntry],
     /// A version to add (rotation).
     pub new_version: Option<&'a KeyVersion>,
-    /// Erase the material and public key of every version (destruction).
+    /// Erase the material and public key of every version (destruction); the new MAC of each
+    /// erased version is in `version_macs`.
     pub erase_material: bool,
+    /// New MACs of versions whose row changes (after erasure): (version, MAC).
+    pub version_macs: &'a [(u32, Vec<u8>)],
+    /// Audit records written in the same transaction (the transitions in `history`).
+    pub audit: &'a [AuditEvent],
+}
+
+/// A root key rotation, written in one transaction.
+#[derive(Debug)]
+pub struct RootRotation<'a> {
+    /// The new current generation.
+    pub generation: u32,
+    /// Every vault re-wrapped under it (new `sealed_kek`, `root_generation` and `mac`).
+    pub vaults: &'a [Vault],
+    /// The system secret wrapped under the new root key.
+    pub wrapped_system_secret: &'a [u8],
+    /// Generations whose stored root key is removed (they wrap nothing any more).
+    pub retire: &'a [u32],
+    /// When.
+    pub at: OffsetDateTime,
+    /// The audit record of the rotation.
+    pub audit: &'a AuditEvent,
+}
+
+/// A stored checkpoint with the compact tree state after it, so a restarting server resumes
+/// without re-reading the whole log.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredCheckpoint {
+    /// The signed tree head.
+    pub checkpoint: Checkpoint,
+    /// [`crate::merkle::Frontier::encode`] at that size.
+    pub frontier: Vec<u8>,
 }
 
 /// Persistence. Implementations must be safe to share between tasks.
@@ -67,17 +104,21 @@ pub trait Store: Send + Sync {
     /// Whether the backend answers.
     async fn ping(&self) -> Result<(), StoreError>;
 
-    /// Inserts a vault; [`StoreError::AlreadyExists`] if the name is taken.
-    async fn create_vault(&self, vault: &Vault) -> Result<(), StoreError>;
+    /// Inserts a vault with its first role bindings, in one transaction;
+    /// [`StoreError::AlreadyExists`] if the name is taken, [`StoreError::Conflict`] if
+    /// `vault.root_generation` is no longer the current root key generation.
+    async fn create_vault(&self, vault: &Vault, bindings: &[RoleBinding]) -> Result<(), StoreError>;
     /// A vault by name.
     async fn get_vault_by_name(&self, name: &str) -> Result<Option<Vault>, StoreError>;
     /// A vault by id.
     async fn get_vault(&self, id: VaultId) -> Result<Option<Vault>, StoreError>;
     /// All vaults by name.
     async fn list_vaults(&self) -> Result<Vec<Vault>, StoreError>;
-    /// Updates a vault's settings.
+    /// Updates a vault's settings and MAC, if its root generation is still the one stored
+    /// ([`StoreError::Conflict`] otherwise: a root rotation re-wrapped it meanwhile).
     async fn update_vault(&self, vault: &Vault) -> Result<(), StoreError>;
-    /// Deletes a vault; [`StoreError::NotEmpty`] if any key record (even destroyed) remains.
+    /// Deletes a vault and its role bindings; [`StoreError::NotEmpty`] if any key record (even
+    /// destroyed) remains.
     async fn delete_vault(&self, id: VaultId) -> Result<(), StoreError>;
 
     /// Inserts a key, its first version and its creation history;
@@ -87,6 +128,7 @@ pub trait Store: Send + Sync {
         key: &Key,
         version: &KeyVersion,
         history: &HistoryEntry,
+        audit: &AuditEvent,
     ) -> Result<(), StoreError>;
     /// A key by id.
     async fn get_key(&self, id: KeyId) -> Result<Option<Key>, StoreError>;
@@ -106,6 +148,7 @@ pub trait Store: Send + Sync {
         id: KeyId,
         revision: u64,
         history: &HistoryEntry,
+        audit: &AuditEvent,
     ) -> Result<(), StoreError>;
     /// Every version of a key, oldest first.
     async fn list_versions(&self, id: KeyId) -> Result<Vec<KeyVersion>, StoreError>;
@@ -118,4 +161,104 @@ pub trait Store: Send + Sync {
     async fn due_keys(&self, now: OffsetDateTime, limit: u32) -> Result<Vec<KeyId>, StoreError>;
     /// Records last-use times (only moves them forward).
     async fn record_last_used(&self, uses: &[(KeyId, OffsetDateTime)]) -> Result<(), StoreError>;
+
+    // ----- seal and root of trust ---------------------------------------------------------
+
+    /// The seal record, if the instance was initialised.
+    async fn get_seal(&self) -> Result<Option<SealRecord>, StoreError>;
+    /// Writes the seal record and the first root key; [`StoreError::AlreadyExists`] if the
+    /// instance is initialised already.
+    async fn init_seal(&self, seal: &SealRecord, root: &RootKeyRecord) -> Result<(), StoreError>;
+    /// Every stored root key generation, oldest first.
+    async fn root_keys(&self) -> Result<Vec<RootKeyRecord>, StoreError>;
+    /// Stores a new root key generation (before the rotation that starts using it).
+    async fn add_root_key(&self, root: &RootKeyRecord) -> Result<(), StoreError>;
+    /// Switches to a new root key: re-wrapped vaults, system secret, generation, in one
+    /// transaction with its audit record.
+    async fn rotate_root(&self, rotation: RootRotation<'_>) -> Result<(), StoreError>;
+
+    // ----- principals and credentials -----------------------------------------------------
+
+    /// Inserts a principal; [`StoreError::AlreadyExists`] if the name is taken.
+    async fn create_principal(&self, p: &Principal) -> Result<(), StoreError>;
+    /// A principal by id.
+    async fn get_principal(&self, id: PrincipalId) -> Result<Option<Principal>, StoreError>;
+    /// A principal by name.
+    async fn get_principal_by_name(&self, name: &str) -> Result<Option<Principal>, StoreError>;
+    /// All principals by name.
+    async fn list_principals(&self) -> Result<Vec<Principal>, StoreError>;
+    /// Updates roles, description, disabled flag.
+    async fn update_principal(&self, p: &Principal) -> Result<(), StoreError>;
+    /// Deletes a principal with its tokens, role and certificate bindings; false if absent.
+    async fn delete_principal(&self, id: PrincipalId) -> Result<bool, StoreError>;
+
+    /// Inserts a token record.
+    async fn create_token(&self, t: &Token) -> Result<(), StoreError>;
+    /// The token whose SHA-256 is `hash`.
+    async fn get_token_by_hash(&self, hash: &[u8; 32]) -> Result<Option<Token>, StoreError>;
+    /// A token by id.
+    async fn get_token(&self, id: TokenId) -> Result<Option<Token>, StoreError>;
+    /// A principal's tokens, oldest first.
+    async fn list_tokens(&self, principal: PrincipalId) -> Result<Vec<Token>, StoreError>;
+    /// Updates a token (revocation).
+    async fn update_token(&self, t: &Token) -> Result<(), StoreError>;
+    /// Records last-use times of tokens (only moves them forward).
+    async fn record_token_use(&self, uses: &[(TokenId, OffsetDateTime)]) -> Result<(), StoreError>;
+
+    /// Inserts a role binding ([`StoreError::AlreadyExists`] if held already).
+    async fn create_role_binding(&self, b: &RoleBinding) -> Result<(), StoreError>;
+    /// Removes a role binding; false if it did not exist.
+    async fn delete_role_binding(
+        &self,
+        vault: VaultId,
+        principal: PrincipalId,
+        role: VaultRole,
+    ) -> Result<bool, StoreError>;
+    /// A principal's role bindings in every vault.
+    async fn role_bindings_of(&self, principal: PrincipalId)
+        -> Result<Vec<RoleBinding>, StoreError>;
+    /// A vault's role bindings.
+    async fn role_bindings_in(&self, vault: VaultId) -> Result<Vec<RoleBinding>, StoreError>;
+
+    /// Inserts a certificate binding ([`StoreError::AlreadyExists`] if the value is bound).
+    async fn create_cert_binding(&self, b: &CertBinding) -> Result<(), StoreError>;
+    /// The binding for a subject or fingerprint.
+    async fn find_cert_binding(
+        &self,
+        kind: CertMatch,
+        value: &str,
+    ) -> Result<Option<CertBinding>, StoreError>;
+    /// A principal's certificate bindings.
+    async fn cert_bindings_of(&self, principal: PrincipalId)
+        -> Result<Vec<CertBinding>, StoreError>;
+    /// Removes a certificate binding; false if absent.
+    async fn delete_cert_binding(&self, id: uuid::Uuid) -> Result<bool, StoreError>;
+
+    // ----- audit log ----------------------------------------------------------------------
+
+    /// Appends events in order, in one transaction.
+    async fn append_audit(&self, events: &[AuditEvent]) -> Result<(), StoreError>;
+    /// Records with `seq > after`, in order, at most `limit`.
+    async fn audit_records(&self, after: u64, limit: u32) -> Result<Vec<AuditRecord>, StoreError>;
+    /// Leaf hashes of records with `seq > after`, in order, at most `limit`: (seq, hash).
+    async fn audit_leaves(
+        &self,
+        after: u64,
+        limit: u32,
+    ) -> Result<Vec<(u64, crate::merkle::Hash)>, StoreError>;
+    /// Records matching `filter` with `seq > after` (or `< before` when `descending`), at most
+    /// `limit`.
+    async fn query_audit(
+        &self,
+        filter: &AuditFilter,
+        after: Option<u64>,
+        limit: u32,
+        descending: bool,
+    ) -> Result<Vec<AuditRecord>, StoreError>;
+    /// Stores a checkpoint.
+    async fn add_checkpoint(&self, cp: &StoredCheckpoint) -> Result<(), StoreError>;
+    /// The newest checkpoint.
+    async fn last_checkpoint(&self) -> Result<Option<StoredCheckpoint>, StoreError>;
+    /// Every checkpoint, by tree size.
+    async fn checkpoints(&self) -> Result<Vec<Checkpoint>, StoreError>;
 }
