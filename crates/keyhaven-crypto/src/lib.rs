@@ -24,10 +24,12 @@ mod export;
 mod hmac;
 mod mldsa;
 mod mlkem;
+pub mod pkcs11;
 mod provider;
 mod rsa;
 
 #[cfg(test)]
 mod testutil;
 
+pub use pkcs11::{Pkcs11Config, Pkcs11Root};
 pub use provider::SoftwareProvider;
