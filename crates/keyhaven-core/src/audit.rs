@@ -509,12 +509,19 @@ mod tests {
         bad[14].event.action = "decrypt".into();
         bad[14].leaf_hash = bad[14].event.leaf_hash();
         let report = verify(&bad, cps);
+        // Every later checkpoint covers the record too.
         assert_eq!(
             report.findings,
-            vec![Finding::CheckpointMismatch {
-                from: 11,
-                tree_size: 20
-            }]
+            vec![
+                Finding::CheckpointMismatch {
+                    from: 11,
+                    tree_size: 20
+                },
+                Finding::CheckpointMismatch {
+                    from: 11,
+                    tree_size: 30
+                }
+            ]
         );
     }
 

@@ -23,6 +23,7 @@ pub mod principals;
 pub mod root;
 pub mod secret;
 pub mod service;
+pub mod shamir;
 pub mod store;
 pub mod usage;
 pub mod vaults;

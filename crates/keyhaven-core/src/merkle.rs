@@ -364,7 +364,7 @@ impl Tree {
         if len == 0 {
             return None;
         }
-        if len.is_power_of_two() && start % len == 0 {
+        if len.is_power_of_two() && start & (len - 1) == 0 {
             let height = len.trailing_zeros();
             let level = self.levels.get(usize::try_from(height).ok()?)?;
             return level.get(usize::try_from(start >> height).ok()?).copied();
@@ -544,7 +544,13 @@ mod tests {
                 "PATH({index}, D[{size}])"
             );
             let root = hex(CT_ROOTS[size as usize - 1]);
-            assert!(verify_inclusion(&leaves[index as usize], index, size, &path, &root));
+            assert!(verify_inclusion(
+                &leaves[index as usize],
+                index,
+                size,
+                &path,
+                &root
+            ));
         }
     }
 
@@ -662,12 +668,27 @@ mod tests {
                     assert!(!verify_inclusion(leaf, index, size, &bad, root));
                 }
                 // Wrong leaf, wrong root.
-                assert!(!verify_inclusion(&flip(leaf, index as usize), index, size, &proof, root));
+                assert!(!verify_inclusion(
+                    &flip(leaf, index as usize),
+                    index,
+                    size,
+                    &proof,
+                    root
+                ));
                 assert!(!verify_inclusion(leaf, index, size, &proof, &flip(root, 0)));
-                assert!(!verify_inclusion(&all[((index + 1) % 70) as usize], index, size, &proof, root));
+                assert!(!verify_inclusion(
+                    &all[((index + 1) % 70) as usize],
+                    index,
+                    size,
+                    &proof,
+                    root
+                ));
                 // Any other index of the same tree.
                 for other in (0..size).filter(|&o| o != index) {
-                    assert!(!verify_inclusion(leaf, other, size, &proof, root), "index {other}");
+                    assert!(
+                        !verify_inclusion(leaf, other, size, &proof, root),
+                        "index {other}"
+                    );
                 }
                 // Indexes outside the tree.
                 assert!(!verify_inclusion(leaf, size, size, &proof, root));
@@ -720,7 +741,13 @@ mod tests {
         assert!(!verify_inclusion(&leaf, 1, 1, &[], &leaf));
         assert!(!verify_inclusion(&leaf, 0, 0, &[], &leaf));
         assert!(!verify_inclusion(&leaf, 0, 0, &[], &empty_root()));
-        assert!(!verify_inclusion(&leaf, u64::MAX - 1, u64::MAX, &[leaf; 70], &leaf));
+        assert!(!verify_inclusion(
+            &leaf,
+            u64::MAX - 1,
+            u64::MAX,
+            &[leaf; 70],
+            &leaf
+        ));
     }
 
     #[test]
@@ -740,10 +767,22 @@ mod tests {
                 );
                 assert_eq!(proof.is_empty(), old == 0 || old == new, "({old}, {new})");
                 // Wrong roots.
-                assert!(!verify_consistency(old, new, &flip(old_root, 3), new_root, &proof));
+                assert!(!verify_consistency(
+                    old,
+                    new,
+                    &flip(old_root, 3),
+                    new_root,
+                    &proof
+                ));
                 if old != 0 {
                     // (Every tree extends the empty tree, whatever its root.)
-                    assert!(!verify_consistency(old, new, old_root, &flip(new_root, 3), &proof));
+                    assert!(!verify_consistency(
+                        old,
+                        new,
+                        old_root,
+                        &flip(new_root, 3),
+                        &proof
+                    ));
                 }
                 if old != new {
                     assert!(!verify_consistency(old, new, new_root, old_root, &proof));
@@ -822,8 +861,20 @@ mod tests {
         // Growth needs a proof.
         assert!(!verify_consistency(1, 2, &some, &other, &[]));
         // Absurd sizes do not panic.
-        assert!(!verify_consistency(u64::MAX, u64::MAX - 1, &some, &other, &[some]));
-        assert!(!verify_consistency(u64::MAX - 1, u64::MAX, &some, &other, &[some; 130]));
+        assert!(!verify_consistency(
+            u64::MAX,
+            u64::MAX - 1,
+            &some,
+            &other,
+            &[some]
+        ));
+        assert!(!verify_consistency(
+            u64::MAX - 1,
+            u64::MAX,
+            &some,
+            &other,
+            &[some; 130]
+        ));
         assert!(!verify_consistency(1, u64::MAX, &some, &other, &[some; 64]));
         assert!(!verify_consistency(
             (1 << 63) - 1,

@@ -1,4 +1,9 @@
-//! The SQLite store.
+//! The SQLite store: vaults, keys, versions and history here; seal and root keys in [`seal`],
+//! principals and credentials in [`access`], the audit log in [`audit`].
+
+mod access;
+mod audit;
+mod seal;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -6,9 +11,15 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use async_trait::async_trait;
+use keyhaven_core::access::{
+    CertBinding, CertMatch, Principal, PrincipalId, RoleBinding, Token, TokenId, VaultRole,
+};
+use keyhaven_core::merkle::Hash;
 use keyhaven_core::{
-    Cause, HistoryEntry, Key, KeyAlgorithm, KeyChange, KeyFilter, KeyId, KeyName, KeyState,
-    KeyVersion, Origin, Store, StoreError, UsageMask, Vault, VaultId, VaultName,
+    AuditEvent, AuditFilter, AuditRecord, Cause, Checkpoint, HistoryEntry, Key, KeyAlgorithm,
+    KeyChange, KeyFilter, KeyId, KeyName, KeyState, KeyVersion, Origin, RootKeyRecord,
+    RootRotation, SealRecord, Store, StoreError, StoredCheckpoint, UsageMask, Vault, VaultId,
+    VaultName,
 };
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
@@ -28,7 +39,7 @@ const KEY_COLUMNS: &str = "k.id, k.vault_id, v.name AS vault_name, k.name, k.des
     k.algorithm, k.usage, k.state, k.destroy_at, k.activation_date, k.deactivation_date, \
     k.protect_stop_date, k.process_start_date, k.compromise_date, k.destroyed_at, \
     k.primary_version, k.min_decryption_version, k.origin, k.created_at, k.updated_at, \
-    k.last_used_at, k.revision";
+    k.last_used_at, k.revision, k.mac";
 
 impl SqliteStore {
     /// Opens (creating if needed) the database at `path` and runs pending migrations.
@@ -90,11 +101,11 @@ impl SqliteStore {
     }
 }
 
-fn backend(e: impl std::fmt::Display) -> StoreError {
+pub(crate) fn backend(e: impl std::fmt::Display) -> StoreError {
     StoreError::Backend(e.to_string())
 }
 
-fn map_write(e: sqlx::Error) -> StoreError {
+pub(crate) fn map_write(e: sqlx::Error) -> StoreError {
     if let sqlx::Error::Database(db) = &e {
         if db.is_unique_violation() {
             return StoreError::AlreadyExists;
@@ -103,28 +114,28 @@ fn map_write(e: sqlx::Error) -> StoreError {
     backend(e)
 }
 
-fn ts(t: OffsetDateTime) -> i64 {
+pub(crate) fn ts(t: OffsetDateTime) -> i64 {
     i64::try_from(t.unix_timestamp_nanos()).unwrap_or(i64::MAX)
 }
 
-fn ots(t: Option<OffsetDateTime>) -> Option<i64> {
+pub(crate) fn ots(t: Option<OffsetDateTime>) -> Option<i64> {
     t.map(ts)
 }
 
-fn from_ts(n: i64) -> Result<OffsetDateTime, StoreError> {
+pub(crate) fn from_ts(n: i64) -> Result<OffsetDateTime, StoreError> {
     OffsetDateTime::from_unix_timestamp_nanos(i128::from(n))
         .map_err(|e| StoreError::Backend(format!("bad timestamp in database: {e}")))
 }
 
-fn from_ots(n: Option<i64>) -> Result<Option<OffsetDateTime>, StoreError> {
+pub(crate) fn from_ots(n: Option<i64>) -> Result<Option<OffsetDateTime>, StoreError> {
     n.map(from_ts).transpose()
 }
 
-fn uuid(s: &str) -> Result<Uuid, StoreError> {
+pub(crate) fn uuid(s: &str) -> Result<Uuid, StoreError> {
     Uuid::parse_str(s).map_err(|e| StoreError::Backend(format!("bad id in database: {e}")))
 }
 
-fn corrupt(what: &str) -> StoreError {
+pub(crate) fn corrupt(what: &str) -> StoreError {
     StoreError::Backend(format!("unreadable {what} in database"))
 }
 
@@ -132,13 +143,16 @@ fn vault_from_row(row: &SqliteRow) -> Result<Vault, StoreError> {
     let id: String = row.try_get("id").map_err(backend)?;
     let name: String = row.try_get("name").map_err(backend)?;
     let days: i64 = row.try_get("pending_destruction_days").map_err(backend)?;
+    let generation: i64 = row.try_get("root_generation").map_err(backend)?;
     Ok(Vault {
         id: VaultId(uuid(&id)?),
         name: VaultName::from_str(&name).map_err(|_| corrupt("vault name"))?,
         pending_destruction_days: u32::try_from(days).map_err(|_| corrupt("vault setting"))?,
+        root_generation: u32::try_from(generation).map_err(|_| corrupt("root generation"))?,
         sealed_kek: row.try_get("sealed_kek").map_err(backend)?,
         created_at: from_ts(row.try_get("created_at").map_err(backend)?)?,
         updated_at: from_ts(row.try_get("updated_at").map_err(backend)?)?,
+        mac: mac(row)?,
     })
 }
 
@@ -186,7 +200,15 @@ fn key_from_row(row: &SqliteRow, tags: BTreeMap<String, String>) -> Result<Key, 
         updated_at: from_ts(get_i64("updated_at")?)?,
         last_used_at: from_ots(get_opt("last_used_at")?)?,
         revision: u64::try_from(get_i64("revision")?).map_err(|_| corrupt("revision"))?,
+        mac: mac(row)?,
     })
+}
+
+/// A record's MAC; a row without one (written before schema v2) reads as empty, which no
+/// check accepts.
+pub(crate) fn mac(row: &SqliteRow) -> Result<Vec<u8>, StoreError> {
+    let m: Option<Vec<u8>> = row.try_get("mac").map_err(backend)?;
+    Ok(m.unwrap_or_default())
 }
 
 fn version_from_row(row: &SqliteRow) -> Result<KeyVersion, StoreError> {
@@ -198,6 +220,7 @@ fn version_from_row(row: &SqliteRow) -> Result<KeyVersion, StoreError> {
         sealed_material: row.try_get("sealed_material").map_err(backend)?,
         public_key: row.try_get("public_key").map_err(backend)?,
         created_at: from_ts(row.try_get("created_at").map_err(backend)?)?,
+        mac: mac(row)?,
     })
 }
 
@@ -251,14 +274,15 @@ async fn insert_version(
     v: &KeyVersion,
 ) -> Result<(), StoreError> {
     sqlx::query(
-        "INSERT INTO key_versions (key_id, version, sealed_material, public_key, created_at) \
-         VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO key_versions (key_id, version, sealed_material, public_key, created_at, \
+         mac) VALUES (?, ?, ?, ?, ?, ?)",
     )
     .bind(v.key_id.0.to_string())
     .bind(i64::from(v.version))
     .bind(&v.sealed_material)
     .bind(&v.public_key)
     .bind(ts(v.created_at))
+    .bind(&v.mac)
     .execute(&mut **tx)
     .await
     .map_err(map_write)?;
@@ -294,20 +318,35 @@ impl Store for SqliteStore {
         Ok(())
     }
 
-    async fn create_vault(&self, vault: &Vault) -> Result<(), StoreError> {
+    async fn create_vault(&self, vault: &Vault, bindings: &[RoleBinding]) -> Result<(), StoreError> {
+        let mut tx = self.writer.begin().await.map_err(backend)?;
+        let current: Option<i64> =
+            sqlx::query_scalar("SELECT root_generation FROM seal WHERE id = 1")
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(backend)?;
+        if current.is_some_and(|g| g != i64::from(vault.root_generation)) {
+            return Err(StoreError::Conflict);
+        }
         sqlx::query(
-            "INSERT INTO vaults (id, name, pending_destruction_days, sealed_kek, created_at, \
-             updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO vaults (id, name, pending_destruction_days, root_generation, sealed_kek, \
+             created_at, updated_at, mac) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(vault.id.0.to_string())
         .bind(vault.name.as_str())
         .bind(i64::from(vault.pending_destruction_days))
+        .bind(i64::from(vault.root_generation))
         .bind(&vault.sealed_kek)
         .bind(ts(vault.created_at))
         .bind(ts(vault.updated_at))
-        .execute(&self.writer)
+        .bind(&vault.mac)
+        .execute(&mut *tx)
         .await
         .map_err(map_write)?;
+        for b in bindings {
+            access::insert_binding(&mut tx, b).await?;
+        }
+        tx.commit().await.map_err(backend)?;
         Ok(())
     }
 
@@ -345,13 +384,15 @@ impl Store for SqliteStore {
 
     async fn update_vault(&self, vault: &Vault) -> Result<(), StoreError> {
         let done = sqlx::query(
-            "UPDATE vaults SET pending_destruction_days = ?, sealed_kek = ?, updated_at = ? \
-             WHERE id = ?",
+            "UPDATE vaults SET pending_destruction_days = ?, updated_at = ?, mac = ? \
+             WHERE id = ? AND root_generation = ? AND sealed_kek = ?",
         )
         .bind(i64::from(vault.pending_destruction_days))
-        .bind(&vault.sealed_kek)
         .bind(ts(vault.updated_at))
+        .bind(&vault.mac)
         .bind(vault.id.0.to_string())
+        .bind(i64::from(vault.root_generation))
+        .bind(&vault.sealed_kek)
         .execute(&self.writer)
         .await
         .map_err(backend)?;
@@ -386,6 +427,7 @@ impl Store for SqliteStore {
         key: &Key,
         version: &KeyVersion,
         history: &HistoryEntry,
+        audit: &AuditEvent,
     ) -> Result<(), StoreError> {
         let mut tx = self.writer.begin().await.map_err(backend)?;
         sqlx::query(
@@ -393,7 +435,8 @@ impl Store for SqliteStore {
              destroy_at, activation_date, deactivation_date, protect_stop_date, \
              process_start_date, compromise_date, destroyed_at, primary_version, \
              min_decryption_version, origin, created_at, updated_at, last_used_at, revision, \
-             next_due_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             next_due_at, mac) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(key.id.0.to_string())
         .bind(key.vault_id.0.to_string())
@@ -417,12 +460,14 @@ impl Store for SqliteStore {
         .bind(ots(key.last_used_at))
         .bind(i64::try_from(key.revision).unwrap_or(i64::MAX))
         .bind(ots(key.next_due_at()))
+        .bind(&key.mac)
         .execute(&mut *tx)
         .await
         .map_err(map_write)?;
         replace_tags(&mut tx, key).await?;
         insert_version(&mut tx, version).await?;
         insert_history(&mut tx, history).await?;
+        audit::insert_events(&mut tx, std::slice::from_ref(audit)).await?;
         tx.commit().await.map_err(backend)?;
         Ok(())
     }
@@ -453,8 +498,16 @@ impl Store for SqliteStore {
         let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
             "SELECT {KEY_COLUMNS} FROM keys k JOIN vaults v ON v.id = k.vault_id WHERE 1 = 1"
         ));
-        if let Some(v) = filter.vault_id {
-            qb.push(" AND k.vault_id = ").push_bind(v.0.to_string());
+        if let Some(ids) = &filter.vault_ids {
+            if ids.is_empty() {
+                return Ok(Vec::new());
+            }
+            qb.push(" AND k.vault_id IN (");
+            let mut sep = qb.separated(", ");
+            for v in ids {
+                sep.push_bind(v.0.to_string());
+            }
+            qb.push(")");
         }
         if let Some(s) = filter.state {
             qb.push(" AND k.state = ")
@@ -512,7 +565,7 @@ impl Store for SqliteStore {
              activation_date = ?, deactivation_date = ?, protect_stop_date = ?, \
              process_start_date = ?, compromise_date = ?, destroyed_at = ?, primary_version = ?, \
              min_decryption_version = ?, updated_at = ?, revision = revision + 1, \
-             next_due_at = ? WHERE id = ? AND revision = ?",
+             next_due_at = ?, mac = ? WHERE id = ? AND revision = ?",
         )
         .bind(key.name.as_str())
         .bind(&key.description)
@@ -529,6 +582,7 @@ impl Store for SqliteStore {
         .bind(i64::from(key.min_decryption_version))
         .bind(ts(key.updated_at))
         .bind(ots(key.next_due_at()))
+        .bind(&key.mac)
         .bind(&id)
         .bind(old_rev)
         .execute(&mut *tx)
@@ -551,9 +605,19 @@ impl Store for SqliteStore {
             .await
             .map_err(backend)?;
         }
+        for (version, mac) in change.version_macs {
+            sqlx::query("UPDATE key_versions SET mac = ? WHERE key_id = ? AND version = ?")
+                .bind(mac)
+                .bind(&id)
+                .bind(i64::from(*version))
+                .execute(&mut *tx)
+                .await
+                .map_err(backend)?;
+        }
         for h in change.history {
             insert_history(&mut tx, h).await?;
         }
+        audit::insert_events(&mut tx, change.audit).await?;
         tx.commit().await.map_err(backend)?;
         Ok(key.revision.saturating_add(1))
     }
@@ -563,6 +627,7 @@ impl Store for SqliteStore {
         id: KeyId,
         revision: u64,
         history: &HistoryEntry,
+        audit: &AuditEvent,
     ) -> Result<(), StoreError> {
         let mut tx = self.writer.begin().await.map_err(backend)?;
         let done = sqlx::query("DELETE FROM keys WHERE id = ? AND revision = ?")
@@ -575,6 +640,7 @@ impl Store for SqliteStore {
             return Err(StoreError::Conflict);
         }
         insert_history(&mut tx, history).await?;
+        audit::insert_events(&mut tx, std::slice::from_ref(audit)).await?;
         tx.commit().await.map_err(backend)?;
         Ok(())
     }
@@ -644,5 +710,129 @@ impl Store for SqliteStore {
         }
         tx.commit().await.map_err(backend)?;
         Ok(())
+    }
+
+    async fn get_seal(&self) -> Result<Option<SealRecord>, StoreError> {
+        self.seal_get().await
+    }
+    async fn init_seal(&self, seal: &SealRecord, root: &RootKeyRecord) -> Result<(), StoreError> {
+        self.seal_init(seal, root).await
+    }
+    async fn root_keys(&self) -> Result<Vec<RootKeyRecord>, StoreError> {
+        self.roots().await
+    }
+    async fn add_root_key(&self, root: &RootKeyRecord) -> Result<(), StoreError> {
+        self.root_add(root).await
+    }
+    async fn rotate_root(&self, rotation: RootRotation<'_>) -> Result<(), StoreError> {
+        self.root_rotate(rotation).await
+    }
+
+    async fn create_principal(&self, p: &Principal) -> Result<(), StoreError> {
+        self.principal_create(p).await
+    }
+    async fn get_principal(&self, id: PrincipalId) -> Result<Option<Principal>, StoreError> {
+        self.principal_by("id", id.0.to_string()).await
+    }
+    async fn get_principal_by_name(&self, name: &str) -> Result<Option<Principal>, StoreError> {
+        self.principal_by("name", name.to_owned()).await
+    }
+    async fn list_principals(&self) -> Result<Vec<Principal>, StoreError> {
+        self.principals().await
+    }
+    async fn update_principal(&self, p: &Principal) -> Result<(), StoreError> {
+        self.principal_update(p).await
+    }
+    async fn delete_principal(&self, id: PrincipalId) -> Result<bool, StoreError> {
+        self.principal_delete(id).await
+    }
+
+    async fn create_token(&self, t: &Token) -> Result<(), StoreError> {
+        self.token_create(t).await
+    }
+    async fn get_token_by_hash(&self, hash: &[u8; 32]) -> Result<Option<Token>, StoreError> {
+        self.token_by_hash(hash).await
+    }
+    async fn get_token(&self, id: TokenId) -> Result<Option<Token>, StoreError> {
+        self.token_by_id(id).await
+    }
+    async fn list_tokens(&self, principal: PrincipalId) -> Result<Vec<Token>, StoreError> {
+        self.tokens_of(principal).await
+    }
+    async fn update_token(&self, t: &Token) -> Result<(), StoreError> {
+        self.token_update(t).await
+    }
+    async fn record_token_use(&self, uses: &[(TokenId, OffsetDateTime)]) -> Result<(), StoreError> {
+        self.token_uses(uses).await
+    }
+
+    async fn create_role_binding(&self, b: &RoleBinding) -> Result<(), StoreError> {
+        self.binding_create(b).await
+    }
+    async fn delete_role_binding(
+        &self,
+        vault: VaultId,
+        principal: PrincipalId,
+        role: VaultRole,
+    ) -> Result<bool, StoreError> {
+        self.binding_delete(vault, principal, role).await
+    }
+    async fn role_bindings_of(
+        &self,
+        principal: PrincipalId,
+    ) -> Result<Vec<RoleBinding>, StoreError> {
+        self.bindings_where("principal_id", principal.0.to_string())
+            .await
+    }
+    async fn role_bindings_in(&self, vault: VaultId) -> Result<Vec<RoleBinding>, StoreError> {
+        self.bindings_where("vault_id", vault.0.to_string()).await
+    }
+
+    async fn create_cert_binding(&self, b: &CertBinding) -> Result<(), StoreError> {
+        self.cert_create(b).await
+    }
+    async fn find_cert_binding(
+        &self,
+        kind: CertMatch,
+        value: &str,
+    ) -> Result<Option<CertBinding>, StoreError> {
+        self.cert_find(kind, value).await
+    }
+    async fn cert_bindings_of(
+        &self,
+        principal: PrincipalId,
+    ) -> Result<Vec<CertBinding>, StoreError> {
+        self.certs_of(principal).await
+    }
+    async fn delete_cert_binding(&self, id: Uuid) -> Result<bool, StoreError> {
+        self.cert_delete(id).await
+    }
+
+    async fn append_audit(&self, events: &[AuditEvent]) -> Result<(), StoreError> {
+        self.audit_append(events).await
+    }
+    async fn audit_records(&self, after: u64, limit: u32) -> Result<Vec<AuditRecord>, StoreError> {
+        self.audit_after(after, limit).await
+    }
+    async fn audit_leaves(&self, after: u64, limit: u32) -> Result<Vec<(u64, Hash)>, StoreError> {
+        self.audit_leaf_hashes(after, limit).await
+    }
+    async fn query_audit(
+        &self,
+        filter: &AuditFilter,
+        after: Option<u64>,
+        limit: u32,
+        descending: bool,
+    ) -> Result<Vec<AuditRecord>, StoreError> {
+        self.audit_query(filter, after, limit, descending).await
+    }
+    async fn add_checkpoint(&self, cp: &StoredCheckpoint) -> Result<(), StoreError> {
+        self.checkpoint_add(cp).await
+    }
+    async fn last_checkpoint(&self) -> Result<Option<StoredCheckpoint>, StoreError> {
+        self.checkpoint_last().await
+    }
+    async fn checkpoints(&self) -> Result<Vec<Checkpoint>, StoreError> {
+        self.checkpoint_all().await
     }
 }
