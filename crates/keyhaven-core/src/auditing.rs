@@ -203,6 +203,21 @@ impl KeyService {
         }
     }
 
+    /// Every stored checkpoint (whole-log readers, and auditors of any vault, who need them to
+    /// check inclusion proofs).
+    pub async fn audit_checkpoints(&self, caller: &Caller) -> Result<Vec<Checkpoint>> {
+        caller.with_note(|n| n.action = Some("audit.checkpoints"));
+        let vault_auditor = caller
+            .identity
+            .vault_roles
+            .values()
+            .any(|r| r.has(crate::access::VaultRole::Auditor));
+        if !vault_auditor {
+            caller.require_system(Permission::ReadAllAudit)?;
+        }
+        Ok(self.store.checkpoints().await?)
+    }
+
     /// Recomputes the whole log against its checkpoints (system-admin or system-auditor).
     /// The newest checkpoint this process signed is checked too, so deleting stored
     /// checkpoints does not hide a change.

@@ -548,3 +548,59 @@ fn action_name(action: Action) -> &'static str {
         _ => "key.action",
     }
 }
+
+impl KeyService {
+    /// Gives records written before record integrity existed (schema v1, which only ran as
+    /// `serve --dev`) their MACs; returns how many records were adopted. Only the development
+    /// bootstrap calls this, once, when it initialises a database that already holds vaults:
+    /// a MAC-less row found later is an integrity failure like any other.
+    pub async fn adopt_unprotected_records(&self) -> Result<usize> {
+        let mut n = 0;
+        for mut v in self.store.list_vaults().await? {
+            if v.mac.is_empty() {
+                v.mac = self.system.integrity.vault_mac(&v);
+                self.store.update_vault(&v).await?;
+                n += 1;
+            }
+        }
+        let filter = crate::store::KeyFilter {
+            include_destroyed: true,
+            ..Default::default()
+        };
+        let mut after = None;
+        loop {
+            let page = self.store.list_keys(&filter, after, 500).await?;
+            let Some(last) = page.last().map(|k| k.id) else {
+                break;
+            };
+            for key in page {
+                let version_macs: Vec<(u32, Vec<u8>)> = self
+                    .store
+                    .list_versions(key.id)
+                    .await?
+                    .iter()
+                    .filter(|v| v.mac.is_empty())
+                    .map(|v| (v.version, self.system.integrity.version_mac(v)))
+                    .collect();
+                if !key.mac.is_empty() && version_macs.is_empty() {
+                    continue;
+                }
+                let mut new = key.clone();
+                new.mac = self.system.integrity.key_mac(&new);
+                self.store
+                    .update_key(crate::store::KeyChange {
+                        key: &new,
+                        history: &[],
+                        new_version: None,
+                        erase_material: false,
+                        version_macs: &version_macs,
+                        audit: &[],
+                    })
+                    .await?;
+                n += 1 + version_macs.len();
+            }
+            after = Some(last);
+        }
+        Ok(n)
+    }
+}

@@ -748,6 +748,16 @@ impl KeyService {
         Ok(())
     }
 
+    /// The name of a principal (for display after an authorised action).
+    pub async fn principal_name_of(&self, id: PrincipalId) -> Option<String> {
+        self.store
+            .get_principal(id)
+            .await
+            .ok()
+            .flatten()
+            .map(|p| p.name.to_string())
+    }
+
     /// Who the caller is and where it holds roles.
     pub async fn whoami(&self, caller: &Caller) -> Result<WhoAmI> {
         caller.with_note(|n| n.action = Some("whoami"));

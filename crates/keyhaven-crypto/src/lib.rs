@@ -27,9 +27,11 @@ mod mlkem;
 pub mod pkcs11;
 mod provider;
 mod rsa;
+pub mod unseal;
 
 #[cfg(test)]
 mod testutil;
 
 pub use pkcs11::{Pkcs11Config, Pkcs11Root};
 pub use provider::SoftwareProvider;
+pub use unseal::{Argon2Params, SoftwareRoot};

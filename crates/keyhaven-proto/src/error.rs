@@ -65,11 +65,19 @@ pub enum ErrorCode {
     Internal,
     /// 503: the database or another dependency is unavailable.
     Unavailable,
+    /// 503: the server is sealed; unseal it first.
+    Sealed,
+    /// 429: too many failed authentications from this address; retry after `Retry-After`.
+    TooManyRequests,
+    /// 500: a stored record failed its integrity check (changed outside keyhaven).
+    IntegrityError,
+    /// 400: the passphrase, shares or HSM key do not open this instance.
+    UnsealFailed,
 }
 
 impl ErrorCode {
     /// All codes.
-    pub const ALL: [ErrorCode; 18] = [
+    pub const ALL: [ErrorCode; 22] = [
         ErrorCode::InvalidRequest,
         ErrorCode::Unauthenticated,
         ErrorCode::Forbidden,
@@ -88,6 +96,10 @@ impl ErrorCode {
         ErrorCode::Timeout,
         ErrorCode::Internal,
         ErrorCode::Unavailable,
+        ErrorCode::Sealed,
+        ErrorCode::TooManyRequests,
+        ErrorCode::IntegrityError,
+        ErrorCode::UnsealFailed,
     ];
 
     /// The wire string.
@@ -111,6 +123,10 @@ impl ErrorCode {
             ErrorCode::Timeout => "timeout",
             ErrorCode::Internal => "internal",
             ErrorCode::Unavailable => "unavailable",
+            ErrorCode::Sealed => "sealed",
+            ErrorCode::TooManyRequests => "too_many_requests",
+            ErrorCode::IntegrityError => "integrity_error",
+            ErrorCode::UnsealFailed => "unseal_failed",
         }
     }
 
@@ -119,7 +135,8 @@ impl ErrorCode {
         match self {
             ErrorCode::InvalidRequest
             | ErrorCode::UnsupportedOperation
-            | ErrorCode::DecryptionFailed => 400,
+            | ErrorCode::DecryptionFailed
+            | ErrorCode::UnsealFailed => 400,
             ErrorCode::Unauthenticated => 401,
             ErrorCode::Forbidden => 403,
             ErrorCode::NotFound => 404,
@@ -133,8 +150,9 @@ impl ErrorCode {
             | ErrorCode::VaultNotEmpty
             | ErrorCode::Conflict => 409,
             ErrorCode::PayloadTooLarge => 413,
-            ErrorCode::Internal => 500,
-            ErrorCode::Unavailable => 503,
+            ErrorCode::TooManyRequests => 429,
+            ErrorCode::Internal | ErrorCode::IntegrityError => 500,
+            ErrorCode::Unavailable | ErrorCode::Sealed => 503,
         }
     }
 

@@ -10,9 +10,15 @@ use time::OffsetDateTime;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+pub mod access;
+pub mod audit;
 pub mod error;
+pub mod sys;
 
+pub use access::*;
+pub use audit::*;
 pub use error::{ErrorBody, ErrorCode, ErrorDetail};
+pub use sys::*;
 
 /// A vault: an access boundary holding keys, with its own key-encryption key.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema, PartialEq)]
@@ -38,6 +44,9 @@ pub struct CreateVault {
     /// Default 7.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending_destruction_days: Option<u32>,
+    /// Roles the creator receives in the new vault (default `["admin"]`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub creator_roles: Option<Vec<String>>,
 }
 
 /// `PATCH /v1/vaults/{name}`.
@@ -238,6 +247,10 @@ pub struct KeyList {
     /// Pass as `cursor` to get the next page; absent on the last page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_cursor: Option<String>,
+    /// Ids of keys on this page left out because their record failed its integrity check
+    /// (changed outside keyhaven); see `/v1/ready`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub integrity_errors: Vec<Uuid>,
 }
 
 /// One version of a key.

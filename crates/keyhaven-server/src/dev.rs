@@ -4,35 +4,25 @@
 
 use std::fs;
 use std::io::Write;
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use base64::Engine;
 use keyhaven_core::SecretBytes;
-use rcgen::{
-    BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, KeyPair,
-    KeyUsagePurpose, SanType,
-};
 
 use crate::ServerError;
 
-/// What `--dev` provides.
+/// What `--dev` provides (TLS material is written to `DATA_DIR/tls`).
 pub struct DevMaterial {
-    /// The root key sealing vault KEKs.
+    /// The development unseal key (`DATA_DIR/root.key`), also root key generation 1.
     pub root_key: SecretBytes,
-    /// The root API token.
+    /// The token of the first administrator, `root`.
     pub token: SecretBytes,
-    /// Server certificate chain (PEM).
-    pub server_cert_pem: Vec<u8>,
-    /// Server private key (PEM).
-    pub server_key_pem: SecretBytes,
-    /// Path of the CA certificate clients trust.
-    pub ca_path: PathBuf,
-    /// Path of the root token file.
+    /// Path of the token file.
     pub token_path: PathBuf,
 }
 
-fn startup(what: &str, e: impl std::fmt::Display) -> ServerError {
+pub(crate) fn startup(what: &str, e: impl std::fmt::Display) -> ServerError {
     ServerError::Startup(format!("{what}: {e}"))
 }
 
@@ -58,7 +48,7 @@ fn set_mode(_path: &Path, _mode: u32) -> Result<(), ServerError> {
 }
 
 /// Writes a secret file readable by the owner only (created with that mode, never wider).
-fn write_private(path: &Path, data: &[u8]) -> Result<(), ServerError> {
+pub(crate) fn write_private(path: &Path, data: &[u8]) -> Result<(), ServerError> {
     let mut opts = fs::OpenOptions::new();
     opts.write(true).create_new(true);
     #[cfg(unix)]
@@ -74,7 +64,7 @@ fn write_private(path: &Path, data: &[u8]) -> Result<(), ServerError> {
         .map_err(|e| startup(&format!("cannot write {}", path.display()), e))
 }
 
-fn write_public(path: &Path, data: &[u8]) -> Result<(), ServerError> {
+pub(crate) fn write_public(path: &Path, data: &[u8]) -> Result<(), ServerError> {
     fs::write(path, data).map_err(|e| startup(&format!("cannot write {}", path.display()), e))
 }
 
@@ -124,86 +114,11 @@ pub fn load_or_create(
         )));
     }
 
-    let tls = dir.join("tls");
-    ensure_dir(&tls)?;
-    let files = [
-        "ca.pem",
-        "ca-key.pem",
-        "server.pem",
-        "server-key.pem",
-        "client.pem",
-        "client-key.pem",
-    ];
-    if files.iter().any(|f| !tls.join(f).exists()) {
-        for f in files {
-            let _ = fs::remove_file(tls.join(f));
-        }
-        create_pki(&tls, listen)?;
-    }
+    crate::pki::ensure(&dir.join("tls"), listen, "keyhaven development CA (not for production)")?;
     Ok(DevMaterial {
         root_key,
         token: SecretBytes::new(token),
-        server_cert_pem: read(&tls.join("server.pem"))?,
-        server_key_pem: SecretBytes::new(read(&tls.join("server-key.pem"))?),
-        ca_path: tls.join("ca.pem"),
         token_path,
     })
 }
 
-fn create_pki(tls: &Path, listen: SocketAddr) -> Result<(), ServerError> {
-    let err = |e: rcgen::Error| startup("cannot create development certificates", e);
-    let mut ca = CertificateParams::new(Vec::<String>::new()).map_err(err)?;
-    ca.is_ca = IsCa::Ca(BasicConstraints::Constrained(0));
-    ca.distinguished_name.push(
-        DnType::CommonName,
-        "keyhaven development CA (not for production)",
-    );
-    ca.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
-    let ca_key = KeyPair::generate().map_err(err)?;
-    let ca_cert = ca.self_signed(&ca_key).map_err(err)?;
-
-    let names = vec!["localhost".to_owned()];
-    let mut ips: Vec<IpAddr> = vec![
-        IpAddr::V4(Ipv4Addr::LOCALHOST),
-        IpAddr::V6(Ipv6Addr::LOCALHOST),
-    ];
-    if !listen.ip().is_unspecified() && !ips.contains(&listen.ip()) {
-        ips.push(listen.ip());
-    }
-    let mut server = CertificateParams::new(names).map_err(err)?;
-    server
-        .subject_alt_names
-        .extend(ips.into_iter().map(SanType::IpAddress));
-    server
-        .distinguished_name
-        .push(DnType::CommonName, "keyhaven development server");
-    server.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
-    let server_key = KeyPair::generate().map_err(err)?;
-    let server_cert = server
-        .signed_by(&server_key, &ca_cert, &ca_key)
-        .map_err(err)?;
-
-    let mut client = CertificateParams::new(Vec::<String>::new()).map_err(err)?;
-    client
-        .distinguished_name
-        .push(DnType::CommonName, "keyhaven-dev-client");
-    client.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
-    let client_key = KeyPair::generate().map_err(err)?;
-    let client_cert = client
-        .signed_by(&client_key, &ca_cert, &ca_key)
-        .map_err(err)?;
-
-    write_public(&tls.join("ca.pem"), ca_cert.pem().as_bytes())?;
-    write_private(&tls.join("ca-key.pem"), ca_key.serialize_pem().as_bytes())?;
-    write_public(&tls.join("server.pem"), server_cert.pem().as_bytes())?;
-    write_private(
-        &tls.join("server-key.pem"),
-        server_key.serialize_pem().as_bytes(),
-    )?;
-    write_public(&tls.join("client.pem"), client_cert.pem().as_bytes())?;
-    write_private(
-        &tls.join("client-key.pem"),
-        client_key.serialize_pem().as_bytes(),
-    )?;
-    Ok(())
-}

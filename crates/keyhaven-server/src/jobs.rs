@@ -1,5 +1,6 @@
-//! Background jobs: time-driven transitions (activation and deactivation dates, completion of
-//! pending destructions) through the due-time index, and last-use flushing.
+//! Background jobs, while unsealed: time-driven transitions (activation and deactivation
+//! dates, completion of pending destructions) through the due-time index, last-use flushing,
+//! and audit checkpoints (signed every tick while records arrive).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -7,11 +8,13 @@ use std::time::Duration;
 use keyhaven_core::KeyService;
 use tokio::sync::watch;
 
+use crate::seal::Seal;
+
 /// Keys processed per tick at most; a backlog drains over consecutive ticks.
 const BATCH: u32 = 500;
 
 /// Runs the jobs every `interval` until `stop` changes.
-pub async fn run(service: Arc<KeyService>, interval: Duration, mut stop: watch::Receiver<bool>) {
+pub async fn run(seal: Arc<Seal>, interval: Duration, mut stop: watch::Receiver<bool>) {
     let mut tick = tokio::time::interval(interval);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -19,10 +22,14 @@ pub async fn run(service: Arc<KeyService>, interval: Duration, mut stop: watch::
             _ = tick.tick() => {}
             _ = stop.changed() => break,
         }
-        run_once(&service).await;
+        if let Some(service) = seal.service() {
+            run_once(&service).await;
+        }
     }
     // Last flush on the way out so recent uses are not lost.
-    run_once(&service).await;
+    if let Some(service) = seal.service() {
+        run_once(&service).await;
+    }
 }
 
 /// One pass of every job.
@@ -34,5 +41,15 @@ pub async fn run_once(service: &KeyService) {
     }
     if let Err(e) = service.flush_last_used().await {
         tracing::warn!(error = %e, "recording last use failed");
+    }
+    checkpoint(service).await;
+}
+
+/// Signs an audit checkpoint if records arrived since the last one.
+pub async fn checkpoint(service: &KeyService) {
+    match service.checkpoint_audit().await {
+        Ok(Some(cp)) => tracing::debug!(tree_size = cp.tree_size, "audit checkpoint signed"),
+        Ok(None) => {}
+        Err(e) => tracing::warn!(error = %e, "audit checkpoint failed"),
     }
 }

@@ -1,39 +1,59 @@
-//! keyhaven server: REST API over HTTPS, authentication, background jobs.
+//! keyhaven server: REST API over HTTPS, authentication and authorisation, the root of trust
+//! (sealing and unsealing), the audit trail, background jobs.
 //!
-//! [`start`] brings a server up and returns a handle (used by `keyhaven serve` and by the test
-//! kit); [`run`] is `keyhaven serve`: start, print how to connect, wait for SIGINT/SIGTERM,
-//! shut down gracefully.
+//! [`init`] initialises a data directory (`keyhaven init`); [`start`] brings a server up and
+//! returns a handle (used by `keyhaven serve` and by the test kit); [`run`] is
+//! `keyhaven serve`: start, print how to connect, wait for SIGINT/SIGTERM, shut down
+//! gracefully.
 
 pub mod api;
+pub mod audit_trail;
 pub mod clock;
 pub mod dev;
+pub mod init;
 pub mod jobs;
+pub mod pki;
+pub mod seal;
+pub mod tls;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum_server::tls_rustls::RustlsConfig;
+use axum_server::tls_rustls::RustlsAcceptor;
 use axum_server::Handle;
-use keyhaven_core::{Clock, KeyService, SecretBytes, ServiceConfig};
-use keyhaven_crypto::SoftwareProvider;
+use keyhaven_core::{Clock, InitAdmin, KeyService, SecretBytes, ServiceConfig, Store};
+use keyhaven_crypto::{Pkcs11Config, SoftwareProvider};
 use keyhaven_store::SqliteStore;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 pub use api::HttpLimits;
 pub use clock::SystemClock;
+pub use init::{init, InitOptions, InitOutput};
+
+use crate::api::{AppState, FailureLimiter};
+use crate::audit_trail::AuditTrail;
+use crate::seal::{InitMethod, Seal, UnsealConfig, UnsealInput};
 
 /// How `keyhaven serve` runs.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct ServeOptions {
-    /// Data directory (database, dev root key, dev TLS material, root token).
-    pub data_dir: PathBuf,
-    /// HTTPS listen address.
-    pub listen: SocketAddr,
-    /// Development mode: generate root key, root token and a development CA on first start.
-    pub dev: bool,
+    /// Everything the server needs.
+    pub config: ServerConfig,
+}
+
+/// TLS files; `None` means the data directory's `tls/server.pem` and `tls/server-key.pem`.
+#[derive(Clone, Debug, Default)]
+pub struct TlsFiles {
+    /// Certificate chain (PEM).
+    pub cert: Option<PathBuf>,
+    /// Private key (PEM).
+    pub key: Option<PathBuf>,
+    /// CA whose client certificates are accepted (mTLS). Default: `DATA_DIR/tls/ca.pem` when
+    /// it exists.
+    pub client_ca: Option<PathBuf>,
 }
 
 /// Everything [`start`] needs; [`ServerConfig::new`] gives production defaults.
@@ -43,7 +63,7 @@ pub struct ServerConfig {
     pub data_dir: PathBuf,
     /// Listen address (port 0 picks a free port).
     pub listen: SocketAddr,
-    /// Development bootstrap (the only root-of-trust source in this version).
+    /// Development mode: a generated root key, token and CA in the data directory.
     pub dev: bool,
     /// Where time comes from.
     pub clock: Arc<dyn Clock>,
@@ -53,10 +73,19 @@ pub struct ServerConfig {
     pub limits: HttpLimits,
     /// Core tuning.
     pub service: ServiceConfig,
+    /// TLS files.
+    pub tls: TlsFiles,
+    /// Serve plain HTTP (allowed on loopback addresses only).
+    pub insecure_http: bool,
+    /// Passphrase to unseal with at start (passphrase method).
+    pub passphrase: Option<SecretBytes>,
+    /// The HSM (PKCS#11 method).
+    pub pkcs11: Option<Pkcs11Config>,
 }
 
 impl ServerConfig {
-    /// Defaults: system clock, jobs every second, 1 MiB bodies, 30 s timeout.
+    /// Defaults: system clock, jobs every second, 1 MiB bodies, 30 s timeout, TLS from the
+    /// data directory.
     pub fn new(data_dir: PathBuf, listen: SocketAddr, dev: bool) -> ServerConfig {
         ServerConfig {
             data_dir,
@@ -66,6 +95,10 @@ impl ServerConfig {
             job_interval: Some(Duration::from_secs(1)),
             limits: HttpLimits::default(),
             service: ServiceConfig::default(),
+            tls: TlsFiles::default(),
+            insecure_http: false,
+            passphrase: None,
+            pkcs11: None,
         }
     }
 }
@@ -82,28 +115,44 @@ pub enum ServerError {
 pub struct RunningServer {
     /// The bound address.
     pub addr: SocketAddr,
-    /// The service (tests use it to run jobs at a chosen time).
-    pub service: Arc<KeyService>,
+    /// The root of trust; `seal.service()` is the service while unsealed.
+    pub seal: Arc<Seal>,
     /// Path of the CA certificate clients should trust.
     pub ca_path: PathBuf,
-    /// Path of the root token file.
+    /// Path of the dev root token file (`serve --dev`).
     pub token_path: PathBuf,
+    /// Whether it serves plain HTTP.
+    pub insecure_http: bool,
+    /// Why start-up unsealing did not happen, if it did not.
+    pub unseal_error: Option<String>,
     handle: Handle,
     server: JoinHandle<std::io::Result<()>>,
     stop_jobs: watch::Sender<bool>,
     jobs: Option<JoinHandle<()>>,
+    audit_task: JoinHandle<()>,
     store: SqliteStore,
 }
 
 impl RunningServer {
-    /// Stops accepting, lets requests in flight finish (up to 10 s), stops the jobs, closes
-    /// the database.
+    /// The service, when unsealed.
+    pub fn service(&self) -> Option<Arc<KeyService>> {
+        self.seal.service()
+    }
+
+    /// Stops accepting, lets requests in flight finish (up to 10 s), stops the jobs, writes
+    /// the queued audit records, closes the database.
     pub async fn shutdown(self) -> Result<(), ServerError> {
         self.handle.graceful_shutdown(Some(Duration::from_secs(10)));
         let served = self.server.await;
         let _ = self.stop_jobs.send(true);
         if let Some(j) = self.jobs {
             let _ = j.await;
+        }
+        // The router (and its audit sender) is gone with the server task: the writer drains
+        // what is queued and ends.
+        let _ = tokio::time::timeout(Duration::from_secs(10), self.audit_task).await;
+        if let Some(service) = self.seal.service() {
+            jobs::checkpoint(&service).await;
         }
         self.store.close().await;
         match served {
@@ -114,38 +163,169 @@ impl RunningServer {
     }
 }
 
+fn startup(e: impl std::fmt::Display) -> ServerError {
+    ServerError::Startup(e.to_string())
+}
+
 /// Starts a server.
 pub async fn start(cfg: ServerConfig) -> Result<RunningServer, ServerError> {
-    if !cfg.dev {
-        return Err(ServerError::Startup(
-            "no root of trust configured: this version only runs with --dev (generated root \
-             key in the data directory, for development only)"
-                .to_owned(),
-        ));
+    if cfg.insecure_http && !cfg.listen.ip().is_loopback() {
+        return Err(ServerError::Startup(format!(
+            "--insecure-http serves plain HTTP and is allowed only on a loopback address, not \
+             {}",
+            cfg.listen
+        )));
     }
+    dev::ensure_dir(&cfg.data_dir)?;
     let crypto = Arc::new(SoftwareProvider::new());
-    let random = |buf: &mut [u8]| {
-        use keyhaven_core::CryptoProvider;
-        crypto
-            .random(buf)
-            .map_err(|e| ServerError::Startup(format!("random generator failed: {e}")))
+    let dev_material = if cfg.dev {
+        let random = |buf: &mut [u8]| {
+            use keyhaven_core::CryptoProvider;
+            crypto
+                .random(buf)
+                .map_err(|e| ServerError::Startup(format!("random generator failed: {e}")))
+        };
+        Some(dev::load_or_create(&cfg.data_dir, cfg.listen, &random)?)
+    } else {
+        None
     };
-    let material = dev::load_or_create(&cfg.data_dir, cfg.listen, &random)?;
+    let tls_dir = cfg.data_dir.join("tls");
+    let ca_path = tls_dir.join("ca.pem");
+    let tls = if cfg.insecure_http {
+        None
+    } else {
+        let cert = cfg
+            .tls
+            .cert
+            .clone()
+            .unwrap_or_else(|| tls_dir.join("server.pem"));
+        let key = cfg
+            .tls
+            .key
+            .clone()
+            .unwrap_or_else(|| tls_dir.join("server-key.pem"));
+        let read = |p: &PathBuf| {
+            std::fs::read(p).map_err(|e| {
+                ServerError::Startup(format!(
+                    "cannot read {}: {e} (pass --tls-cert and --tls-key, or let `keyhaven \
+                     init` create DATA_DIR/tls)",
+                    p.display()
+                ))
+            })
+        };
+        let client_ca = cfg
+            .tls
+            .client_ca
+            .clone()
+            .or_else(|| ca_path.exists().then(|| ca_path.clone()));
+        Some(tls::server_config(
+            &read(&cert)?,
+            &SecretBytes::new(read(&key)?),
+            client_ca.as_deref(),
+        )?)
+    };
+
     let store = SqliteStore::open(&cfg.data_dir.join("keyhaven.db"))
         .await
         .map_err(|e| ServerError::Startup(format!("cannot open the database: {e}")))?;
-    let service = Arc::new(
-        KeyService::new(
-            Arc::new(store.clone()),
-            crypto.clone(),
-            cfg.clock.clone(),
-            material.root_key.clone(),
-            cfg.service.clone(),
-        )
-        .map_err(|e| ServerError::Startup(e.to_string()))?,
-    );
-    let app = api::router(service.clone(), &material.token, cfg.limits.clone());
-    let tls = tls_config(&material.server_cert_pem, &material.server_key_pem)?;
+    let store_dyn: Arc<dyn Store> = Arc::new(store.clone());
+    let seal = Arc::new(Seal::new(
+        store_dyn.clone(),
+        crypto.clone(),
+        cfg.clock.clone(),
+        cfg.service.clone(),
+        UnsealConfig {
+            dev_key: dev_material.as_ref().map(|d| d.root_key.clone()),
+            pkcs11: cfg.pkcs11.clone(),
+        },
+    ));
+    let record = seal.record().await.map_err(startup)?;
+    let mut unseal_error = None;
+    match (&record, &dev_material) {
+        (None, Some(dev)) => {
+            let legacy = !store_dyn
+                .list_vaults()
+                .await
+                .map_err(startup)?
+                .is_empty();
+            let init = seal::initialize(
+                store_dyn.clone(),
+                crypto.clone(),
+                cfg.clock.clone(),
+                cfg.service.clone(),
+                InitMethod::Dev {
+                    key: dev.root_key.clone(),
+                },
+                InitAdmin {
+                    name: "root".parse().map_err(ServerError::Startup)?,
+                    token: Some(dev.token.clone()),
+                },
+            )
+            .await
+            .map_err(startup)?;
+            let service = seal.adopt(init);
+            if legacy {
+                let n = service
+                    .adopt_unprotected_records()
+                    .await
+                    .map_err(startup)?;
+                tracing::warn!(
+                    records = n,
+                    "development data from before record integrity: MACs added"
+                );
+            }
+        }
+        (None, None) => {
+            return Err(ServerError::Startup(format!(
+                "{} is not initialised: run `keyhaven init --data-dir {}` first (or use \
+                 `serve --dev` for a development instance)",
+                cfg.data_dir.display(),
+                cfg.data_dir.display()
+            )))
+        }
+        (Some(r), Some(_)) if r.method != "dev" => {
+            return Err(ServerError::Startup(format!(
+                "this data directory was initialised with the {} method; start it without \
+                 --dev",
+                r.method
+            )))
+        }
+        (Some(r), None) if r.method == "dev" => {
+            return Err(ServerError::Startup(
+                "this data directory is a development instance; start it with --dev".to_owned(),
+            ))
+        }
+        (Some(r), _) => {
+            let try_now = match r.method.as_str() {
+                "dev" => true,
+                "passphrase" => cfg.passphrase.is_some(),
+                "pkcs11" => cfg.pkcs11.is_some(),
+                _ => false,
+            };
+            if try_now {
+                let input = UnsealInput {
+                    passphrase: cfg.passphrase.clone(),
+                    ..UnsealInput::default()
+                };
+                if let Err(e) = seal.unseal(input).await {
+                    tracing::error!(error = %e, "unsealing at start failed; the server stays sealed (use `keyhaven unseal`)");
+                    unseal_error = Some(e.to_string());
+                }
+            }
+        }
+    }
+
+    let (audit, audit_task) = AuditTrail::start(store_dyn.clone());
+    let state = AppState {
+        seal: seal.clone(),
+        audit,
+        limiter: Arc::new(FailureLimiter::new(
+            cfg.limits.auth_failures,
+            cfg.limits.auth_window,
+        )),
+        clock: cfg.clock.clone(),
+    };
+    let app = api::router(state, cfg.limits.clone());
 
     let listener = std::net::TcpListener::bind(cfg.listen)
         .map_err(|e| ServerError::Startup(format!("cannot listen on {}: {e}", cfg.listen)))?;
@@ -156,51 +336,47 @@ pub async fn start(cfg: ServerConfig) -> Result<RunningServer, ServerError> {
         .local_addr()
         .map_err(|e| ServerError::Startup(format!("cannot read the bound address: {e}")))?;
     let handle = Handle::new();
-    let server = tokio::spawn(
-        axum_server::from_tcp_rustls(listener, tls)
-            .handle(handle.clone())
-            .serve(app.into_make_service()),
-    );
+    let server = match tls {
+        Some(tls) => tokio::spawn(
+            axum_server::from_tcp(listener)
+                .acceptor(tls::TlsPeerAcceptor(RustlsAcceptor::new(tls)))
+                .handle(handle.clone())
+                .serve(app.into_make_service()),
+        ),
+        None => tokio::spawn(
+            axum_server::from_tcp(listener)
+                .acceptor(tls::PlainPeerAcceptor)
+                .handle(handle.clone())
+                .serve(app.into_make_service()),
+        ),
+    };
     let (stop_jobs, stop_rx) = watch::channel(false);
     let jobs = cfg
         .job_interval
-        .map(|every| tokio::spawn(jobs::run(service.clone(), every, stop_rx)));
+        .map(|every| tokio::spawn(jobs::run(seal.clone(), every, stop_rx)));
     Ok(RunningServer {
         addr,
-        service,
-        ca_path: material.ca_path,
-        token_path: material.token_path,
+        seal,
+        ca_path,
+        token_path: dev_material
+            .map(|d| d.token_path)
+            .unwrap_or_else(|| cfg.data_dir.join("root-token")),
+        insecure_http: cfg.insecure_http,
+        unseal_error,
         handle,
         server,
         stop_jobs,
         jobs,
+        audit_task,
         store,
     })
 }
 
-fn tls_config(cert_pem: &[u8], key_pem: &SecretBytes) -> Result<RustlsConfig, ServerError> {
-    let bad = |e: String| ServerError::Startup(format!("TLS configuration: {e}"));
-    let certs = rustls_pemfile::certs(&mut &cert_pem[..])
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| bad(e.to_string()))?;
-    let key = rustls_pemfile::private_key(&mut key_pem.expose())
-        .map_err(|e| bad(e.to_string()))?
-        .ok_or_else(|| bad("no private key in server-key.pem".to_owned()))?;
-    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
-    let mut config = rustls::ServerConfig::builder_with_provider(provider)
-        .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])
-        .map_err(|e| bad(e.to_string()))?
-        .with_no_client_auth()
-        .with_single_cert(certs, key)
-        .map_err(|e| bad(e.to_string()))?;
-    config.alpn_protocols = vec![b"http/1.1".to_vec()];
-    Ok(RustlsConfig::from_config(Arc::new(config)))
-}
-
 /// `keyhaven serve`: runs until SIGINT or SIGTERM.
 pub async fn run(opts: ServeOptions) -> Result<(), ServerError> {
-    let cfg = ServerConfig::new(opts.data_dir.clone(), opts.listen, opts.dev);
-    let server = start(cfg).await?;
+    let dev = opts.config.dev;
+    let data_dir = opts.config.data_dir.clone();
+    let server = start(opts.config).await?;
     let host = if server.addr.ip().is_unspecified() {
         "127.0.0.1".to_owned()
     } else {
@@ -212,26 +388,43 @@ pub async fn run(opts: ServeOptions) -> Result<(), ServerError> {
         host
     };
     let abs = |p: &PathBuf| std::fs::canonicalize(p).unwrap_or_else(|_| p.clone());
-    eprintln!(
-        "\n  !!! DEVELOPMENT MODE: the root key, API token and TLS CA were generated in {}.\n  \
-         !!! Anyone who can read that directory can use every key. Never use --dev in production.\n",
-        abs(&opts.data_dir).display()
-    );
+    let scheme = if server.insecure_http { "http" } else { "https" };
+    if dev {
+        eprintln!(
+            "\n  !!! DEVELOPMENT MODE: the root key, API token and TLS CA were generated in {}.\n  \
+             !!! Anyone who can read that directory can use every key. Never use --dev in production.\n",
+            abs(&data_dir).display()
+        );
+    }
+    if server.insecure_http {
+        eprintln!("  !!! PLAIN HTTP on a loopback address (--insecure-http): for local tests only.\n");
+    }
     println!(
-        "keyhaven {} listening on https://{}",
+        "keyhaven {} listening on {scheme}://{}",
         env!("CARGO_PKG_VERSION"),
         server.addr
     );
+    if let Some(e) = &server.unseal_error {
+        eprintln!("keyhaven is SEALED: {e}. Unseal with `keyhaven unseal`.");
+    } else if server.service().is_none() {
+        eprintln!("keyhaven is SEALED: unseal it with `keyhaven unseal`.");
+    }
     println!("Paste these lines into your shell to use the CLI or curl:\n");
-    println!("export KEYHAVEN_ADDR=https://{host}:{}", server.addr.port());
-    println!(
-        "export KEYHAVEN_TOKEN=\"$(cat {})\"",
-        abs(&server.token_path).display()
-    );
-    println!(
-        "export KEYHAVEN_CACERT={}\n",
-        abs(&server.ca_path).display()
-    );
+    println!("export KEYHAVEN_ADDR={scheme}://{host}:{}", server.addr.port());
+    if dev {
+        println!(
+            "export KEYHAVEN_TOKEN=\"$(cat {})\"",
+            abs(&server.token_path).display()
+        );
+    } else {
+        println!("export KEYHAVEN_TOKEN=...   # the token `keyhaven init` printed");
+    }
+    if !server.insecure_http && server.ca_path.exists() {
+        println!(
+            "export KEYHAVEN_CACERT={}\n",
+            abs(&server.ca_path).display()
+        );
+    }
     tracing::info!(addr = %server.addr, "keyhaven started");
     shutdown_signal().await;
     tracing::info!("shutting down");

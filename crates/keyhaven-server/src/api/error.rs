@@ -9,6 +9,10 @@ use keyhaven_core::Error;
 use keyhaven_proto::{ErrorBody, ErrorCode, ErrorDetail};
 use serde_json::{json, Value};
 
+/// The error code of a response, kept in its extensions for the audit record.
+#[derive(Clone, Copy, Debug)]
+pub struct ErrorTag(pub &'static str);
+
 /// An error response: stable code, message, details.
 #[derive(Debug)]
 pub struct ApiError {
@@ -32,7 +36,7 @@ impl ApiError {
         ApiError::new(ErrorCode::InvalidRequest, message)
     }
 
-    fn detail(mut self, k: &str, v: Value) -> ApiError {
+    pub(crate) fn detail(mut self, k: &str, v: Value) -> ApiError {
         self.details.insert(k.to_owned(), v);
         self
     }
@@ -54,6 +58,12 @@ impl From<Error> for ApiError {
                 .detail("kind", json!(kind))
                 .detail("name", json!(name)),
             Error::InvalidRequest(_) => ApiError::new(ErrorCode::InvalidRequest, message),
+            Error::Forbidden(_) => ApiError::new(ErrorCode::Forbidden, message),
+            Error::Unauthenticated(_) => ApiError::new(ErrorCode::Unauthenticated, message),
+            Error::UnsealFailed(_) => ApiError::new(ErrorCode::UnsealFailed, message),
+            Error::Integrity { kind, id } => ApiError::new(ErrorCode::IntegrityError, message)
+                .detail("kind", json!(kind))
+                .detail("id", json!(id)),
             Error::WrongLifecycleState {
                 key,
                 state,
@@ -136,6 +146,8 @@ impl IntoResponse for ApiError {
                 details: self.details,
             },
         };
-        (status, Json(body)).into_response()
+        let mut resp = (status, Json(body)).into_response();
+        resp.extensions_mut().insert(ErrorTag(self.code.as_str()));
+        resp
     }
 }

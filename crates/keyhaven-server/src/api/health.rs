@@ -21,21 +21,55 @@ pub async fn health() -> Json<proto::Health> {
     })
 }
 
-/// Readiness: the database answers and the root key is loaded.
+/// Readiness: the database answers and the server is unsealed. Details: `sealed`,
+/// `database`, `integrity` (records that failed their integrity check since start: a
+/// `degraded` status), `root_key` and `audit` (newest checkpoint).
 #[utoipa::path(get, path = "/v1/ready", tag = "health",
     responses((status = 200, body = proto::Health), (status = 503, body = proto::Health)))]
 pub async fn ready(State(st): State<AppState>) -> (StatusCode, Json<proto::Health>) {
-    let db = st.service.ready().await;
+    let db = st.seal.ping().await;
+    let service = st.seal.service();
     let mut details = BTreeMap::new();
     details.insert(
         "database".to_owned(),
-        json!(if db.is_ok() { "ok" } else { "unavailable" }),
+        json!(if db { "ok" } else { "unavailable" }),
     );
-    details.insert("sealed".to_owned(), json!(false));
-    let (status, word) = if db.is_ok() {
-        (StatusCode::OK, "ok")
-    } else {
-        (StatusCode::SERVICE_UNAVAILABLE, "unavailable")
+    details.insert("sealed".to_owned(), json!(service.is_none()));
+    let mut degraded = false;
+    if let Some(svc) = &service {
+        let integrity = svc.integrity_status();
+        degraded = integrity.failures > 0;
+        details.insert(
+            "integrity".to_owned(),
+            json!({
+                "failures": integrity.failures,
+                "last": integrity.last.map(|(kind, id, at)| json!({
+                    "kind": kind,
+                    "id": id,
+                    "at": at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
+                })),
+            }),
+        );
+        let (generation, describe) = svc.root_info();
+        details.insert(
+            "root_key".to_owned(),
+            json!({"generation": generation, "kind": describe}),
+        );
+        if let Some(cp) = svc.last_checkpoint() {
+            details.insert(
+                "audit".to_owned(),
+                json!({
+                    "last_checkpoint_size": cp.tree_size,
+                    "last_checkpoint_at": cp.at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
+                }),
+            );
+        }
+    }
+    let (status, word) = match (db, service.is_some(), degraded) {
+        (false, _, _) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
+        (true, false, _) => (StatusCode::SERVICE_UNAVAILABLE, "sealed"),
+        (true, true, true) => (StatusCode::OK, "degraded"),
+        (true, true, false) => (StatusCode::OK, "ok"),
     };
     (
         status,

@@ -1,14 +1,14 @@
 //! `/v1/keys/{id}/{encrypt|decrypt|sign|verify|mac|mac-verify|datakey|rewrap|encapsulate|
 //! decapsulate}`: cryptographic use of a key.
 
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::Json;
 use keyhaven_core::{SignInput, SignatureScheme};
 use keyhaven_proto as proto;
 
 use super::error::ApiError;
 use super::extract::{b64, b64_opt, b64_secret, enc, key_id, Body};
-use super::AppState;
+use super::Ctx;
 
 /// Encrypt with the primary version.
 #[utoipa::path(post, path = "/v1/keys/{id}/encrypt", tag = "crypto", request_body = proto::EncryptRequest,
@@ -17,14 +17,14 @@ use super::AppState;
               (status = 400, body = proto::ErrorBody)),
     security(("bearer" = [])))]
 pub async fn encrypt(
-    State(st): State<AppState>,
+    Ctx { svc, caller }: Ctx,
     Path(id): Path<String>,
     Body(req): Body<proto::EncryptRequest>,
 ) -> Result<Json<proto::EncryptResponse>, ApiError> {
     let id = key_id(&id)?;
     let plaintext = b64_secret("plaintext", &req.plaintext)?;
     let aad = b64_opt("aad", req.aad.as_deref())?;
-    let out = st.service.encrypt(id, plaintext.expose(), &aad).await?;
+    let out = svc.encrypt(&caller, id, plaintext.expose(), &aad).await?;
     Ok(Json(proto::EncryptResponse {
         ciphertext: enc(&out.bytes),
         key_version: out.key_version,
@@ -38,16 +38,14 @@ pub async fn encrypt(
               (status = 409, body = proto::ErrorBody)),
     security(("bearer" = [])))]
 pub async fn decrypt(
-    State(st): State<AppState>,
+    Ctx { svc, caller }: Ctx,
     Path(id): Path<String>,
     Body(req): Body<proto::DecryptRequest>,
 ) -> Result<Json<proto::DecryptResponse>, ApiError> {
     let id = key_id(&id)?;
     let ciphertext = b64("ciphertext", &req.ciphertext)?;
     let aad = b64_opt("aad", req.aad.as_deref())?;
-    let (plaintext, version) = st
-        .service
-        .decrypt(id, &ciphertext, &aad, req.allow_compromised)
+    let (plaintext, version) = svc.decrypt(&caller, id, &ciphertext, &aad, req.allow_compromised)
         .await?;
     Ok(Json(proto::DecryptResponse {
         plaintext: enc(plaintext.expose()),
@@ -62,14 +60,14 @@ pub async fn decrypt(
               (status = 409, body = proto::ErrorBody)),
     security(("bearer" = [])))]
 pub async fn rewrap(
-    State(st): State<AppState>,
+    Ctx { svc, caller }: Ctx,
     Path(id): Path<String>,
     Body(req): Body<proto::RewrapRequest>,
 ) -> Result<Json<proto::EncryptResponse>, ApiError> {
     let id = key_id(&id)?;
     let ciphertext = b64("ciphertext", &req.ciphertext)?;
     let aad = b64_opt("aad", req.aad.as_deref())?;
-    let out = st.service.rewrap(id, &ciphertext, &aad).await?;
+    let out = svc.rewrap(&caller, id, &ciphertext, &aad).await?;
     Ok(Json(proto::EncryptResponse {
         ciphertext: enc(&out.bytes),
         key_version: out.key_version,
@@ -82,14 +80,14 @@ pub async fn rewrap(
     responses((status = 200, body = proto::DataKeyResponse), (status = 409, body = proto::ErrorBody)),
     security(("bearer" = [])))]
 pub async fn datakey(
-    State(st): State<AppState>,
+    Ctx { svc, caller }: Ctx,
     Path(id): Path<String>,
     Body(req): Body<proto::DataKeyRequest>,
 ) -> Result<Json<proto::DataKeyResponse>, ApiError> {
     let id = key_id(&id)?;
     let aad = b64_opt("aad", req.aad.as_deref())?;
     let len = usize::try_from(req.bytes.unwrap_or(32)).unwrap_or(usize::MAX);
-    let dk = st.service.data_key(id, len, &aad).await?;
+    let dk = svc.data_key(&caller, id, len, &aad).await?;
     Ok(Json(proto::DataKeyResponse {
         plaintext: (!req.without_plaintext).then(|| enc(dk.plaintext.expose())),
         ciphertext: enc(&dk.ciphertext),
@@ -135,7 +133,7 @@ impl SignData {
               (status = 409, body = proto::ErrorBody)),
     security(("bearer" = [])))]
 pub async fn sign(
-    State(st): State<AppState>,
+    Ctx { svc, caller }: Ctx,
     Path(id): Path<String>,
     Body(req): Body<proto::SignRequest>,
 ) -> Result<Json<proto::SignResponse>, ApiError> {
@@ -153,7 +151,7 @@ pub async fn sign(
             })
         })
         .transpose()?;
-    let signed = st.service.sign(id, data.input(), scheme).await?;
+    let signed = svc.sign(&caller, id, data.input(), scheme).await?;
     Ok(Json(proto::SignResponse {
         signature: enc(&signed.signature),
         key_version: signed.key_version,
@@ -168,16 +166,14 @@ pub async fn sign(
               (status = 409, body = proto::ErrorBody)),
     security(("bearer" = [])))]
 pub async fn verify(
-    State(st): State<AppState>,
+    Ctx { svc, caller }: Ctx,
     Path(id): Path<String>,
     Body(req): Body<proto::VerifyRequest>,
 ) -> Result<Json<proto::VerifyResponse>, ApiError> {
     let id = key_id(&id)?;
     let data = SignData::decode(req.message.as_deref(), req.digest.as_deref())?;
     let signature = b64("signature", &req.signature)?;
-    let valid = st
-        .service
-        .verify(id, data.input(), &signature, req.allow_compromised)
+    let valid = svc.verify(&caller, id, data.input(), &signature, req.allow_compromised)
         .await?;
     Ok(Json(proto::VerifyResponse { valid }))
 }
@@ -188,13 +184,13 @@ pub async fn verify(
     responses((status = 200, body = proto::MacResponse), (status = 409, body = proto::ErrorBody)),
     security(("bearer" = [])))]
 pub async fn mac(
-    State(st): State<AppState>,
+    Ctx { svc, caller }: Ctx,
     Path(id): Path<String>,
     Body(req): Body<proto::MacRequest>,
 ) -> Result<Json<proto::MacResponse>, ApiError> {
     let id = key_id(&id)?;
     let data = b64("data", &req.data)?;
-    let out = st.service.mac(id, &data).await?;
+    let out = svc.mac(&caller, id, &data).await?;
     Ok(Json(proto::MacResponse {
         mac: enc(&out.bytes),
         key_version: out.key_version,
@@ -207,16 +203,14 @@ pub async fn mac(
     responses((status = 200, body = proto::VerifyResponse), (status = 409, body = proto::ErrorBody)),
     security(("bearer" = [])))]
 pub async fn mac_verify(
-    State(st): State<AppState>,
+    Ctx { svc, caller }: Ctx,
     Path(id): Path<String>,
     Body(req): Body<proto::MacVerifyRequest>,
 ) -> Result<Json<proto::VerifyResponse>, ApiError> {
     let id = key_id(&id)?;
     let data = b64("data", &req.data)?;
     let tag = b64("mac", &req.mac)?;
-    let valid = st
-        .service
-        .mac_verify(id, &data, &tag, req.allow_compromised)
+    let valid = svc.mac_verify(&caller, id, &data, &tag, req.allow_compromised)
         .await?;
     Ok(Json(proto::VerifyResponse { valid }))
 }
@@ -228,10 +222,10 @@ pub async fn mac_verify(
               (status = 409, body = proto::ErrorBody)),
     security(("bearer" = [])))]
 pub async fn encapsulate(
-    State(st): State<AppState>,
+    Ctx { svc, caller }: Ctx,
     Path(id): Path<String>,
 ) -> Result<Json<proto::EncapsulateResponse>, ApiError> {
-    let (sealed, secret) = st.service.encapsulate(key_id(&id)?).await?;
+    let (sealed, secret) = svc.encapsulate(&caller, key_id(&id)?).await?;
     Ok(Json(proto::EncapsulateResponse {
         ciphertext: enc(&sealed.bytes),
         shared_secret: enc(secret.expose()),
@@ -246,15 +240,13 @@ pub async fn encapsulate(
               (status = 409, body = proto::ErrorBody)),
     security(("bearer" = [])))]
 pub async fn decapsulate(
-    State(st): State<AppState>,
+    Ctx { svc, caller }: Ctx,
     Path(id): Path<String>,
     Body(req): Body<proto::DecapsulateRequest>,
 ) -> Result<Json<proto::DecapsulateResponse>, ApiError> {
     let id = key_id(&id)?;
     let ciphertext = b64("ciphertext", &req.ciphertext)?;
-    let secret = st
-        .service
-        .decapsulate(id, &ciphertext, req.allow_compromised)
+    let secret = svc.decapsulate(&caller, id, &ciphertext, req.allow_compromised)
         .await?;
     Ok(Json(proto::DecapsulateResponse {
         shared_secret: enc(secret.expose()),

@@ -1,7 +1,7 @@
 //! `/v1/keys`: create, list, get, update, lifecycle actions, purge, versions, history,
 //! public key.
 
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::Json;
 use base64::Engine;
@@ -15,7 +15,7 @@ use time::OffsetDateTime;
 use super::error::ApiError;
 use super::extract::{b64_secret, key_id, Body, Query};
 use super::vaults::vault_name;
-use super::{AppState, Caller};
+use super::Ctx;
 
 pub(crate) fn view(k: &Key) -> proto::Key {
     proto::Key {
@@ -55,8 +55,7 @@ fn parse_usage(names: &[String]) -> Result<UsageMask, ApiError> {
               (status = 404, body = proto::ErrorBody), (status = 409, body = proto::ErrorBody)),
     security(("bearer" = [])))]
 pub async fn create(
-    State(st): State<AppState>,
-    caller: Caller,
+    Ctx { svc, caller }: Ctx,
     Body(req): Body<proto::CreateKey>,
 ) -> Result<(StatusCode, Json<proto::Key>), ApiError> {
     let algorithm: KeyAlgorithm =
@@ -93,7 +92,7 @@ pub async fn create(
             .map(|m| b64_secret("import_material", m))
             .transpose()?,
     };
-    let key = st.service.create_key(&caller.actor, new).await?;
+    let key = svc.create_key(&caller, new).await?;
     Ok((StatusCode::CREATED, Json(view(&key))))
 }
 
@@ -150,11 +149,11 @@ fn cursor_decode(c: &str) -> Result<keyhaven_core::KeyId, ApiError> {
     responses((status = 200, body = proto::KeyList), (status = 400, body = proto::ErrorBody)),
     security(("bearer" = [])))]
 pub async fn list(
-    State(st): State<AppState>,
+    Ctx { svc, caller }: Ctx,
     Query(p): Query<ListParams>,
 ) -> Result<Json<proto::KeyList>, ApiError> {
     let filter = KeyFilter {
-        vault_id: None,
+        vault_ids: None,
         state: p
             .state
             .as_deref()
@@ -186,10 +185,11 @@ pub async fn list(
         after: p.cursor.as_deref().map(cursor_decode).transpose()?,
         limit: p.limit,
     };
-    let page = st.service.list_keys(query).await?;
+    let page = svc.list_keys(&caller, query).await?;
     Ok(Json(proto::KeyList {
         items: page.items.iter().map(view).collect(),
         next_cursor: page.next.map(cursor_encode),
+        integrity_errors: page.integrity_errors.iter().map(|k| k.0).collect(),
     }))
 }
 
@@ -199,10 +199,10 @@ pub async fn list(
     responses((status = 200, body = proto::Key), (status = 404, body = proto::ErrorBody)),
     security(("bearer" = [])))]
 pub async fn get(
-    State(st): State<AppState>,
+    Ctx { svc, caller }: Ctx,
     Path(id): Path<String>,
 ) -> Result<Json<proto::Key>, ApiError> {
-    Ok(Json(view(&st.service.get_key(key_id(&id)?).await?)))
+    Ok(Json(view(&svc.get_key(&caller, key_id(&id)?).await?)))
 }
 
 /// Update metadata and dates.
@@ -211,8 +211,7 @@ pub async fn get(
     responses((status = 200, body = proto::Key), (status = 409, body = proto::ErrorBody)),
     security(("bearer" = [])))]
 pub async fn update(
-    State(st): State<AppState>,
-    caller: Caller,
+    Ctx { svc, caller }: Ctx,
     Path(id): Path<String>,
     Body(req): Body<proto::UpdateKey>,
 ) -> Result<Json<proto::Key>, ApiError> {
@@ -229,9 +228,7 @@ pub async fn update(
         protect_stop_date: req.protect_stop_date,
         process_start_date: req.process_start_date,
     };
-    let key = st
-        .service
-        .update_key(&caller.actor, key_id(&id)?, patch)
+    let key = svc.update_key(&caller, key_id(&id)?, patch)
         .await?;
     Ok(Json(view(&key)))
 }
@@ -242,11 +239,10 @@ pub async fn update(
     responses((status = 204), (status = 409, body = proto::ErrorBody)),
     security(("bearer" = [])))]
 pub async fn purge(
-    State(st): State<AppState>,
-    caller: Caller,
+    Ctx { svc, caller }: Ctx,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    st.service.purge(&caller.actor, key_id(&id)?, None).await?;
+    svc.purge(&caller, key_id(&id)?, None).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -259,14 +255,12 @@ macro_rules! lifecycle_action {
                       (status = 404, body = proto::ErrorBody)),
             security(("bearer" = [])))]
         pub async fn $fn(
-            State(st): State<AppState>,
-            caller: Caller,
+            Ctx { svc, caller }: Ctx,
             Path(id): Path<String>,
             Body(req): Body<proto::StateChange>,
         ) -> Result<Json<proto::Key>, ApiError> {
-            let key = st
-                .service
-                .$method(&caller.actor, key_id(&id)?, req.reason)
+            let key = svc
+                .$method(&caller, key_id(&id)?, req.reason)
                 .await?;
             Ok(Json(view(&key)))
         }
@@ -322,14 +316,12 @@ lifecycle_action!(
     responses((status = 200, body = proto::KeyVersionList), (status = 404, body = proto::ErrorBody)),
     security(("bearer" = [])))]
 pub async fn versions(
-    State(st): State<AppState>,
+    Ctx { svc, caller }: Ctx,
     Path(id): Path<String>,
 ) -> Result<Json<proto::KeyVersionList>, ApiError> {
     let id = key_id(&id)?;
-    let key = st.service.get_key(id).await?;
-    let items = st
-        .service
-        .versions(id)
+    let key = svc.get_key(&caller, id).await?;
+    let items = svc.versions(&caller, id)
         .await?
         .into_iter()
         .map(|v| proto::KeyVersion {
@@ -348,12 +340,10 @@ pub async fn versions(
     responses((status = 200, body = proto::HistoryList), (status = 404, body = proto::ErrorBody)),
     security(("bearer" = [])))]
 pub async fn history(
-    State(st): State<AppState>,
+    Ctx { svc, caller }: Ctx,
     Path(id): Path<String>,
 ) -> Result<Json<proto::HistoryList>, ApiError> {
-    let items = st
-        .service
-        .key_history(key_id(&id)?)
+    let items = svc.key_history(&caller, key_id(&id)?)
         .await?
         .into_iter()
         .map(|h| proto::HistoryEntry {
@@ -398,11 +388,11 @@ fn pem(label: &str, der: &[u8]) -> String {
               (status = 409, body = proto::ErrorBody)),
     security(("bearer" = [])))]
 pub async fn public_key(
-    State(st): State<AppState>,
+    Ctx { svc, caller }: Ctx,
     Path(id): Path<String>,
     Query(q): Query<VersionParam>,
 ) -> Result<Json<proto::PublicKeyResponse>, ApiError> {
-    let pk = st.service.public_key(key_id(&id)?, q.version).await?;
+    let pk = svc.public_key(&caller, key_id(&id)?, q.version).await?;
     let label = if pk.algorithm.family() == keyhaven_core::AlgorithmFamily::MlKem {
         "ML-KEM PUBLIC KEY"
     } else {

@@ -1,54 +1,51 @@
 //! The REST API: routes, authentication, middleware, OpenAPI.
 
+mod audit;
+mod auth;
 mod error;
 mod extract;
 mod health;
 mod key_ops;
 mod keys;
+mod members;
+mod principals;
+mod sys;
 mod vaults;
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
-use aws_lc_rs::constant_time::verify_slices_are_equal;
-use aws_lc_rs::digest;
-use axum::extract::{DefaultBodyLimit, FromRequestParts, Request, State};
-use axum::http::request::Parts;
+use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{header, HeaderValue};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use axum::Router;
-use keyhaven_core::{Actor, KeyService, SecretBytes};
+use keyhaven_core::Clock;
 use keyhaven_proto::ErrorCode;
 use tower_http::catch_panic::CatchPanicLayer;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_swagger_ui::SwaggerUi;
 
+pub use auth::{cert_identity, ConnInfo, Ctx, FailureLimiter};
 pub use error::ApiError;
+
+use crate::audit_trail::AuditTrail;
+use crate::seal::Seal;
 
 /// Shared by every handler.
 #[derive(Clone)]
 pub struct AppState {
-    /// The lifecycle service.
-    pub service: Arc<KeyService>,
-    auth: Arc<Auth>,
-}
-
-/// Bearer-token authentication. Only the token's SHA-256 is kept; comparison is constant-time.
-struct Auth {
-    root_token_sha256: Vec<u8>,
-}
-
-impl Auth {
-    fn check(&self, presented: &[u8]) -> Option<Actor> {
-        let d = digest::digest(&digest::SHA256, presented);
-        verify_slices_are_equal(d.as_ref(), &self.root_token_sha256)
-            .ok()
-            .map(|()| Actor("root".to_owned()))
-    }
+    /// The root of trust and, when unsealed, the service.
+    pub seal: Arc<Seal>,
+    /// Where request audit records go.
+    pub audit: AuditTrail,
+    /// Failed-authentication counter.
+    pub limiter: Arc<FailureLimiter>,
+    /// Time for audit records.
+    pub clock: Arc<dyn Clock>,
 }
 
 /// Limits of the HTTP layer.
@@ -58,6 +55,11 @@ pub struct HttpLimits {
     pub body_limit: usize,
     /// Longest a request may take.
     pub request_timeout: Duration,
+    /// Failed authentications (and unseal attempts) allowed per source address per window
+    /// (0: no limit).
+    pub auth_failures: u32,
+    /// The window.
+    pub auth_window: Duration,
 }
 
 impl Default for HttpLimits {
@@ -65,61 +67,39 @@ impl Default for HttpLimits {
         HttpLimits {
             body_limit: 1024 * 1024,
             request_timeout: Duration::from_secs(30),
+            auth_failures: 10,
+            auth_window: Duration::from_secs(60),
         }
     }
 }
 
-/// The authenticated caller, set by the auth middleware.
+/// The request id, set by the outermost layer.
 #[derive(Clone, Debug)]
-pub struct Caller {
-    /// Who.
-    pub actor: Actor,
-}
-
-impl<S: Send + Sync> FromRequestParts<S> for Caller {
-    type Rejection = ApiError;
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        parts
-            .extensions
-            .get::<Caller>()
-            .cloned()
-            .ok_or_else(|| ApiError::new(ErrorCode::Unauthenticated, "authentication required"))
-    }
-}
-
-async fn authenticate(State(st): State<AppState>, mut req: Request, next: Next) -> Response {
-    let presented = req
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim);
-    let Some(token) = presented else {
-        return ApiError::new(
-            ErrorCode::Unauthenticated,
-            "missing Authorization: Bearer <token> header (see KEYHAVEN_TOKEN)",
-        )
-        .into_response();
-    };
-    match st.auth.check(token.as_bytes()) {
-        Some(actor) => {
-            req.extensions_mut().insert(Caller { actor });
-            next.run(req).await
-        }
-        None => {
-            tracing::warn!("authentication failed: unknown token");
-            ApiError::new(ErrorCode::Unauthenticated, "the bearer token is not valid")
-                .into_response()
-        }
-    }
-}
+pub struct RequestId(pub String);
 
 static REQUEST_SEQ: AtomicU64 = AtomicU64::new(1);
 
+/// A random prefix per process, so request ids do not repeat across restarts.
+fn request_prefix() -> &'static str {
+    static PREFIX: OnceLock<String> = OnceLock::new();
+    PREFIX.get_or_init(|| {
+        let mut b = [0u8; 4];
+        if aws_lc_rs::rand::fill(&mut b).is_err() {
+            b = std::process::id().to_be_bytes();
+        }
+        b.iter().map(|x| format!("{x:02x}")).collect()
+    })
+}
+
 /// Request id, timeout, security headers and one access-log line per request at debug level
 /// (method, route, status, latency: never headers or bodies).
-async fn envelope(State(limits): State<HttpLimits>, req: Request, next: Next) -> Response {
-    let id = format!("req-{:x}", REQUEST_SEQ.fetch_add(1, Ordering::Relaxed));
+async fn envelope(State(limits): State<HttpLimits>, mut req: Request, next: Next) -> Response {
+    let id = format!(
+        "req-{}-{:x}",
+        request_prefix(),
+        REQUEST_SEQ.fetch_add(1, Ordering::Relaxed)
+    );
+    req.extensions_mut().insert(RequestId(id.clone()));
     let method = req.method().clone();
     let route = req
         .extensions()
@@ -141,6 +121,20 @@ async fn envelope(State(limits): State<HttpLimits>, req: Request, next: Next) ->
     );
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(
+        header::STRICT_TRANSPORT_SECURITY,
+        HeaderValue::from_static("max-age=31536000"),
+    );
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        // The API serves JSON; Swagger UI (under /v1/docs) needs its own scripts and styles.
+        let csp = if route.starts_with("/v1/docs") {
+            "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'"
+        } else {
+            "default-src 'none'; frame-ancestors 'none'"
+        };
+        h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp));
+    }
     tracing::debug!(
         request_id = %id,
         %method,
@@ -178,16 +172,24 @@ fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
     info(title = "keyhaven", description = "Key lifecycle management service REST API"),
     paths(
         health::health, health::ready,
+        sys::seal_status, sys::unseal, sys::seal, sys::rotate_root,
+        principals::whoami, principals::create, principals::list, principals::get,
+        principals::update, principals::delete, principals::create_token,
+        principals::list_tokens, principals::revoke_token, principals::add_cert,
+        principals::list_certs, principals::delete_cert,
         vaults::create, vaults::list, vaults::get, vaults::update, vaults::delete,
+        members::list, members::grant, members::revoke,
         keys::create, keys::list, keys::get, keys::update, keys::purge,
         keys::activate, keys::deactivate, keys::reactivate, keys::rotate, keys::compromise,
         keys::destroy, keys::cancel_destroy, keys::versions, keys::history, keys::public_key,
         key_ops::encrypt, key_ops::decrypt, key_ops::rewrap, key_ops::datakey, key_ops::sign,
         key_ops::verify, key_ops::mac, key_ops::mac_verify, key_ops::encapsulate,
         key_ops::decapsulate,
+        audit::query, audit::verify, audit::checkpoints, audit::export,
     ),
     modifiers(&BearerAuth),
-    tags((name = "vaults"), (name = "keys"), (name = "crypto"), (name = "health"))
+    tags((name = "vaults"), (name = "keys"), (name = "crypto"), (name = "health"),
+         (name = "sys"), (name = "principals"), (name = "audit"))
 )]
 pub struct ApiDoc;
 
@@ -204,22 +206,44 @@ impl Modify for BearerAuth {
 }
 
 /// Builds the application.
-pub fn router(service: Arc<KeyService>, root_token: &SecretBytes, limits: HttpLimits) -> Router {
-    let state = AppState {
-        service,
-        auth: Arc::new(Auth {
-            root_token_sha256: digest::digest(&digest::SHA256, root_token.expose())
-                .as_ref()
-                .to_vec(),
-        }),
-    };
-    let protected = Router::new()
+pub fn router(state: AppState, limits: HttpLimits) -> Router {
+    let routes = Router::new()
+        .route("/v1/sys/seal-status", get(sys::seal_status))
+        .route("/v1/sys/unseal", post(sys::unseal))
+        .route("/v1/sys/seal", post(sys::seal))
+        .route("/v1/sys/rotate-root", post(sys::rotate_root))
+        .route("/v1/whoami", get(principals::whoami))
+        .route("/v1/principals", post(principals::create).get(principals::list))
+        .route(
+            "/v1/principals/{name}",
+            get(principals::get)
+                .patch(principals::update)
+                .delete(principals::delete),
+        )
+        .route(
+            "/v1/principals/{name}/tokens",
+            post(principals::create_token).get(principals::list_tokens),
+        )
+        .route("/v1/tokens/{id}", delete(principals::revoke_token))
+        .route(
+            "/v1/principals/{name}/certificates",
+            post(principals::add_cert).get(principals::list_certs),
+        )
+        .route("/v1/certificates/{id}", delete(principals::delete_cert))
         .route("/v1/vaults", post(vaults::create).get(vaults::list))
         .route(
             "/v1/vaults/{name}",
             get(vaults::get)
                 .patch(vaults::update)
                 .delete(vaults::delete),
+        )
+        .route(
+            "/v1/vaults/{name}/members",
+            get(members::list).post(members::grant),
+        )
+        .route(
+            "/v1/vaults/{name}/members/{principal}/{role}",
+            delete(members::revoke),
         )
         .route("/v1/keys", post(keys::create).get(keys::list))
         .route(
@@ -246,14 +270,19 @@ pub fn router(service: Arc<KeyService>, root_token: &SecretBytes, limits: HttpLi
         .route("/v1/keys/{id}/mac-verify", post(key_ops::mac_verify))
         .route("/v1/keys/{id}/encapsulate", post(key_ops::encapsulate))
         .route("/v1/keys/{id}/decapsulate", post(key_ops::decapsulate))
-        .route_layer(middleware::from_fn_with_state(state.clone(), authenticate));
-    let public = Router::new()
+        .route("/v1/audit", get(audit::query))
+        .route("/v1/audit/verify", get(audit::verify))
+        .route("/v1/audit/checkpoints", get(audit::checkpoints))
+        .route("/v1/audit/export", get(audit::export))
         .route("/v1/health", get(health::health))
         .route("/v1/ready", get(health::ready))
-        .merge(SwaggerUi::new("/v1/docs").url("/v1/openapi.json", ApiDoc::openapi()));
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            auth::authenticate,
+        ));
     Router::new()
-        .merge(protected)
-        .merge(public)
+        .merge(routes)
+        .merge(SwaggerUi::new("/v1/docs").url("/v1/openapi.json", ApiDoc::openapi()))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(state)

@@ -1,14 +1,14 @@
 //! `/v1/vaults`: create, list, get, update, delete.
 
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::Json;
-use keyhaven_core::{Vault, VaultName};
+use keyhaven_core::{Vault, VaultName, VaultRole};
 use keyhaven_proto as proto;
 
 use super::error::ApiError;
 use super::extract::Body;
-use super::AppState;
+use super::Ctx;
 
 pub(crate) fn view(v: &Vault) -> proto::Vault {
     proto::Vault {
@@ -29,12 +29,21 @@ pub(crate) fn vault_name(raw: &str) -> Result<VaultName, ApiError> {
               (status = 400, body = proto::ErrorBody)),
     security(("bearer" = [])))]
 pub async fn create(
-    State(st): State<AppState>,
+    Ctx { svc, caller }: Ctx,
     Body(req): Body<proto::CreateVault>,
 ) -> Result<(StatusCode, Json<proto::Vault>), ApiError> {
-    let v = st
-        .service
-        .create_vault(vault_name(&req.name)?, req.pending_destruction_days)
+    let roles = req
+        .creator_roles
+        .unwrap_or_default()
+        .iter()
+        .map(|r| r.parse::<VaultRole>().map_err(ApiError::invalid))
+        .collect::<Result<Vec<_>, _>>()?;
+    let v = svc.create_vault(
+        &caller,
+        vault_name(&req.name)?,
+        req.pending_destruction_days,
+        &roles,
+    )
         .await?;
     Ok((StatusCode::CREATED, Json(view(&v))))
 }
@@ -42,8 +51,8 @@ pub async fn create(
 /// List vaults.
 #[utoipa::path(get, path = "/v1/vaults", tag = "vaults",
     responses((status = 200, body = proto::VaultList)), security(("bearer" = [])))]
-pub async fn list(State(st): State<AppState>) -> Result<Json<proto::VaultList>, ApiError> {
-    let items = st.service.list_vaults().await?.iter().map(view).collect();
+pub async fn list(Ctx { svc, caller }: Ctx) -> Result<Json<proto::VaultList>, ApiError> {
+    let items = svc.list_vaults(&caller).await?.iter().map(view).collect();
     Ok(Json(proto::VaultList { items }))
 }
 
@@ -53,10 +62,10 @@ pub async fn list(State(st): State<AppState>) -> Result<Json<proto::VaultList>, 
     responses((status = 200, body = proto::Vault), (status = 404, body = proto::ErrorBody)),
     security(("bearer" = [])))]
 pub async fn get(
-    State(st): State<AppState>,
+    Ctx { svc, caller }: Ctx,
     Path(name): Path<String>,
 ) -> Result<Json<proto::Vault>, ApiError> {
-    let v = st.service.get_vault(&vault_name(&name)?).await?;
+    let v = svc.get_vault(&caller, &vault_name(&name)?).await?;
     Ok(Json(view(&v)))
 }
 
@@ -66,13 +75,11 @@ pub async fn get(
     responses((status = 200, body = proto::Vault), (status = 404, body = proto::ErrorBody)),
     security(("bearer" = [])))]
 pub async fn update(
-    State(st): State<AppState>,
+    Ctx { svc, caller }: Ctx,
     Path(name): Path<String>,
     Body(req): Body<proto::UpdateVault>,
 ) -> Result<Json<proto::Vault>, ApiError> {
-    let v = st
-        .service
-        .update_vault(&vault_name(&name)?, req.pending_destruction_days)
+    let v = svc.update_vault(&caller, &vault_name(&name)?, req.pending_destruction_days)
         .await?;
     Ok(Json(view(&v)))
 }
@@ -84,9 +91,9 @@ pub async fn update(
               (status = 404, body = proto::ErrorBody)),
     security(("bearer" = [])))]
 pub async fn delete(
-    State(st): State<AppState>,
+    Ctx { svc, caller }: Ctx,
     Path(name): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    st.service.delete_vault(&vault_name(&name)?).await?;
+    svc.delete_vault(&caller, &vault_name(&name)?).await?;
     Ok(StatusCode::NO_CONTENT)
 }
