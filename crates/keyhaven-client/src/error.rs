@@ -24,6 +24,8 @@ pub mod exit {
     pub const UNREACHABLE: u8 = 6;
     /// Verification returned `valid: false` (verify, mac-verify) or decryption failed.
     pub const INVALID: u8 = 7;
+    /// The server is sealed (unseal it first), or the unseal material was refused.
+    pub const SEALED: u8 = 8;
 }
 
 /// Everything that can go wrong talking to a keyhaven server.
@@ -123,7 +125,10 @@ pub fn exit_code_for(code: ErrorCode) -> u8 {
         | ErrorCode::VaultNotEmpty
         | ErrorCode::AlreadyExists
         | ErrorCode::Conflict => exit::REFUSED,
-        ErrorCode::Unauthenticated | ErrorCode::Forbidden => exit::AUTH,
+        ErrorCode::Unauthenticated | ErrorCode::Forbidden | ErrorCode::TooManyRequests => {
+            exit::AUTH
+        }
+        ErrorCode::Sealed | ErrorCode::UnsealFailed => exit::SEALED,
         ErrorCode::DecryptionFailed => exit::INVALID,
         _ => exit::FAILURE,
     }
@@ -131,7 +136,7 @@ pub fn exit_code_for(code: ErrorCode) -> u8 {
 
 fn exit_code_for_status(status: u16) -> u8 {
     match status {
-        401 | 403 => exit::AUTH,
+        401 | 403 | 429 => exit::AUTH,
         404 => exit::NOT_FOUND,
         409 => exit::REFUSED,
         _ => exit::FAILURE,

@@ -24,6 +24,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use uuid::Uuid;
 
+mod admin;
 mod error;
 mod query;
 mod tls;
@@ -67,6 +68,7 @@ pub struct ClientBuilder {
     base_url: String,
     token: Option<String>,
     ca_pem: Option<Vec<u8>>,
+    identity_pem: Option<(Vec<u8>, Vec<u8>)>,
     timeout: Duration,
     connect_timeout: Duration,
     max_idle_per_host: usize,
@@ -89,6 +91,7 @@ impl fmt::Debug for ClientBuilder {
             .field("base_url", &self.base_url)
             .field("token", &self.token.as_ref().map(|_| "<redacted>"))
             .field("custom_ca", &self.ca_pem.is_some())
+            .field("client_certificate", &self.identity_pem.is_some())
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("max_idle_per_host", &self.max_idle_per_host)
@@ -105,6 +108,7 @@ impl ClientBuilder {
             base_url: base_url.into(),
             token: None,
             ca_pem: None,
+            identity_pem: None,
             timeout: Duration::from_secs(60),
             connect_timeout: Duration::from_secs(10),
             max_idle_per_host: usize::MAX,
@@ -121,6 +125,16 @@ impl ClientBuilder {
     /// Trusts only the CA certificate(s) in this PEM (instead of the system bundle).
     pub fn ca_pem(mut self, pem: impl Into<Vec<u8>>) -> ClientBuilder {
         self.ca_pem = Some(pem.into());
+        self
+    }
+
+    /// Presents this client certificate chain and private key (PEM) for mTLS login.
+    pub fn client_identity_pem(
+        mut self,
+        cert_pem: impl Into<Vec<u8>>,
+        key_pem: impl Into<Vec<u8>>,
+    ) -> ClientBuilder {
+        self.identity_pem = Some((cert_pem.into(), key_pem.into()));
         self
     }
 
@@ -157,10 +171,10 @@ impl ClientBuilder {
             Some(token) => Some(bearer(token)?),
             None => None,
         };
-        let tls = tls::client_config(self.ca_pem.as_deref())?;
+        let tls = tls::client_config(self.ca_pem.as_deref(), self.identity_pem.as_ref())?;
         let mut http = reqwest::Client::builder()
             .use_preconfigured_tls(tls)
-            .https_only(true)
+            .https_only(base.scheme() == "https")
             .http1_only()
             .redirect(reqwest::redirect::Policy::none())
             .timeout(self.timeout)
@@ -611,9 +625,18 @@ fn parse_base_url(raw: &str) -> Result<Url, ClientError> {
             "invalid server address {raw:?}: {e} (expected e.g. {DEFAULT_ADDR})"
         ))
     })?;
-    if url.scheme() != "https" {
+    let loopback_http = url.scheme() == "http"
+        && url.host_str().is_some_and(|h| {
+            h == "localhost"
+                || h.trim_start_matches('[')
+                    .trim_end_matches(']')
+                    .parse::<std::net::IpAddr>()
+                    .is_ok_and(|ip| ip.is_loopback())
+        });
+    if url.scheme() != "https" && !loopback_http {
         return Err(ClientError::Config(format!(
-            "invalid server address {raw:?}: keyhaven serves HTTPS only, use https://"
+            "invalid server address {raw:?}: keyhaven serves HTTPS (plain http:// only to a \
+             loopback server started with --insecure-http)"
         )));
     }
     if url.host_str().is_none() || url.cannot_be_a_base() {

@@ -23,17 +23,38 @@ const SYSTEM_BUNDLES: [&str; 4] = [
 /// public CA cannot vouch for the keyhaven server). Without it, the system bundle is used.
 /// ALPN offers HTTP/1.1 only: that is what the server speaks, and what keep-alive benchmarks
 /// measure.
-pub(crate) fn client_config(ca_pem: Option<&[u8]>) -> Result<ClientConfig, ClientError> {
+pub(crate) fn client_config(
+    ca_pem: Option<&[u8]>,
+    identity: Option<&(Vec<u8>, Vec<u8>)>,
+) -> Result<ClientConfig, ClientError> {
     let roots = match ca_pem {
         Some(pem) => roots_from_pem(pem)?,
         None => system_roots()?,
     };
     let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
-    let mut config = ClientConfig::builder_with_provider(provider)
+    let builder = ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .map_err(|e| ClientError::Config(format!("TLS setup failed: {e}")))?
-        .with_root_certificates(roots)
-        .with_no_client_auth();
+        .with_root_certificates(roots);
+    let mut config = match identity {
+        None => builder.with_no_client_auth(),
+        Some((cert_pem, key_pem)) => {
+            let chain = parse_certs(cert_pem)?;
+            if chain.is_empty() {
+                return Err(ClientError::Config(
+                    "the client certificate file holds no CERTIFICATE block".to_owned(),
+                ));
+            }
+            let key = rustls_pemfile::private_key(&mut key_pem.as_slice())
+                .map_err(|e| ClientError::Config(format!("the client key is not valid PEM: {e}")))?
+                .ok_or_else(|| {
+                    ClientError::Config("the client key file holds no private key".to_owned())
+                })?;
+            builder
+                .with_client_auth_cert(chain, key)
+                .map_err(|e| ClientError::Config(format!("the client certificate: {e}")))?
+        }
+    };
     config.alpn_protocols = vec![b"http/1.1".to_vec()];
     Ok(config)
 }
@@ -118,7 +139,7 @@ BE57VwCPe8AXdVAGpmZUKA==
     fn accepts_a_pem_ca() {
         let roots = roots_from_pem(TEST_CA.as_bytes()).expect("valid CA");
         assert_eq!(roots.len(), 1);
-        let config = client_config(Some(TEST_CA.as_bytes())).expect("config");
+        let config = client_config(Some(TEST_CA.as_bytes()), None).expect("config");
         assert_eq!(config.alpn_protocols, vec![b"http/1.1".to_vec()]);
     }
 

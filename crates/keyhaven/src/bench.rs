@@ -215,6 +215,11 @@ async fn setup(client: &Client) -> Result<Fixture, CliError> {
         .create_vault(&CreateVault {
             name: vault.clone(),
             pending_destruction_days: None,
+            creator_roles: Some(vec![
+                "admin".to_owned(),
+                "key-manager".to_owned(),
+                "crypto-user".to_owned(),
+            ]),
         })
         .await?;
     let create = |name: &str, algorithm: &str| CreateKey {

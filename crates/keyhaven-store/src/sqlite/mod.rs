@@ -69,6 +69,30 @@ impl SqliteStore {
         Ok(SqliteStore { writer, reader })
     }
 
+    /// Opens an existing database for reading only (no migrations), e.g. to verify its audit
+    /// log offline. Every write fails.
+    pub async fn open_read_only(path: &Path) -> Result<SqliteStore, StoreError> {
+        if !path.exists() {
+            return Err(StoreError::Backend(format!(
+                "{} does not exist",
+                path.display()
+            )));
+        }
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .read_only(true)
+            .busy_timeout(Duration::from_secs(10));
+        let reader = SqlitePoolOptions::new()
+            .max_connections(2)
+            .connect_with(options)
+            .await
+            .map_err(backend)?;
+        Ok(SqliteStore {
+            writer: reader.clone(),
+            reader,
+        })
+    }
+
     /// Closes both pools, checkpointing the WAL.
     pub async fn close(&self) {
         self.reader.close().await;

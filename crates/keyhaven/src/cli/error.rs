@@ -17,15 +17,19 @@ Exit codes:
   3  vault or key not found
   4  refused: lifecycle state, pending destruction, usage mask, usage window, unsupported
      operation, vault not empty, name already taken, concurrent change
-  5  authentication or authorization failed (unauthenticated, forbidden)
+  5  authentication or authorization failed (unauthenticated, forbidden, too many failures)
   6  cannot connect to the server, or TLS failed
   7  verify / mac-verify returned valid: false, or decryption failed
+  8  the server is sealed, or the unseal material (passphrase, share, PIN) was refused
 
 Environment:
   KEYHAVEN_ADDR        server URL (default https://127.0.0.1:8443)
   KEYHAVEN_TOKEN       API bearer token
   KEYHAVEN_TOKEN_FILE  file holding the token (used when KEYHAVEN_TOKEN is not set)
   KEYHAVEN_CACERT      PEM file with the CA of the server certificate
+  KEYHAVEN_CLIENT_CERT PEM client certificate for mTLS login (with KEYHAVEN_CLIENT_KEY)
+  KEYHAVEN_CLIENT_KEY  its private key (PEM)
+  KEYHAVEN_PASSPHRASE  passphrase for `init` / `serve` / `unseal` (prefer the file flags)
   RUST_LOG             log filter for `serve` (default info)
 
 Development server quick start:

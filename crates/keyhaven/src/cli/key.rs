@@ -310,6 +310,7 @@ async fn list(ctx: &Context, args: ListArgs) -> Result<(), CliError> {
     let mut all = KeyList {
         items: Vec::new(),
         next_cursor: None,
+        integrity_errors: Vec::new(),
     };
     for _ in 0..MAX_LIST_PAGES {
         let page = ctx.client.list_keys(&query).await?;

@@ -9,13 +9,20 @@ use std::str::FromStr;
 use clap::{Args, Parser, Subcommand};
 use keyhaven_client::{Client, ClientBuilder, DEFAULT_ADDR};
 
+pub mod audit;
 pub mod crypto;
 pub mod error;
+pub mod init;
 pub mod input;
 pub mod key;
 pub mod keyref;
 pub mod output;
+pub mod principal;
+pub mod role;
+pub mod secret;
 pub mod serve;
+pub mod sys;
+pub mod token;
 pub mod vault;
 
 pub use error::CliError;
@@ -59,6 +66,12 @@ pub struct GlobalArgs {
     /// system's CAs).
     #[arg(long, global = true, env = "KEYHAVEN_CACERT", value_name = "FILE")]
     pub cacert: Option<PathBuf>,
+    /// Client certificate (PEM) for mTLS login instead of a token.
+    #[arg(long, global = true, env = "KEYHAVEN_CLIENT_CERT", value_name = "FILE", requires = "key")]
+    pub cert: Option<PathBuf>,
+    /// The client certificate's private key (PEM).
+    #[arg(long, global = true, env = "KEYHAVEN_CLIENT_KEY", value_name = "FILE", requires = "cert")]
+    pub key: Option<PathBuf>,
     /// Output format.
     #[arg(long, short = 'o', global = true, value_enum, default_value_t = OutputFormat::Table)]
     pub output: OutputFormat,
@@ -92,8 +105,34 @@ impl FromStr for Token {
 /// Top-level commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Run the keyhaven server (development mode only in this version).
+    /// Run the keyhaven server.
     Serve(serve::ServeArgs),
+    /// Initialise a data directory: root of trust (passphrase, Shamir shares or HSM), first
+    /// administrator, TLS certificates.
+    Init(init::InitArgs),
+    /// Unseal a sealed server (passphrase, Shamir shares, HSM PIN).
+    Unseal(sys::UnsealArgs),
+    /// Seal the server now: keys and the root key leave its memory (system-admin).
+    Seal,
+    /// Whether the server is sealed (no authentication).
+    Status,
+    /// The root key (system-admin).
+    #[command(subcommand)]
+    Root(sys::RootCommand),
+    /// Manage principals (users and services) and their client certificates.
+    #[command(subcommand)]
+    Principal(principal::PrincipalCommand),
+    /// Manage API tokens.
+    #[command(subcommand)]
+    Token(token::TokenCommand),
+    /// Grant and revoke vault roles.
+    #[command(subcommand)]
+    Role(role::RoleCommand),
+    /// Query, verify and export the audit log.
+    #[command(subcommand)]
+    Audit(audit::AuditCommand),
+    /// Show who you are authenticated as and your roles.
+    Whoami,
     /// Manage vaults (access boundaries holding keys).
     #[command(subcommand)]
     Vault(vault::VaultCommand),
@@ -148,10 +187,27 @@ impl GlobalArgs {
         }
     }
 
-    /// A client builder for the configured server, token and CA.
+    /// A client builder for the configured server, credential (token, or client
+    /// certificate) and CA.
     pub fn client_builder(&self) -> Result<ClientBuilder, CliError> {
+        let mut builder = self.anonymous_builder()?;
+        if let (Some(cert), Some(key)) = (&self.cert, &self.key) {
+            let read = |p: &PathBuf| {
+                std::fs::read(p)
+                    .map_err(|e| CliError::Usage(format!("cannot read {}: {e}", p.display())))
+            };
+            builder = builder.client_identity_pem(read(cert)?, read(key)?);
+            if self.token.is_none() && self.token_file.is_none() {
+                return Ok(builder);
+            }
+        }
         let token = self.resolve_token()?;
-        let mut builder = ClientBuilder::new(self.addr.clone()).token(token.expose());
+        Ok(builder.token(token.expose()))
+    }
+
+    /// A client builder without credentials (seal status, unseal).
+    pub fn anonymous_builder(&self) -> Result<ClientBuilder, CliError> {
+        let mut builder = ClientBuilder::new(self.addr.clone());
         if let Some(pem) = self.read_cacert()? {
             builder = builder.ca_pem(pem);
         }
@@ -199,8 +255,29 @@ pub fn main() -> ExitCode {
 /// Runs one parsed command.
 pub async fn run(cli: Cli) -> Result<(), CliError> {
     let Cli { global, command } = cli;
+    let anonymous = || -> Result<Client, CliError> {
+        global
+            .anonymous_builder()?
+            .build()
+            .map_err(CliError::Client)
+    };
     match command {
         Command::Serve(args) => serve::run(args).await,
+        Command::Init(args) => init::run(args, global.output).await,
+        Command::Unseal(args) => sys::unseal(&anonymous()?, args, global.output).await,
+        Command::Status => sys::status(&anonymous()?, global.output).await,
+        Command::Seal => sys::seal(&global.context()?).await,
+        Command::Root(cmd) => sys::root(&global.context()?, cmd).await,
+        Command::Principal(cmd) => principal::run(&global.context()?, cmd).await,
+        Command::Token(cmd) => token::run(&global.context()?, cmd).await,
+        Command::Role(cmd) => role::run(&global.context()?, cmd).await,
+        Command::Whoami => principal::whoami(&global.context()?).await,
+        Command::Audit(audit::AuditCommand::Verify(args))
+            if args.database.is_some() || args.export.is_some() =>
+        {
+            audit::verify(None, args, global.output).await
+        }
+        Command::Audit(cmd) => audit::run(&global.context()?, cmd).await,
         Command::Vault(cmd) => vault::run(&global.context()?, cmd).await,
         Command::Key(cmd) => key::run(&global.context()?, cmd).await,
         Command::Crypto(cmd) => crypto::run(&global.context()?, cmd).await,
@@ -275,6 +352,8 @@ mod tests {
             token: None,
             token_file: None,
             cacert: None,
+            cert: None,
+            key: None,
             output: OutputFormat::Table,
         };
         assert_eq!(missing.resolve_token().unwrap_err().exit_code(), 2);

@@ -5,20 +5,22 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use clap::Args;
-use keyhaven_server::ServeOptions;
+use keyhaven_crypto::Pkcs11Config;
+use keyhaven_server::{ServeOptions, ServerConfig, TlsFiles};
 use tracing_subscriber::EnvFilter;
 
 use super::error::CliError;
+use super::secret;
 
 /// `keyhaven serve`.
 #[derive(Debug, Args)]
 pub struct ServeArgs {
     /// Development mode: on first start, generate a root key, a root token
-    /// (DATA_DIR/root-token) and a TLS CA (DATA_DIR/tls/ca.pem) in the data directory. Not
-    /// for production. Required in this version.
+    /// (DATA_DIR/root-token) and a TLS CA (DATA_DIR/tls/ca.pem) in the data directory, and
+    /// unseal with them. Never for production keys.
     #[arg(long)]
     pub dev: bool,
-    /// Data directory (database, dev root key, TLS material, root token).
+    /// Data directory (database, TLS material; with --dev also the root key and token).
     #[arg(
         long,
         env = "KEYHAVEN_DATA_DIR",
@@ -26,7 +28,7 @@ pub struct ServeArgs {
         default_value = "./keyhaven-data"
     )]
     pub data_dir: PathBuf,
-    /// HTTPS listen address.
+    /// Listen address.
     #[arg(
         long,
         env = "KEYHAVEN_LISTEN",
@@ -34,26 +36,73 @@ pub struct ServeArgs {
         default_value = "127.0.0.1:8443"
     )]
     pub listen: SocketAddr,
+    /// Server certificate chain (PEM); default DATA_DIR/tls/server.pem.
+    #[arg(long, env = "KEYHAVEN_TLS_CERT", value_name = "FILE", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// Server private key (PEM); default DATA_DIR/tls/server-key.pem.
+    #[arg(long, env = "KEYHAVEN_TLS_KEY", value_name = "FILE", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+    /// CA whose client certificates may log in (mTLS, once bound to a principal); default
+    /// DATA_DIR/tls/ca.pem when it exists.
+    #[arg(long, env = "KEYHAVEN_CLIENT_CA", value_name = "FILE")]
+    pub client_ca: Option<PathBuf>,
+    /// Serve plain HTTP instead of HTTPS. Allowed only on a loopback address; for local
+    /// experiments behind nothing else.
+    #[arg(long)]
+    pub insecure_http: bool,
+    /// File holding the passphrase to unseal with at start (passphrase method). Also
+    /// KEYHAVEN_PASSPHRASE. Without either the server starts sealed: `keyhaven unseal`.
+    #[arg(long, value_name = "FILE")]
+    pub passphrase_file: Option<PathBuf>,
+    /// Ask for the passphrase on the terminal at start.
+    #[arg(long, conflicts_with = "passphrase_file")]
+    pub prompt_passphrase: bool,
+    /// PKCS#11 module (shared library) holding the root key (pkcs11 method).
+    #[arg(long, env = "KEYHAVEN_PKCS11_MODULE", value_name = "PATH")]
+    pub pkcs11_module: Option<PathBuf>,
+    /// PKCS#11 token label (default: the one recorded at `keyhaven init`).
+    #[arg(long, env = "KEYHAVEN_PKCS11_TOKEN", value_name = "LABEL")]
+    pub pkcs11_token: Option<String>,
+    /// File holding the token's user PIN (else KEYHAVEN_PKCS11_PIN).
+    #[arg(long, value_name = "FILE")]
+    pub pkcs11_pin_file: Option<PathBuf>,
 }
 
 /// Runs the server until SIGINT/SIGTERM. Logs go to stderr, filtered by `RUST_LOG`
 /// (default `info`).
 pub async fn run(args: ServeArgs) -> Result<(), CliError> {
-    if !args.dev {
-        return Err(CliError::Usage(
-            "only development mode is available in this version: run `keyhaven serve --dev` \
-             (it generates a root key, a root token and a TLS CA under the data directory; \
-             do not use it for production keys)"
-                .to_owned(),
-        ));
-    }
     init_logging();
-    let options = ServeOptions {
-        data_dir: args.data_dir,
-        listen: args.listen,
-        dev: args.dev,
+    let mut config = ServerConfig::new(args.data_dir, args.listen, args.dev);
+    config.tls = TlsFiles {
+        cert: args.tls_cert,
+        key: args.tls_key,
+        client_ca: args.client_ca,
     };
-    keyhaven_server::run(options)
+    config.insecure_http = args.insecure_http;
+    config.passphrase = if args.dev {
+        None
+    } else {
+        secret::read(
+            "passphrase",
+            args.passphrase_file.as_deref(),
+            Some("KEYHAVEN_PASSPHRASE"),
+            args.prompt_passphrase,
+        )?
+    };
+    if let Some(module) = args.pkcs11_module {
+        let pin = secret::require(
+            "PKCS#11 PIN",
+            args.pkcs11_pin_file.as_deref(),
+            Some("KEYHAVEN_PKCS11_PIN"),
+            "pass --pkcs11-pin-file or set KEYHAVEN_PKCS11_PIN",
+        )?;
+        config.pkcs11 = Some(Pkcs11Config {
+            module,
+            token_label: args.pkcs11_token.unwrap_or_default(),
+            pin,
+        });
+    }
+    keyhaven_server::run(ServeOptions { config })
         .await
         .map_err(|e| CliError::Local(format!("the server stopped: {e}")))
 }
@@ -94,6 +143,7 @@ mod tests {
         if std::env::var_os("KEYHAVEN_LISTEN").is_none() {
             assert_eq!(args.listen, "127.0.0.1:8443".parse::<SocketAddr>().unwrap());
         }
+        assert!(!args.insecure_http);
     }
 
     #[test]
@@ -101,17 +151,27 @@ mod tests {
         let err =
             Cli::try_parse_from(["keyhaven", "serve", "--dev", "--listen", "nowhere"]).unwrap_err();
         assert_eq!(err.exit_code(), 2);
+        let err = Cli::try_parse_from(["keyhaven", "serve", "--tls-cert", "c.pem"]).unwrap_err();
+        assert_eq!(err.exit_code(), 2, "a certificate needs its key");
     }
 
     #[tokio::test]
-    async fn without_dev_it_refuses_with_exit_2() {
-        let args = ServeArgs {
-            dev: false,
-            data_dir: PathBuf::from("unused"),
-            listen: "127.0.0.1:0".parse().unwrap(),
+    async fn an_uninitialised_directory_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let cli = Cli::try_parse_from([
+            "keyhaven",
+            "serve",
+            "--data-dir",
+            dir.path().to_str().unwrap(),
+            "--listen",
+            "127.0.0.1:0",
+            "--insecure-http",
+        ])
+        .unwrap();
+        let Command::Serve(args) = cli.command else {
+            panic!("not serve");
         };
         let err = run(args).await.unwrap_err();
-        assert_eq!(err.exit_code(), 2);
-        assert!(err.to_string().contains("serve --dev"));
+        assert!(err.to_string().contains("keyhaven init"), "{err}");
     }
 }

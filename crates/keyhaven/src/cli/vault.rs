@@ -38,6 +38,10 @@ pub struct CreateArgs {
     /// 0 = at once).
     #[arg(long, value_name = "DAYS")]
     pub pending_destruction_days: Option<u32>,
+    /// Roles you receive in the new vault (repeatable; default admin): admin, key-manager,
+    /// crypto-user, auditor.
+    #[arg(long = "grant-self", value_name = "ROLE")]
+    pub grant_self: Vec<String>,
 }
 
 /// `vault update`.
@@ -58,6 +62,7 @@ pub async fn run(ctx: &Context, cmd: VaultCommand) -> Result<(), CliError> {
             let request = CreateVault {
                 name: args.name,
                 pending_destruction_days: args.pending_destruction_days,
+                creator_roles: (!args.grant_self.is_empty()).then_some(args.grant_self),
             };
             client.create_vault(&request).await?
         }
