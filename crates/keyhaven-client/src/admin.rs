@@ -42,7 +42,8 @@ impl Client {
 
     /// `POST /v1/sys/seal`.
     pub async fn seal(&self) -> Result<SealStatus, ClientError> {
-        self.json(Method::POST, &["sys", "seal"], &[], NO_BODY).await
+        self.json(Method::POST, &["sys", "seal"], &[], NO_BODY)
+            .await
     }
 
     /// `POST /v1/sys/rotate-root`.
@@ -150,10 +151,7 @@ impl Client {
     }
 
     /// `GET /v1/principals/{name}/certificates`.
-    pub async fn list_certificates(
-        &self,
-        principal: &str,
-    ) -> Result<CertBindingList, ClientError> {
+    pub async fn list_certificates(&self, principal: &str) -> Result<CertBindingList, ClientError> {
         self.json(
             Method::GET,
             &["principals", principal, "certificates"],

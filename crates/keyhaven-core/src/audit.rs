@@ -106,7 +106,10 @@ impl AuditEvent {
     pub fn canonical(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(192);
         out.extend_from_slice(b"keyhaven-audit-v1");
-        put(&mut out, Some(&self.at.unix_timestamp_nanos().to_be_bytes()));
+        put(
+            &mut out,
+            Some(&self.at.unix_timestamp_nanos().to_be_bytes()),
+        );
         put(&mut out, self.request_id.as_deref().map(str::as_bytes));
         put(&mut out, self.principal.as_deref().map(str::as_bytes));
         put(&mut out, self.source.as_deref().map(str::as_bytes));
@@ -238,9 +241,9 @@ impl Finding {
     /// A sentence for people.
     pub fn describe(&self) -> String {
         match self {
-            Finding::RecordAltered { seq } => format!(
-                "record #{seq} does not match its hash: it was edited after it was written"
-            ),
+            Finding::RecordAltered { seq } => {
+                format!("record #{seq} does not match its hash: it was edited after it was written")
+            }
             Finding::RecordMissing { seq } => format!("record #{seq} is missing (deleted)"),
             Finding::RecordOutOfOrder { seq } => {
                 format!("record #{seq} is out of order or repeated")

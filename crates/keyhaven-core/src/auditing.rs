@@ -80,7 +80,10 @@ impl KeyService {
         let size = frontier.size();
         let cp = match outcome {
             Ok(()) if size > before => {
-                let cp = self.system.audit.sign(size, frontier.root(), self.clock.now());
+                let cp = self
+                    .system
+                    .audit
+                    .sign(size, frontier.root(), self.clock.now());
                 let stored = StoredCheckpoint {
                     checkpoint: cp.clone(),
                     frontier: frontier.encode(),
@@ -193,13 +196,15 @@ impl KeyService {
                     .await
                     .map(|_| ())
             }
-            None => caller.require_system(Permission::ReadAllAudit).map_err(|_| {
-                Error::Forbidden(format!(
-                    "{} may read only the audit records of vaults where it is auditor: name \
+            None => caller
+                .require_system(Permission::ReadAllAudit)
+                .map_err(|_| {
+                    Error::Forbidden(format!(
+                        "{} may read only the audit records of vaults where it is auditor: name \
                      the vault (vault=NAME)",
-                    caller.name()
-                ))
-            }),
+                        caller.name()
+                    ))
+                }),
         }
     }
 
@@ -247,7 +252,11 @@ impl KeyService {
 
     /// The tree up to the newest stored checkpoint, for inclusion proofs (whole-log or vault
     /// auditors). `None` when no checkpoint exists yet.
-    pub async fn audit_proofs(&self, caller: &Caller, vault: Option<&str>) -> Result<Option<ProofSet>> {
+    pub async fn audit_proofs(
+        &self,
+        caller: &Caller,
+        vault: Option<&str>,
+    ) -> Result<Option<ProofSet>> {
         self.audit_access(caller, vault).await?;
         let Some(stored) = self.store.last_checkpoint().await? else {
             return Ok(None);

@@ -8,8 +8,8 @@ use crate::error::{Error, Result};
 use crate::lifecycle::{self, Action, Effect, KeyState};
 use crate::model::{Cause, HistoryEntry, Key, KeyId, KeyVersion, Origin};
 use crate::service::{
-    check_metadata, days, lock, material_aad, wrong_state, InitialState, KeyPage,
-    KeyPatch, KeyService, ListQuery, NewKey, DEFAULT_PAGE, MAX_PAGE,
+    check_metadata, days, lock, material_aad, wrong_state, InitialState, KeyPage, KeyPatch,
+    KeyService, ListQuery, NewKey, DEFAULT_PAGE, MAX_PAGE,
 };
 use crate::store::StoreError;
 
@@ -293,12 +293,19 @@ impl KeyService {
             Cause::Request,
             Some(changed.join(", ")),
         );
-        let new = self.commit(caller, &key, new, &[entry], None, false).await?;
+        let new = self
+            .commit(caller, &key, new, &[entry], None, false)
+            .await?;
         self.settle(new).await
     }
 
     /// Activates a pre-active key.
-    pub async fn activate(&self, caller: &Caller, id: KeyId, reason: Option<String>) -> Result<Key> {
+    pub async fn activate(
+        &self,
+        caller: &Caller,
+        id: KeyId,
+        reason: Option<String>,
+    ) -> Result<Key> {
         self.transition(caller, id, Action::Activate, reason).await
     }
     /// Deactivates an active key.

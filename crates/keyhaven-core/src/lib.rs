@@ -28,19 +28,21 @@ pub mod store;
 pub mod usage;
 pub mod vaults;
 
+pub use access::{
+    Caller, Identity, Outcome, Permission, PrincipalId, RequestContext, SystemRole, VaultRole,
+};
 pub use algorithm::{AlgorithmFamily, KeyAlgorithm, Operation, OperationKind};
+pub use audit::{AuditEvent, AuditFilter, AuditRecord, Checkpoint};
 pub use clock::{Clock, FakeClock};
 pub use crypto::{
     CryptoError, CryptoProvider, GeneratedKey, KeyHandle, SignInput, SignatureScheme,
 };
 pub use error::{Error, Result};
 pub use lifecycle::{Action, KeyState};
-pub use root::{RootKey, RootKeyRecord, SealRecord, SystemKeys};
-pub use access::{Caller, Identity, Outcome, Permission, PrincipalId, RequestContext, SystemRole, VaultRole};
-pub use audit::{AuditEvent, AuditFilter, AuditRecord, Checkpoint};
 pub use model::{
     Cause, HistoryEntry, Key, KeyId, KeyName, KeyVersion, Origin, Vault, VaultId, VaultName,
 };
+pub use root::{RootKey, RootKeyRecord, SealRecord, SystemKeys};
 pub use secret::SecretBytes;
 pub use service::{
     InitAdmin, InitSeal, InitialState, IntegrityStatus, KeyPage, KeyPatch, KeyService, ListQuery,

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use time::OffsetDateTime;
 
+use crate::access::{Caller, Permission};
 use crate::algorithm::{Operation, OperationKind};
 use crate::cache::CachedKey;
 use crate::crypto::{KeyHandle, SignInput, SignatureScheme};
@@ -13,7 +14,6 @@ use crate::error::{Error, Result};
 use crate::lifecycle::{self, Action, KeyState};
 use crate::model::{Key, KeyId};
 use crate::secret::SecretBytes;
-use crate::access::{Caller, Permission};
 use crate::service::{lock, material_aad, not_found_key, refusal, refusal_named, KeyService};
 
 /// Largest plaintext encrypt accepts (bytes).
@@ -66,7 +66,10 @@ impl KeyService {
     pub async fn encrypt(
         &self,
         caller: &Caller,
-        id: KeyId, plaintext: &[u8], aad: &[u8]) -> Result<Sealed> {
+        id: KeyId,
+        plaintext: &[u8],
+        aad: &[u8],
+    ) -> Result<Sealed> {
         if plaintext.len() > MAX_PLAINTEXT {
             return Err(Error::InvalidRequest(format!(
                 "plaintext is limited to {MAX_PLAINTEXT} bytes; encrypt larger data with a data \
@@ -86,7 +89,9 @@ impl KeyService {
         aad: &[u8],
         allow_compromised: bool,
     ) -> Result<(SecretBytes, u32)> {
-        let entry = self.gate(caller, id, Operation::Decrypt, allow_compromised).await?;
+        let entry = self
+            .gate(caller, id, Operation::Decrypt, allow_compromised)
+            .await?;
         self.decrypt_with(caller, &entry, ciphertext, aad).await
     }
 
@@ -94,10 +99,14 @@ impl KeyService {
     pub async fn rewrap(
         &self,
         caller: &Caller,
-        id: KeyId, ciphertext: &[u8], aad: &[u8]) -> Result<Sealed> {
+        id: KeyId,
+        ciphertext: &[u8],
+        aad: &[u8],
+    ) -> Result<Sealed> {
         let entry = self.gate(caller, id, Operation::Rewrap, false).await?;
         let (plaintext, _) = self.decrypt_with(caller, &entry, ciphertext, aad).await?;
-        self.encrypt_with(caller, &entry, plaintext.expose(), aad).await
+        self.encrypt_with(caller, &entry, plaintext.expose(), aad)
+            .await
     }
 
     /// Generates a data key of `len` bytes (16, 24 or 32) and returns it with a copy encrypted
@@ -105,7 +114,10 @@ impl KeyService {
     pub async fn data_key(
         &self,
         caller: &Caller,
-        id: KeyId, len: usize, aad: &[u8]) -> Result<DataKey> {
+        id: KeyId,
+        len: usize,
+        aad: &[u8],
+    ) -> Result<DataKey> {
         if !matches!(len, 16 | 24 | 32) {
             return Err(Error::InvalidRequest(
                 "data keys are 16, 24 or 32 bytes".to_owned(),
@@ -114,7 +126,9 @@ impl KeyService {
         let entry = self.gate(caller, id, Operation::DataKey, false).await?;
         let mut plaintext = SecretBytes::zeroed(len);
         self.crypto.random(plaintext.expose_mut())?;
-        let sealed = self.encrypt_with(caller, &entry, plaintext.expose(), aad).await?;
+        let sealed = self
+            .encrypt_with(caller, &entry, plaintext.expose(), aad)
+            .await?;
         Ok(DataKey {
             plaintext,
             ciphertext: sealed.bytes,
@@ -166,7 +180,9 @@ impl KeyService {
         signature: &[u8],
         allow_compromised: bool,
     ) -> Result<bool> {
-        let entry = self.gate(caller, id, Operation::Verify, allow_compromised).await?;
+        let entry = self
+            .gate(caller, id, Operation::Verify, allow_compromised)
+            .await?;
         let (version, scheme, raw) = envelope::open_signature(signature)?;
         if !scheme.fits(entry.key.algorithm) || !live_version(&entry.key, version) {
             return Ok(false);
@@ -197,7 +213,8 @@ impl KeyService {
         tag: &[u8],
         allow_compromised: bool,
     ) -> Result<bool> {
-        let entry = self.gate(caller, id, Operation::MacVerify, allow_compromised)
+        let entry = self
+            .gate(caller, id, Operation::MacVerify, allow_compromised)
             .await?;
         let (version, raw) = envelope::open_mac(tag)?;
         if !live_version(&entry.key, version) {
@@ -234,7 +251,8 @@ impl KeyService {
         ciphertext: &[u8],
         allow_compromised: bool,
     ) -> Result<SecretBytes> {
-        let entry = self.gate(caller, id, Operation::Decapsulate, allow_compromised)
+        let entry = self
+            .gate(caller, id, Operation::Decapsulate, allow_compromised)
             .await?;
         let (header, raw) = envelope::open_kem(ciphertext)?;
         let handle = self.versioned_handle(caller, &entry, header).await?;

@@ -440,9 +440,7 @@ impl KeyService {
             .list_principals(caller)
             .await?
             .into_iter()
-            .filter(|o| {
-                o.id != p.id && !o.disabled && o.system_roles.has(SystemRole::SystemAdmin)
-            })
+            .filter(|o| o.id != p.id && !o.disabled && o.system_roles.has(SystemRole::SystemAdmin))
             .count();
         if others == 0 {
             return Err(Error::InvalidRequest(format!(
@@ -521,7 +519,11 @@ impl KeyService {
     }
 
     /// A principal's tokens, without secrets (system-admin, or the principal itself).
-    pub async fn list_tokens(&self, caller: &Caller, principal: &PrincipalName) -> Result<Vec<Token>> {
+    pub async fn list_tokens(
+        &self,
+        caller: &Caller,
+        principal: &PrincipalName,
+    ) -> Result<Vec<Token>> {
         caller.with_note(|n| n.action = Some("token.list"));
         let p = self.principal_for(caller, principal, true).await?;
         let mut out = Vec::new();
@@ -635,7 +637,11 @@ impl KeyService {
         for b in self.store.role_bindings_in(v.id).await? {
             if !self.system.integrity.binding_ok(&b) {
                 let _ = self
-                    .integrity_failed(Some(caller), "role binding", format!("{} {}", v.name, b.role))
+                    .integrity_failed(
+                        Some(caller),
+                        "role binding",
+                        format!("{} {}", v.name, b.role),
+                    )
                     .await;
                 continue;
             }

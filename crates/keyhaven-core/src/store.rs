@@ -107,7 +107,8 @@ pub trait Store: Send + Sync {
     /// Inserts a vault with its first role bindings, in one transaction;
     /// [`StoreError::AlreadyExists`] if the name is taken, [`StoreError::Conflict`] if
     /// `vault.root_generation` is no longer the current root key generation.
-    async fn create_vault(&self, vault: &Vault, bindings: &[RoleBinding]) -> Result<(), StoreError>;
+    async fn create_vault(&self, vault: &Vault, bindings: &[RoleBinding])
+        -> Result<(), StoreError>;
     /// A vault by name.
     async fn get_vault_by_name(&self, name: &str) -> Result<Option<Vault>, StoreError>;
     /// A vault by id.
@@ -215,8 +216,10 @@ pub trait Store: Send + Sync {
         role: VaultRole,
     ) -> Result<bool, StoreError>;
     /// A principal's role bindings in every vault.
-    async fn role_bindings_of(&self, principal: PrincipalId)
-        -> Result<Vec<RoleBinding>, StoreError>;
+    async fn role_bindings_of(
+        &self,
+        principal: PrincipalId,
+    ) -> Result<Vec<RoleBinding>, StoreError>;
     /// A vault's role bindings.
     async fn role_bindings_in(&self, vault: VaultId) -> Result<Vec<RoleBinding>, StoreError>;
 
@@ -229,8 +232,10 @@ pub trait Store: Send + Sync {
         value: &str,
     ) -> Result<Option<CertBinding>, StoreError>;
     /// A principal's certificate bindings.
-    async fn cert_bindings_of(&self, principal: PrincipalId)
-        -> Result<Vec<CertBinding>, StoreError>;
+    async fn cert_bindings_of(
+        &self,
+        principal: PrincipalId,
+    ) -> Result<Vec<CertBinding>, StoreError>;
     /// Removes a certificate binding; false if absent.
     async fn delete_cert_binding(&self, id: uuid::Uuid) -> Result<bool, StoreError>;
 

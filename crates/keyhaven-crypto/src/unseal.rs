@@ -42,7 +42,9 @@ pub fn derive_unseal_key(
     params: Argon2Params,
 ) -> Result<SecretBytes, CryptoError> {
     if passphrase.is_empty() {
-        return Err(CryptoError::InvalidInput("the passphrase is empty".to_owned()));
+        return Err(CryptoError::InvalidInput(
+            "the passphrase is empty".to_owned(),
+        ));
     }
     let p = Params::new(
         params.memory_kib,

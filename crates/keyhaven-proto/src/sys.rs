@@ -44,7 +44,10 @@ impl std::fmt::Debug for UnsealRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("UnsealRequest")
             .field("share", &self.share.as_ref().map(|_| "<redacted>"))
-            .field("passphrase", &self.passphrase.as_ref().map(|_| "<redacted>"))
+            .field(
+                "passphrase",
+                &self.passphrase.as_ref().map(|_| "<redacted>"),
+            )
             .field("pin", &self.pin.as_ref().map(|_| "<redacted>"))
             .field("reset", &self.reset)
             .finish()

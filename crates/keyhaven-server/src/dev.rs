@@ -114,11 +114,14 @@ pub fn load_or_create(
         )));
     }
 
-    crate::pki::ensure(&dir.join("tls"), listen, "keyhaven development CA (not for production)")?;
+    crate::pki::ensure(
+        &dir.join("tls"),
+        listen,
+        "keyhaven development CA (not for production)",
+    )?;
     Ok(DevMaterial {
         root_key,
         token: SecretBytes::new(token),
         token_path,
     })
 }
-

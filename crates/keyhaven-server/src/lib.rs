@@ -106,9 +106,12 @@ impl ServerConfig {
 /// Errors that stop the server from starting or running.
 #[derive(Debug, thiserror::Error)]
 pub enum ServerError {
-    /// Anything that prevented start-up.
+    /// Anything that prevented start-up (configuration, data directory, TLS files).
     #[error("{0}")]
     Startup(String),
+    /// The server failed while running or shutting down.
+    #[error("{0}")]
+    Runtime(String),
 }
 
 /// A running server.
@@ -157,8 +160,8 @@ impl RunningServer {
         self.store.close().await;
         match served {
             Ok(Ok(())) => Ok(()),
-            Ok(Err(e)) => Err(ServerError::Startup(format!("server error: {e}"))),
-            Err(e) => Err(ServerError::Startup(format!("server task failed: {e}"))),
+            Ok(Err(e)) => Err(ServerError::Runtime(format!("server error: {e}"))),
+            Err(e) => Err(ServerError::Runtime(format!("server task failed: {e}"))),
         }
     }
 }
@@ -243,11 +246,7 @@ pub async fn start(cfg: ServerConfig) -> Result<RunningServer, ServerError> {
     let mut unseal_error = None;
     match (&record, &dev_material) {
         (None, Some(dev)) => {
-            let legacy = !store_dyn
-                .list_vaults()
-                .await
-                .map_err(startup)?
-                .is_empty();
+            let legacy = !store_dyn.list_vaults().await.map_err(startup)?.is_empty();
             let init = seal::initialize(
                 store_dyn.clone(),
                 crypto.clone(),
@@ -265,10 +264,7 @@ pub async fn start(cfg: ServerConfig) -> Result<RunningServer, ServerError> {
             .map_err(startup)?;
             let service = seal.adopt(init);
             if legacy {
-                let n = service
-                    .adopt_unprotected_records()
-                    .await
-                    .map_err(startup)?;
+                let n = service.adopt_unprotected_records().await.map_err(startup)?;
                 tracing::warn!(
                     records = n,
                     "development data from before record integrity: MACs added"
@@ -388,7 +384,11 @@ pub async fn run(opts: ServeOptions) -> Result<(), ServerError> {
         host
     };
     let abs = |p: &PathBuf| std::fs::canonicalize(p).unwrap_or_else(|_| p.clone());
-    let scheme = if server.insecure_http { "http" } else { "https" };
+    let scheme = if server.insecure_http {
+        "http"
+    } else {
+        "https"
+    };
     if dev {
         eprintln!(
             "\n  !!! DEVELOPMENT MODE: the root key, API token and TLS CA were generated in {}.\n  \
@@ -397,7 +397,9 @@ pub async fn run(opts: ServeOptions) -> Result<(), ServerError> {
         );
     }
     if server.insecure_http {
-        eprintln!("  !!! PLAIN HTTP on a loopback address (--insecure-http): for local tests only.\n");
+        eprintln!(
+            "  !!! PLAIN HTTP on a loopback address (--insecure-http): for local tests only.\n"
+        );
     }
     println!(
         "keyhaven {} listening on {scheme}://{}",
@@ -410,7 +412,10 @@ pub async fn run(opts: ServeOptions) -> Result<(), ServerError> {
         eprintln!("keyhaven is SEALED: unseal it with `keyhaven unseal`.");
     }
     println!("Paste these lines into your shell to use the CLI or curl:\n");
-    println!("export KEYHAVEN_ADDR={scheme}://{host}:{}", server.addr.port());
+    println!(
+        "export KEYHAVEN_ADDR={scheme}://{host}:{}",
+        server.addr.port()
+    );
     if dev {
         println!(
             "export KEYHAVEN_TOKEN=\"$(cat {})\"",

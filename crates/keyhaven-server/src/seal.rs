@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex, RwLock};
 
 use keyhaven_core::access::Caller;
 use keyhaven_core::root::RotationReport;
-use keyhaven_core::shamir::{self, Share, ShamirError};
+use keyhaven_core::shamir::{self, ShamirError, Share};
 use keyhaven_core::{
     Clock, CryptoError, CryptoProvider, Error, InitAdmin, InitSeal, KeyService, RootKey,
     RootKeyRecord, SealRecord, SecretBytes, ServiceConfig, Store,
@@ -228,8 +228,7 @@ pub async fn initialize(
     admin: InitAdmin,
 ) -> Result<Initialised, SealError> {
     let mut shares_out = Vec::new();
-    let (root, seal, unseal_key): (Arc<dyn RootKey>, InitSeal, Option<SecretBytes>) = match method
-    {
+    let (root, seal, unseal_key): (Arc<dyn RootKey>, InitSeal, Option<SecretBytes>) = match method {
         InitMethod::Dev { key } => (
             Arc::new(SoftwareRoot::new(1, key.clone())?),
             InitSeal {
@@ -315,16 +314,8 @@ pub async fn initialize(
             )
         }
     };
-    let (service, token) = KeyService::initialize(
-        store,
-        crypto,
-        clock,
-        root,
-        seal,
-        admin,
-        service_config,
-    )
-    .await?;
+    let (service, token) =
+        KeyService::initialize(store, crypto, clock, root, seal, admin, service_config).await?;
     Ok(Initialised {
         service: Arc::new(service),
         admin_token: token.secret,
@@ -435,7 +426,10 @@ impl Seal {
                             .to_owned(),
                     )
                 })?;
-                Some(self.open_software(key, &roots, "the development key file").await?)
+                Some(
+                    self.open_software(key, &roots, "the development key file")
+                        .await?,
+                )
             }
             "passphrase" => {
                 let passphrase = input.passphrase.ok_or_else(|| {
@@ -638,9 +632,9 @@ impl Seal {
         let _busy = self.busy.lock().await;
         let (service, unseal_key) = {
             let st = read_guard(&self.state);
-            let u = st.as_ref().ok_or_else(|| {
-                Error::InvalidRequest("the server is sealed".to_owned())
-            })?;
+            let u = st
+                .as_ref()
+                .ok_or_else(|| Error::InvalidRequest("the server is sealed".to_owned()))?;
             (u.service.clone(), u.unseal_key.clone())
         };
         caller.require_system(keyhaven_core::Permission::ManageSeal)?;
@@ -670,9 +664,10 @@ impl Seal {
                     .ok_or_else(|| Error::InvalidRequest("not initialised".to_owned()))?;
                 let p: Pkcs11Params =
                     from_json(&record.params).map_err(|e| Error::Storage(e.to_string()))?;
-                let mut cfg = self.config.pkcs11.clone().ok_or_else(|| {
-                    Error::InvalidRequest("no PKCS#11 configuration".to_owned())
-                })?;
+                let mut cfg =
+                    self.config.pkcs11.clone().ok_or_else(|| {
+                        Error::InvalidRequest("no PKCS#11 configuration".to_owned())
+                    })?;
                 if cfg.token_label.is_empty() {
                     cfg.token_label = p.token_label;
                 }

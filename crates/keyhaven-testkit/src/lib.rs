@@ -15,6 +15,8 @@ use time::OffsetDateTime;
 pub use keyhaven_core;
 pub use keyhaven_server;
 
+pub mod softhsm;
+
 /// A running test server.
 pub struct TestServer {
     server: Option<RunningServer>,
@@ -83,12 +85,29 @@ impl TestServer {
         data_dir: &Path,
         clock: Arc<FakeClock>,
     ) -> Result<TestServer, StartError> {
+        TestServer::start_with(data_dir, clock, |_| {}).await
+    }
+
+    /// A development server configuration for `data_dir` on a free loopback port, with
+    /// jobs off (tests run them) and `clock`.
+    pub fn config(data_dir: &Path, clock: Arc<FakeClock>) -> Result<ServerConfig, StartError> {
         let listen: SocketAddr = "127.0.0.1:0"
             .parse()
             .map_err(|_| StartError("addr".into()))?;
         let mut cfg = ServerConfig::new(data_dir.to_path_buf(), listen, true);
-        cfg.clock = clock.clone();
+        cfg.clock = clock;
         cfg.job_interval = None;
+        Ok(cfg)
+    }
+
+    /// Starts a development server on `data_dir`, after `adjust` changed its configuration.
+    pub async fn start_with(
+        data_dir: &Path,
+        clock: Arc<FakeClock>,
+        adjust: impl FnOnce(&mut ServerConfig),
+    ) -> Result<TestServer, StartError> {
+        let mut cfg = TestServer::config(data_dir, clock.clone())?;
+        adjust(&mut cfg);
         let server = keyhaven_server::start(cfg).await?;
         let token = std::fs::read_to_string(&server.token_path)
             .map_err(|e| StartError(e.to_string()))?
@@ -112,16 +131,77 @@ impl TestServer {
         &self.data_dir
     }
 
-    /// The service behind the server.
-    pub fn service(&self) -> Option<&Arc<keyhaven_core::KeyService>> {
-        self.server.as_ref().map(|s| &s.service)
+    /// The service behind the server (while unsealed).
+    pub fn service(&self) -> Option<Arc<keyhaven_core::KeyService>> {
+        self.server.as_ref().and_then(|s| s.service())
+    }
+
+    /// The running server.
+    pub fn running(&self) -> Option<&RunningServer> {
+        self.server.as_ref()
     }
 
     /// Runs the background jobs once, now (on the fake clock).
     pub async fn run_jobs(&self) {
-        if let Some(s) = &self.server {
-            keyhaven_server::jobs::run_once(&s.service).await;
+        if let Some(s) = self.service() {
+            keyhaven_server::jobs::run_once(&s).await;
         }
+    }
+
+    /// Creates a principal (with `system_roles`) and returns a token for it.
+    pub async fn principal(&self, name: &str, system_roles: &[&str]) -> String {
+        let r = self
+            .post(
+                "/v1/principals",
+                serde_json::json!({"name": name, "system_roles": system_roles}),
+            )
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::CREATED,
+            "create principal {name}: {r:?}"
+        );
+        let r = self
+            .post(
+                &format!("/v1/principals/{name}/tokens"),
+                serde_json::json!({"name": "test"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "token for {name}: {r:?}");
+        r.str("secret").to_owned()
+    }
+
+    /// Grants `roles` in `vault` to `principal` (as the root token).
+    pub async fn grant(&self, vault: &str, principal: &str, roles: &[&str]) {
+        let r = self
+            .post(
+                &format!("/v1/vaults/{vault}/members"),
+                serde_json::json!({"principal": principal, "roles": roles}),
+            )
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::OK,
+            "grant {roles:?} in {vault} to {principal}: {r:?}"
+        );
+    }
+
+    /// Sends a request with another token (`None`: no credential).
+    pub async fn call_as(
+        &self,
+        token: Option<&str>,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> Reply {
+        let mut req = self.http.request(method, format!("{}{}", self.base, path));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        send(req).await
     }
 
     /// Stops the server, keeping the data directory (for restart tests).

@@ -105,7 +105,12 @@ fn date(field: &str, v: Option<&str>) -> Result<Option<OffsetDateTime>, ApiError
 impl AuditParams {
     fn filter(&self) -> Result<AuditFilter, ApiError> {
         Ok(AuditFilter {
-            key: self.key.as_deref().map(key_id).transpose()?.map(|k: KeyId| k),
+            key: self
+                .key
+                .as_deref()
+                .map(key_id)
+                .transpose()?
+                .map(|k: KeyId| k),
             principal: self.principal.clone(),
             action: self.action.clone(),
             outcome: self

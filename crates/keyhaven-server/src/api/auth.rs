@@ -98,7 +98,10 @@ impl FailureLimiter {
         let now = Instant::now();
         let mut map = self.lock();
         let q = map.get_mut(&source)?;
-        while q.front().is_some_and(|t| now.duration_since(*t) >= self.window) {
+        while q
+            .front()
+            .is_some_and(|t| now.duration_since(*t) >= self.window)
+        {
             q.pop_front();
         }
         if q.len() < self.max {
@@ -178,7 +181,11 @@ pub async fn authenticate(State(st): State<AppState>, mut req: Request, next: Ne
         .extensions()
         .get::<MatchedPath>()
         .map(|p| p.as_str().to_owned());
-    let conn = req.extensions().get::<ConnInfo>().cloned().unwrap_or_default();
+    let conn = req
+        .extensions()
+        .get::<ConnInfo>()
+        .cloned()
+        .unwrap_or_default();
     let source = conn.peer.map(|p| p.ip());
     let method = req.method().clone();
     let request_id = req

@@ -45,7 +45,8 @@ pub async fn decrypt(
     let id = key_id(&id)?;
     let ciphertext = b64("ciphertext", &req.ciphertext)?;
     let aad = b64_opt("aad", req.aad.as_deref())?;
-    let (plaintext, version) = svc.decrypt(&caller, id, &ciphertext, &aad, req.allow_compromised)
+    let (plaintext, version) = svc
+        .decrypt(&caller, id, &ciphertext, &aad, req.allow_compromised)
         .await?;
     Ok(Json(proto::DecryptResponse {
         plaintext: enc(plaintext.expose()),
@@ -173,7 +174,8 @@ pub async fn verify(
     let id = key_id(&id)?;
     let data = SignData::decode(req.message.as_deref(), req.digest.as_deref())?;
     let signature = b64("signature", &req.signature)?;
-    let valid = svc.verify(&caller, id, data.input(), &signature, req.allow_compromised)
+    let valid = svc
+        .verify(&caller, id, data.input(), &signature, req.allow_compromised)
         .await?;
     Ok(Json(proto::VerifyResponse { valid }))
 }
@@ -210,7 +212,8 @@ pub async fn mac_verify(
     let id = key_id(&id)?;
     let data = b64("data", &req.data)?;
     let tag = b64("mac", &req.mac)?;
-    let valid = svc.mac_verify(&caller, id, &data, &tag, req.allow_compromised)
+    let valid = svc
+        .mac_verify(&caller, id, &data, &tag, req.allow_compromised)
         .await?;
     Ok(Json(proto::VerifyResponse { valid }))
 }
@@ -246,7 +249,8 @@ pub async fn decapsulate(
 ) -> Result<Json<proto::DecapsulateResponse>, ApiError> {
     let id = key_id(&id)?;
     let ciphertext = b64("ciphertext", &req.ciphertext)?;
-    let secret = svc.decapsulate(&caller, id, &ciphertext, req.allow_compromised)
+    let secret = svc
+        .decapsulate(&caller, id, &ciphertext, req.allow_compromised)
         .await?;
     Ok(Json(proto::DecapsulateResponse {
         shared_secret: enc(secret.expose()),

@@ -228,8 +228,7 @@ pub async fn update(
         protect_stop_date: req.protect_stop_date,
         process_start_date: req.process_start_date,
     };
-    let key = svc.update_key(&caller, key_id(&id)?, patch)
-        .await?;
+    let key = svc.update_key(&caller, key_id(&id)?, patch).await?;
     Ok(Json(view(&key)))
 }
 
@@ -321,7 +320,8 @@ pub async fn versions(
 ) -> Result<Json<proto::KeyVersionList>, ApiError> {
     let id = key_id(&id)?;
     let key = svc.get_key(&caller, id).await?;
-    let items = svc.versions(&caller, id)
+    let items = svc
+        .versions(&caller, id)
         .await?
         .into_iter()
         .map(|v| proto::KeyVersion {
@@ -343,7 +343,8 @@ pub async fn history(
     Ctx { svc, caller }: Ctx,
     Path(id): Path<String>,
 ) -> Result<Json<proto::HistoryList>, ApiError> {
-    let items = svc.key_history(&caller, key_id(&id)?)
+    let items = svc
+        .key_history(&caller, key_id(&id)?)
         .await?
         .into_iter()
         .map(|h| proto::HistoryEntry {

@@ -63,14 +63,10 @@ pub async fn grant(
     for r in roles {
         svc.grant_role(&caller, &vault, &principal, r).await?;
     }
-    let member = svc
-        .list_members(&caller, &vault)
-        .await
-        .ok()
-        .and_then(|ms| {
-            ms.into_iter()
-                .find(|m| m.principal.name.as_str() == principal.as_str())
-        });
+    let member = svc.list_members(&caller, &vault).await.ok().and_then(|ms| {
+        ms.into_iter()
+            .find(|m| m.principal.name.as_str() == principal.as_str())
+    });
     Ok(Json(proto::Member {
         principal: principal.to_string(),
         roles: member

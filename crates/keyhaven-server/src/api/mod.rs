@@ -125,7 +125,10 @@ async fn envelope(State(limits): State<HttpLimits>, mut req: Request, next: Next
         header::STRICT_TRANSPORT_SECURITY,
         HeaderValue::from_static("max-age=31536000"),
     );
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
     if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
         // The API serves JSON; Swagger UI (under /v1/docs) needs its own scripts and styles.
         let csp = if route.starts_with("/v1/docs") {
@@ -133,7 +136,10 @@ async fn envelope(State(limits): State<HttpLimits>, mut req: Request, next: Next
         } else {
             "default-src 'none'; frame-ancestors 'none'"
         };
-        h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp));
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(csp),
+        );
     }
     tracing::debug!(
         request_id = %id,
@@ -213,7 +219,10 @@ pub fn router(state: AppState, limits: HttpLimits) -> Router {
         .route("/v1/sys/seal", post(sys::seal))
         .route("/v1/sys/rotate-root", post(sys::rotate_root))
         .route("/v1/whoami", get(principals::whoami))
-        .route("/v1/principals", post(principals::create).get(principals::list))
+        .route(
+            "/v1/principals",
+            post(principals::create).get(principals::list),
+        )
         .route(
             "/v1/principals/{name}",
             get(principals::get)

@@ -22,7 +22,12 @@ pub(crate) fn view(p: &Principal) -> proto::Principal {
         id: p.id.0,
         name: p.name.to_string(),
         kind: p.kind.name().to_owned(),
-        system_roles: p.system_roles.names().into_iter().map(str::to_owned).collect(),
+        system_roles: p
+            .system_roles
+            .names()
+            .into_iter()
+            .map(str::to_owned)
+            .collect(),
         description: p.description.clone(),
         disabled: p.disabled,
         created_at: p.created_at,
@@ -141,7 +146,12 @@ pub async fn create(
     responses((status = 200, body = proto::PrincipalList), (status = 403, body = proto::ErrorBody)),
     security(("bearer" = [])))]
 pub async fn list(Ctx { svc, caller }: Ctx) -> Result<Json<proto::PrincipalList>, ApiError> {
-    let items = svc.list_principals(&caller).await?.iter().map(view).collect();
+    let items = svc
+        .list_principals(&caller)
+        .await?
+        .iter()
+        .map(view)
+        .collect();
     Ok(Json(proto::PrincipalList { items }))
 }
 

@@ -38,12 +38,13 @@ pub async fn create(
         .iter()
         .map(|r| r.parse::<VaultRole>().map_err(ApiError::invalid))
         .collect::<Result<Vec<_>, _>>()?;
-    let v = svc.create_vault(
-        &caller,
-        vault_name(&req.name)?,
-        req.pending_destruction_days,
-        &roles,
-    )
+    let v = svc
+        .create_vault(
+            &caller,
+            vault_name(&req.name)?,
+            req.pending_destruction_days,
+            &roles,
+        )
         .await?;
     Ok((StatusCode::CREATED, Json(view(&v))))
 }
@@ -79,7 +80,8 @@ pub async fn update(
     Path(name): Path<String>,
     Body(req): Body<proto::UpdateVault>,
 ) -> Result<Json<proto::Vault>, ApiError> {
-    let v = svc.update_vault(&caller, &vault_name(&name)?, req.pending_destruction_days)
+    let v = svc
+        .update_vault(&caller, &vault_name(&name)?, req.pending_destruction_days)
         .await?;
     Ok(Json(view(&v)))
 }

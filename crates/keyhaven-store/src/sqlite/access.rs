@@ -231,14 +231,15 @@ impl SqliteStore {
     }
 
     pub(crate) async fn token_update(&self, t: &Token) -> Result<(), StoreError> {
-        let done = sqlx::query("UPDATE tokens SET revoked_at = ?, expires_at = ?, mac = ? WHERE id = ?")
-            .bind(ots(t.revoked_at))
-            .bind(ots(t.expires_at))
-            .bind(&t.mac)
-            .bind(t.id.0.to_string())
-            .execute(&self.writer)
-            .await
-            .map_err(backend)?;
+        let done =
+            sqlx::query("UPDATE tokens SET revoked_at = ?, expires_at = ?, mac = ? WHERE id = ?")
+                .bind(ots(t.revoked_at))
+                .bind(ots(t.expires_at))
+                .bind(&t.mac)
+                .bind(t.id.0.to_string())
+                .execute(&self.writer)
+                .await
+                .map_err(backend)?;
         if done.rows_affected() == 0 {
             return Err(StoreError::Conflict);
         }

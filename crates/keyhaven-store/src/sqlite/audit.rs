@@ -83,10 +83,7 @@ pub(crate) async fn insert_events(
                 .push_bind(e.detail.clone())
                 .push_bind(e.leaf_hash().to_vec());
         });
-        qb.build()
-            .execute(&mut **tx)
-            .await
-            .map_err(map_write)?;
+        qb.build().execute(&mut **tx).await.map_err(map_write)?;
     }
     Ok(())
 }
@@ -123,12 +120,13 @@ impl SqliteStore {
         after: u64,
         limit: u32,
     ) -> Result<Vec<(u64, Hash)>, StoreError> {
-        let rows = sqlx::query("SELECT seq, leaf_hash FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?")
-            .bind(seq_param(after))
-            .bind(i64::from(limit))
-            .fetch_all(&self.reader)
-            .await
-            .map_err(backend)?;
+        let rows =
+            sqlx::query("SELECT seq, leaf_hash FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?")
+                .bind(seq_param(after))
+                .bind(i64::from(limit))
+                .fetch_all(&self.reader)
+                .await
+                .map_err(backend)?;
         rows.iter()
             .map(|row| {
                 let seq: i64 = row.try_get("seq").map_err(backend)?;
@@ -170,8 +168,12 @@ impl SqliteStore {
             qb.push(" AND at < ").push_bind(ts(t));
         }
         if let Some(c) = cursor {
-            qb.push(if descending { " AND seq < " } else { " AND seq > " })
-                .push_bind(seq_param(c));
+            qb.push(if descending {
+                " AND seq < "
+            } else {
+                " AND seq > "
+            })
+            .push_bind(seq_param(c));
         }
         qb.push(if descending {
             " ORDER BY seq DESC LIMIT "

@@ -342,7 +342,11 @@ impl Store for SqliteStore {
         Ok(())
     }
 
-    async fn create_vault(&self, vault: &Vault, bindings: &[RoleBinding]) -> Result<(), StoreError> {
+    async fn create_vault(
+        &self,
+        vault: &Vault,
+        bindings: &[RoleBinding],
+    ) -> Result<(), StoreError> {
         let mut tx = self.writer.begin().await.map_err(backend)?;
         let current: Option<i64> =
             sqlx::query_scalar("SELECT root_generation FROM seal WHERE id = 1")

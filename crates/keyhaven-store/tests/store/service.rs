@@ -1,22 +1,21 @@
 //! KeyService over the real SQLite store and the software provider.
 
-use std::sync::Arc;
-
 use keyhaven_core::lifecycle::is_permitted_transition;
 use keyhaven_core::{
-    Actor, Clock, Error, FakeClock, InitialState, KeyAlgorithm, KeyFilter, KeyId, KeyPatch,
-    KeyService, KeyState, ListQuery, NewKey, SecretBytes, VaultName,
+    Caller, Clock, Error, InitialState, KeyAlgorithm, KeyFilter, KeyId, KeyPatch, KeyState,
+    ListQuery, NewKey, SecretBytes, VaultName,
 };
 use proptest::prelude::*;
 use time::Duration;
 
 use crate::{runtime, service_in};
 
-fn actor() -> Actor {
-    Actor("tester".to_owned())
+/// An internal caller: passes every permission check, so these tests drive the lifecycle only.
+pub fn tester() -> Caller {
+    Caller::internal("tester")
 }
 
-fn new_key(vault: &str, name: &str, alg: KeyAlgorithm, state: InitialState) -> NewKey {
+pub fn new_key(vault: &str, name: &str, alg: KeyAlgorithm, state: InitialState) -> NewKey {
     NewKey {
         vault: vault.parse().unwrap(),
         name: name.parse().unwrap(),
@@ -33,7 +32,7 @@ fn new_key(vault: &str, name: &str, alg: KeyAlgorithm, state: InitialState) -> N
     }
 }
 
-fn vname(s: &str) -> VaultName {
+pub fn vname(s: &str) -> VaultName {
     s.parse().unwrap()
 }
 
@@ -236,8 +235,8 @@ impl Model {
 async fn run_sequence(initial_active: bool, pending_days: u32, steps: Vec<Step>) {
     let dir = tempfile::tempdir().unwrap();
     let (svc, clock, _store) = service_in(dir.path()).await;
-    let a = actor();
-    svc.create_vault(vname("v"), Some(pending_days))
+    let a = tester();
+    svc.create_vault(&a, vname("v"), Some(pending_days), &[])
         .await
         .unwrap();
     let other = svc
@@ -247,7 +246,7 @@ async fn run_sequence(initial_active: bool, pending_days: u32, steps: Vec<Step>)
         )
         .await
         .unwrap();
-    let foreign_ct = svc.encrypt(other.id, b"foreign", b"").await.unwrap().bytes;
+    let foreign_ct = svc.encrypt(&a, other.id, b"foreign", b"").await.unwrap().bytes;
     let init = if initial_active {
         InitialState::Active
     } else {
@@ -279,7 +278,7 @@ async fn run_sequence(initial_active: bool, pending_days: u32, steps: Vec<Step>)
             Step::Purge => outcome(&svc.purge(&a, id, None).await),
             Step::Rotate => outcome(&svc.rotate(&a, id, None).await),
             Step::Encrypt => {
-                let r = svc.encrypt(id, b"secret data", b"ctx").await;
+                let r = svc.encrypt(&a, id, b"secret data", b"ctx").await;
                 if let Ok(s) = &r {
                     ciphertext = Some(s.bytes.clone());
                 }
@@ -287,7 +286,7 @@ async fn run_sequence(initial_active: bool, pending_days: u32, steps: Vec<Step>)
             }
             Step::Decrypt { allow_compromised } => {
                 let ct = ciphertext.clone().unwrap_or_else(|| foreign_ct.clone());
-                let r = svc.decrypt(id, &ct, b"ctx", allow_compromised).await;
+                let r = svc.decrypt(&a, id, &ct, b"ctx", allow_compromised).await;
                 if let Ok((pt, _)) = &r {
                     assert_eq!(pt.expose(), b"secret data");
                 }
@@ -317,13 +316,13 @@ async fn run_sequence(initial_active: bool, pending_days: u32, steps: Vec<Step>)
         if matches!(step, Step::Advance { .. }) {
             continue;
         }
-        match svc.get_key(id).await {
+        match svc.get_key(&a, id).await {
             Ok(k) => {
                 assert!(model.exists);
                 assert_eq!(k.state, model.state, "after step {i} {step:?}");
                 assert_eq!(k.destroy_at.is_some(), model.destroy_at.is_some());
                 if k.state.is_destroyed() {
-                    for v in svc.versions(id).await.unwrap() {
+                    for v in svc.versions(&a, id).await.unwrap() {
                         assert!(v.sealed_material.is_none(), "destroyed key kept material");
                     }
                 }
@@ -336,7 +335,7 @@ async fn run_sequence(initial_active: bool, pending_days: u32, steps: Vec<Step>)
     // settles due transitions first, as every access does).
     model.settle();
     if model.exists {
-        let history = svc.key_history(id).await.unwrap();
+        let history = svc.key_history(&a, id).await.unwrap();
         let mut prev: Option<KeyState> = None;
         for h in &history {
             assert_eq!(h.from_state, prev, "history chain broken: {history:?}");
@@ -373,8 +372,8 @@ fn pending_destruction_flow_with_fake_clock() {
     runtime().block_on(async {
         let dir = tempfile::tempdir().unwrap();
         let (svc, clock, _store) = service_in(dir.path()).await;
-        let a = actor();
-        svc.create_vault(vname("v"), None).await.unwrap();
+        let a = tester();
+        svc.create_vault(&a, vname("v"), None, &[]).await.unwrap();
         let k = svc
             .create_key(
                 &a,
@@ -382,7 +381,7 @@ fn pending_destruction_flow_with_fake_clock() {
             )
             .await
             .unwrap();
-        let ct = svc.encrypt(k.id, b"payload", b"").await.unwrap().bytes;
+        let ct = svc.encrypt(&a, k.id, b"payload", b"").await.unwrap().bytes;
         // Active keys cannot be destroyed directly.
         assert!(matches!(
             svc.destroy(&a, k.id, None).await,
@@ -394,7 +393,7 @@ fn pending_destruction_flow_with_fake_clock() {
         assert_eq!(scheduled.destroy_at, Some(clock.now() + Duration::days(7)));
         // Crypto refused while pending; metadata still changes.
         assert!(matches!(
-            svc.decrypt(k.id, &ct, b"", false).await,
+            svc.decrypt(&a, k.id, &ct, b"", false).await,
             Err(Error::KeyPendingDestruction { .. })
         ));
         assert!(matches!(
@@ -415,21 +414,21 @@ fn pending_destruction_flow_with_fake_clock() {
         let cancelled = svc.cancel_destroy(&a, k.id, None).await.unwrap();
         assert_eq!(cancelled.state, KeyState::Deactivated);
         assert_eq!(cancelled.destroy_at, None);
-        let (pt, _) = svc.decrypt(k.id, &ct, b"", false).await.unwrap();
+        let (pt, _) = svc.decrypt(&a, k.id, &ct, b"", false).await.unwrap();
         assert_eq!(pt.expose(), b"payload");
         // Schedule again and let the clock pass.
         svc.destroy(&a, k.id, None).await.unwrap();
         clock.advance(Duration::days(7) - Duration::seconds(1));
         assert_eq!(svc.run_due(10).await.unwrap(), 0);
-        assert!(svc.versions(k.id).await.unwrap()[0]
+        assert!(svc.versions(&a, k.id).await.unwrap()[0]
             .sealed_material
             .is_some());
         clock.advance(Duration::seconds(1));
         assert_eq!(svc.run_due(10).await.unwrap(), 1);
-        let gone = svc.get_key(k.id).await.unwrap();
+        let gone = svc.get_key(&a, k.id).await.unwrap();
         assert_eq!(gone.state, KeyState::Destroyed);
         assert!(gone.destroyed_at.is_some());
-        for v in svc.versions(k.id).await.unwrap() {
+        for v in svc.versions(&a, k.id).await.unwrap() {
             assert!(v.sealed_material.is_none() && v.public_key.is_none());
         }
         // Record kept, hidden from plain lists, visible with include_destroyed.
@@ -441,8 +440,8 @@ fn pending_destruction_flow_with_fake_clock() {
             },
             ..ListQuery::default()
         };
-        assert!(svc.list_keys(list(false)).await.unwrap().items.is_empty());
-        assert_eq!(svc.list_keys(list(true)).await.unwrap().items.len(), 1);
+        assert!(svc.list_keys(&a, list(false)).await.unwrap().items.is_empty());
+        assert_eq!(svc.list_keys(&a, list(true)).await.unwrap().items.len(), 1);
         let actions: Vec<String> = svc
             .key_history(k.id)
             .await
@@ -465,7 +464,7 @@ fn pending_destruction_flow_with_fake_clock() {
         // Purge, and the name is free again.
         svc.purge(&a, k.id, None).await.unwrap();
         assert!(matches!(
-            svc.get_key(k.id).await,
+            svc.get_key(&a, k.id).await,
             Err(Error::NotFound { .. })
         ));
         svc.create_key(
@@ -475,7 +474,7 @@ fn pending_destruction_flow_with_fake_clock() {
         .await
         .unwrap();
         // Vault with period 0 destroys at once.
-        svc.update_vault(&vname("v"), Some(0)).await.unwrap();
+        svc.update_vault(&a, &vname("v"), Some(0)).await.unwrap();
         let now_key = svc
             .create_key(
                 &a,
@@ -498,8 +497,8 @@ fn activation_and_deactivation_dates_apply_on_access_and_by_job() {
     runtime().block_on(async {
         let dir = tempfile::tempdir().unwrap();
         let (svc, clock, _store) = service_in(dir.path()).await;
-        let a = actor();
-        svc.create_vault(vname("v"), None).await.unwrap();
+        let a = tester();
+        svc.create_vault(&a, vname("v"), None, &[]).await.unwrap();
         let t0 = clock.now();
         let mut nk = new_key("v", "dated", KeyAlgorithm::Aes256, InitialState::PreActive);
         nk.activation_date = Some(t0 + Duration::days(1));
@@ -507,24 +506,24 @@ fn activation_and_deactivation_dates_apply_on_access_and_by_job() {
         let k = svc.create_key(&a, nk).await.unwrap();
         assert_eq!(k.state, KeyState::PreActive);
         assert!(matches!(
-            svc.encrypt(k.id, b"x", b"").await,
+            svc.encrypt(&a, k.id, b"x", b"").await,
             Err(Error::WrongLifecycleState { .. })
         ));
         clock.advance(Duration::days(1));
         // On access, no job needed.
-        let ct = svc.encrypt(k.id, b"x", b"").await.unwrap().bytes;
-        assert_eq!(svc.get_key(k.id).await.unwrap().state, KeyState::Active);
+        let ct = svc.encrypt(&a, k.id, b"x", b"").await.unwrap().bytes;
+        assert_eq!(svc.get_key(&a, k.id).await.unwrap().state, KeyState::Active);
         // The cached handle must not outlive the deactivation date.
         clock.advance(Duration::days(9));
         assert!(matches!(
-            svc.encrypt(k.id, b"x", b"").await,
+            svc.encrypt(&a, k.id, b"x", b"").await,
             Err(Error::WrongLifecycleState {
                 state: KeyState::Deactivated,
                 ..
             })
         ));
-        assert!(svc.decrypt(k.id, &ct, b"", false).await.is_ok());
-        let h = svc.key_history(k.id).await.unwrap();
+        assert!(svc.decrypt(&a, k.id, &ct, b"", false).await.is_ok());
+        let h = svc.key_history(&a, k.id).await.unwrap();
         assert_eq!(h.last().unwrap().cause, keyhaven_core::Cause::Schedule);
         // The job path: another key, never accessed, moved by run_due.
         let mut nk = new_key("v", "job", KeyAlgorithm::Aes256, InitialState::PreActive);
@@ -532,7 +531,7 @@ fn activation_and_deactivation_dates_apply_on_access_and_by_job() {
         let j = svc.create_key(&a, nk).await.unwrap();
         clock.advance(Duration::hours(2));
         assert_eq!(svc.run_due(10).await.unwrap(), 1);
-        assert_eq!(svc.get_key(j.id).await.unwrap().state, KeyState::Active);
+        assert_eq!(svc.get_key(&a, j.id).await.unwrap().state, KeyState::Active);
         // A past activation date creates the key active.
         let mut nk = new_key("v", "past", KeyAlgorithm::Aes256, InitialState::PreActive);
         nk.activation_date = Some(clock.now() - Duration::days(1));
@@ -548,8 +547,8 @@ fn cached_key_is_refused_on_the_next_request_after_a_state_change() {
     runtime().block_on(async {
         let dir = tempfile::tempdir().unwrap();
         let (svc, _clock, _store) = service_in(dir.path()).await;
-        let a = actor();
-        svc.create_vault(vname("v"), None).await.unwrap();
+        let a = tester();
+        svc.create_vault(&a, vname("v"), None, &[]).await.unwrap();
         let k = svc
             .create_key(
                 &a,
@@ -558,22 +557,22 @@ fn cached_key_is_refused_on_the_next_request_after_a_state_change() {
             .await
             .unwrap();
         let msg = keyhaven_core::SignInput::Message(b"m");
-        svc.sign(k.id, msg, None).await.unwrap();
-        svc.sign(k.id, msg, None).await.unwrap();
+        svc.sign(&a, k.id, msg, None).await.unwrap();
+        svc.sign(&a, k.id, msg, None).await.unwrap();
         svc.deactivate(&a, k.id, None).await.unwrap();
         assert!(matches!(
-            svc.sign(k.id, msg, None).await,
+            svc.sign(&a, k.id, msg, None).await,
             Err(Error::WrongLifecycleState { .. })
         ));
         svc.reactivate(&a, k.id, None).await.unwrap();
-        let s1 = svc.sign(k.id, msg, None).await.unwrap();
+        let s1 = svc.sign(&a, k.id, msg, None).await.unwrap();
         svc.rotate(&a, k.id, None).await.unwrap();
-        let s2 = svc.sign(k.id, msg, None).await.unwrap();
+        let s2 = svc.sign(&a, k.id, msg, None).await.unwrap();
         assert_eq!((s1.key_version, s2.key_version), (1, 2));
-        assert!(svc.verify(k.id, msg, &s1.signature, false).await.unwrap());
-        assert!(svc.verify(k.id, msg, &s2.signature, false).await.unwrap());
+        assert!(svc.verify(&a, k.id, msg, &s1.signature, false).await.unwrap());
+        assert!(svc.verify(&a, k.id, msg, &s2.signature, false).await.unwrap());
         svc.flush_last_used().await.unwrap();
-        assert!(svc.get_key(k.id).await.unwrap().last_used_at.is_some());
+        assert!(svc.get_key(&a, k.id).await.unwrap().last_used_at.is_some());
     });
 }
 
@@ -582,8 +581,8 @@ fn rewrap_moves_old_ciphertexts_to_the_primary_version() {
     runtime().block_on(async {
         let dir = tempfile::tempdir().unwrap();
         let (svc, _clock, _store) = service_in(dir.path()).await;
-        let a = actor();
-        svc.create_vault(vname("v"), None).await.unwrap();
+        let a = tester();
+        svc.create_vault(&a, vname("v"), None, &[]).await.unwrap();
         let k = svc
             .create_key(
                 &a,
@@ -591,14 +590,14 @@ fn rewrap_moves_old_ciphertexts_to_the_primary_version() {
             )
             .await
             .unwrap();
-        let old = svc.encrypt(k.id, b"data", b"aad").await.unwrap();
+        let old = svc.encrypt(&a, k.id, b"data", b"aad").await.unwrap();
         svc.rotate(&a, k.id, None).await.unwrap();
-        let new = svc.rewrap(k.id, &old.bytes, b"aad").await.unwrap();
+        let new = svc.rewrap(&a, k.id, &old.bytes, b"aad").await.unwrap();
         assert_eq!((old.key_version, new.key_version), (1, 2));
-        let (pt, v) = svc.decrypt(k.id, &new.bytes, b"aad", false).await.unwrap();
+        let (pt, v) = svc.decrypt(&a, k.id, &new.bytes, b"aad", false).await.unwrap();
         assert_eq!((pt.expose(), v), (&b"data"[..], 2));
         assert!(matches!(
-            svc.rewrap(k.id, &old.bytes, b"other").await,
+            svc.rewrap(&a, k.id, &old.bytes, b"other").await,
             Err(Error::DecryptionFailed(_))
         ));
     });
@@ -615,8 +614,8 @@ fn database_file_holds_no_plaintext_key_material() {
     runtime().block_on(async {
         let dir = tempfile::tempdir().unwrap();
         let (svc, _clock, store) = service_in(dir.path()).await;
-        let a = actor();
-        svc.create_vault(vname("v"), None).await.unwrap();
+        let a = tester();
+        svc.create_vault(&a, vname("v"), None, &[]).await.unwrap();
         let material: Vec<u8> = (0u8..32)
             .map(|i| i.wrapping_mul(37).wrapping_add(0xA5))
             .collect();
@@ -628,11 +627,11 @@ fn database_file_holds_no_plaintext_key_material() {
         );
         nk.import_material = Some(SecretBytes::from_slice(&material));
         let k = svc.create_key(&a, nk).await.unwrap();
-        let ct = svc.encrypt(k.id, b"hello", b"").await.unwrap();
+        let ct = svc.encrypt(&a, k.id, b"hello", b"").await.unwrap();
         // The imported key really is the one in use: decrypting with it locally works.
         let imported: KeyId = k.id;
         assert_eq!(
-            svc.decrypt(imported, &ct.bytes, b"", false)
+            svc.decrypt(&a, imported, &ct.bytes, b"", false)
                 .await
                 .unwrap()
                 .0
@@ -665,34 +664,5 @@ fn database_file_holds_no_plaintext_key_material() {
         }
         assert!(files >= 1);
         assert!(saw_name, "the scan must see the key's own row");
-    });
-}
-
-#[test]
-fn wrong_root_key_cannot_unseal() {
-    runtime().block_on(async {
-        let dir = tempfile::tempdir().unwrap();
-        let (svc, _clock, store) = service_in(dir.path()).await;
-        let a = actor();
-        svc.create_vault(vname("v"), None).await.unwrap();
-        let k = svc
-            .create_key(
-                &a,
-                new_key("v", "k", KeyAlgorithm::Aes256, InitialState::Active),
-            )
-            .await
-            .unwrap();
-        let other = KeyService::new(
-            Arc::new(store.clone()),
-            Arc::new(keyhaven_crypto::SoftwareProvider::new()),
-            Arc::new(FakeClock::new(svc.now())),
-            SecretBytes::new(vec![8u8; 32]),
-            Default::default(),
-        )
-        .unwrap();
-        assert!(matches!(
-            other.encrypt(k.id, b"x", b"").await,
-            Err(Error::Crypto(_))
-        ));
     });
 }

@@ -33,7 +33,8 @@ pub async fn vault(s: &TestServer, name: &str, days: u32) {
     let r = s
         .post(
             "/v1/vaults",
-            json!({"name": name, "pending_destruction_days": days}),
+            json!({"name": name, "pending_destruction_days": days,
+                   "creator_roles": ["admin", "key-manager", "crypto-user", "auditor"]}),
         )
         .await;
     assert_eq!(r.status, 201, "{r:?}");

@@ -348,7 +348,14 @@ pub async fn run(ctx: &Context, cmd: AuditCommand) -> Result<(), CliError> {
                 return output::print(&output::json(serde_json::to_string_pretty(&list))?);
             }
             let mut t = Table::new(&[
-                "SEQ", "AT", "PRINCIPAL", "ACTION", "VAULT", "KEY", "OUTCOME", "CODE",
+                "SEQ",
+                "AT",
+                "PRINCIPAL",
+                "ACTION",
+                "VAULT",
+                "KEY",
+                "OUTCOME",
+                "CODE",
             ]);
             for r in &list.items {
                 t.row(record_row(r));

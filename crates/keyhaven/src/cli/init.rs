@@ -50,7 +50,12 @@ pub struct InitArgs {
     pub threshold: Option<u8>,
     /// PKCS#11 method: the module (shared library). A non-extractable AES-256 key is created
     /// in the token; it never leaves it.
-    #[arg(long, env = "KEYHAVEN_PKCS11_MODULE", value_name = "PATH", requires = "pkcs11_token")]
+    #[arg(
+        long,
+        env = "KEYHAVEN_PKCS11_MODULE",
+        value_name = "PATH",
+        requires = "pkcs11_token"
+    )]
     pub pkcs11_module: Option<PathBuf>,
     /// PKCS#11 token label.
     #[arg(long, env = "KEYHAVEN_PKCS11_TOKEN", value_name = "LABEL")]

@@ -67,11 +67,23 @@ pub struct GlobalArgs {
     #[arg(long, global = true, env = "KEYHAVEN_CACERT", value_name = "FILE")]
     pub cacert: Option<PathBuf>,
     /// Client certificate (PEM) for mTLS login instead of a token.
-    #[arg(long, global = true, env = "KEYHAVEN_CLIENT_CERT", value_name = "FILE", requires = "key")]
-    pub cert: Option<PathBuf>,
+    #[arg(
+        long,
+        global = true,
+        env = "KEYHAVEN_CLIENT_CERT",
+        value_name = "FILE",
+        requires = "client_key"
+    )]
+    pub client_cert: Option<PathBuf>,
     /// The client certificate's private key (PEM).
-    #[arg(long, global = true, env = "KEYHAVEN_CLIENT_KEY", value_name = "FILE", requires = "cert")]
-    pub key: Option<PathBuf>,
+    #[arg(
+        long,
+        global = true,
+        env = "KEYHAVEN_CLIENT_KEY",
+        value_name = "FILE",
+        requires = "client_cert"
+    )]
+    pub client_key: Option<PathBuf>,
     /// Output format.
     #[arg(long, short = 'o', global = true, value_enum, default_value_t = OutputFormat::Table)]
     pub output: OutputFormat,
@@ -191,7 +203,7 @@ impl GlobalArgs {
     /// certificate) and CA.
     pub fn client_builder(&self) -> Result<ClientBuilder, CliError> {
         let mut builder = self.anonymous_builder()?;
-        if let (Some(cert), Some(key)) = (&self.cert, &self.key) {
+        if let (Some(cert), Some(key)) = (&self.client_cert, &self.client_key) {
             let read = |p: &PathBuf| {
                 std::fs::read(p)
                     .map_err(|e| CliError::Usage(format!("cannot read {}: {e}", p.display())))
@@ -352,8 +364,8 @@ mod tests {
             token: None,
             token_file: None,
             cacert: None,
-            cert: None,
-            key: None,
+            client_cert: None,
+            client_key: None,
             output: OutputFormat::Table,
         };
         assert_eq!(missing.resolve_token().unwrap_err().exit_code(), 2);

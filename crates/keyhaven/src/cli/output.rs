@@ -398,6 +398,7 @@ mod tests {
         let list = KeyList {
             items: vec![sample_key()],
             next_cursor: None,
+            integrity_errors: Vec::new(),
         };
         let text = key_table(&list);
         let mut lines = text.lines();

@@ -135,15 +135,14 @@ pub async fn run(ctx: &Context, cmd: PrincipalCommand) -> Result<(), CliError> {
         })
     };
     match cmd {
-        PrincipalCommand::Create(a) => one(
-            c.create_principal(&CreatePrincipal {
+        PrincipalCommand::Create(a) => one(c
+            .create_principal(&CreatePrincipal {
                 name: a.name,
                 kind: Some(if a.service { "service" } else { "user" }.to_owned()),
                 system_roles: a.system_roles,
                 description: a.description,
             })
-            .await?,
-        ),
+            .await?),
         PrincipalCommand::List => {
             let list = c.list_principals().await?;
             if json {
@@ -196,15 +195,17 @@ pub async fn run(ctx: &Context, cmd: PrincipalCommand) -> Result<(), CliError> {
         PrincipalCommand::Delete(a) => {
             c.delete_principal(&a.name).await?;
             if !json {
-                output::print(&format!("principal {} deleted\n", output::sanitize(&a.name)))?;
+                output::print(&format!(
+                    "principal {} deleted\n",
+                    output::sanitize(&a.name)
+                ))?;
             }
             Ok(())
         }
         PrincipalCommand::CertAdd(a) => {
             let request = if let Some(path) = &a.cert {
-                let pem = std::fs::read_to_string(path).map_err(|e| {
-                    CliError::Usage(format!("cannot read {}: {e}", path.display()))
-                })?;
+                let pem = std::fs::read_to_string(path)
+                    .map_err(|e| CliError::Usage(format!("cannot read {}: {e}", path.display())))?;
                 CreateCertBinding {
                     kind: a.kind,
                     certificate_pem: Some(pem),

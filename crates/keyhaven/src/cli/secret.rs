@@ -17,8 +17,12 @@ pub fn read(
     prompt: bool,
 ) -> Result<Option<SecretBytes>, CliError> {
     if let Some(path) = file {
-        let mut bytes = std::fs::read(path)
-            .map_err(|e| CliError::Usage(format!("cannot read the {what} file {}: {e}", path.display())))?;
+        let mut bytes = std::fs::read(path).map_err(|e| {
+            CliError::Usage(format!(
+                "cannot read the {what} file {}: {e}",
+                path.display()
+            ))
+        })?;
         while bytes.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
             bytes.pop();
         }
@@ -47,8 +51,7 @@ pub fn require(
     env: Option<&str>,
     hint: &str,
 ) -> Result<SecretBytes, CliError> {
-    read(what, file, env, true)?
-        .ok_or_else(|| CliError::Usage(format!("no {what}: {hint}")))
+    read(what, file, env, true)?.ok_or_else(|| CliError::Usage(format!("no {what}: {hint}")))
 }
 
 fn non_empty(what: &str, s: SecretBytes) -> Result<SecretBytes, CliError> {

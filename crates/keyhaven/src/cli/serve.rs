@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use keyhaven_crypto::Pkcs11Config;
-use keyhaven_server::{ServeOptions, ServerConfig, TlsFiles};
+use keyhaven_server::{ServeOptions, ServerConfig, ServerError, TlsFiles};
 use tracing_subscriber::EnvFilter;
 
 use super::error::CliError;
@@ -37,10 +37,20 @@ pub struct ServeArgs {
     )]
     pub listen: SocketAddr,
     /// Server certificate chain (PEM); default DATA_DIR/tls/server.pem.
-    #[arg(long, env = "KEYHAVEN_TLS_CERT", value_name = "FILE", requires = "tls_key")]
+    #[arg(
+        long,
+        env = "KEYHAVEN_TLS_CERT",
+        value_name = "FILE",
+        requires = "tls_key"
+    )]
     pub tls_cert: Option<PathBuf>,
     /// Server private key (PEM); default DATA_DIR/tls/server-key.pem.
-    #[arg(long, env = "KEYHAVEN_TLS_KEY", value_name = "FILE", requires = "tls_cert")]
+    #[arg(
+        long,
+        env = "KEYHAVEN_TLS_KEY",
+        value_name = "FILE",
+        requires = "tls_cert"
+    )]
     pub tls_key: Option<PathBuf>,
     /// CA whose client certificates may log in (mTLS, once bound to a principal); default
     /// DATA_DIR/tls/ca.pem when it exists.
@@ -104,7 +114,10 @@ pub async fn run(args: ServeArgs) -> Result<(), CliError> {
     }
     keyhaven_server::run(ServeOptions { config })
         .await
-        .map_err(|e| CliError::Local(format!("the server stopped: {e}")))
+        .map_err(|e| match e {
+            ServerError::Startup(m) => CliError::Usage(format!("cannot start: {m}")),
+            ServerError::Runtime(m) => CliError::Local(format!("the server stopped: {m}")),
+        })
 }
 
 fn init_logging() {

@@ -72,7 +72,11 @@ fn sealed_error(s: &SealStatus) -> CliError {
 }
 
 /// `keyhaven unseal`.
-pub async fn unseal(client: &Client, args: UnsealArgs, format: OutputFormat) -> Result<(), CliError> {
+pub async fn unseal(
+    client: &Client,
+    args: UnsealArgs,
+    format: OutputFormat,
+) -> Result<(), CliError> {
     let status = client.seal_status().await?;
     if !status.sealed {
         return show(&status, format);

@@ -43,6 +43,9 @@ pub struct CreateArgs {
     /// Lifetime: a number with s, m, h or d (e.g. 90d). Default: no expiry.
     #[arg(long, value_name = "DURATION", value_parser = parse_ttl)]
     pub ttl: Option<u64>,
+    /// Print only the token itself (for `TOKEN="$(keyhaven token create ...)"`).
+    #[arg(long)]
+    pub secret_only: bool,
 }
 
 /// Seconds from `30d`, `12h`, `15m`, `60s` or a bare number of seconds.
@@ -93,7 +96,9 @@ pub async fn run(ctx: &Context, cmd: TokenCommand) -> Result<(), CliError> {
                     },
                 )
                 .await?;
-            output::print(&if json {
+            output::print(&if a.secret_only {
+                format!("{}\n", output::sanitize(&created.secret))
+            } else if json {
                 output::json(serde_json::to_string_pretty(&created))?
             } else {
                 format!(
@@ -132,7 +137,12 @@ pub async fn run(ctx: &Context, cmd: TokenCommand) -> Result<(), CliError> {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 mod tests {
     use super::*;
 
