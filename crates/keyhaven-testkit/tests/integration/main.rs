@@ -8,6 +8,7 @@
     clippy::indexing_slicing
 )]
 
+mod access;
 mod bad_input;
 mod crypto_ops;
 mod flows;
