@@ -619,6 +619,26 @@ impl Seal {
         }
     }
 
+    /// The HSM configuration with the token label recorded at initialisation filled in.
+    async fn pkcs11_config(&self) -> Result<Pkcs11Config, Error> {
+        let record = self
+            .record()
+            .await
+            .map_err(|e| Error::Storage(e.to_string()))?
+            .ok_or_else(|| Error::InvalidRequest("not initialised".to_owned()))?;
+        let p: Pkcs11Params =
+            from_json(&record.params).map_err(|e| Error::Storage(e.to_string()))?;
+        let mut cfg = self
+            .config
+            .pkcs11
+            .clone()
+            .ok_or_else(|| Error::InvalidRequest("no PKCS#11 configuration".to_owned()))?;
+        if cfg.token_label.is_empty() {
+            cfg.token_label = p.token_label;
+        }
+        Ok(cfg)
+    }
+
     /// Seals: forgets the service and the unseal key. Requests in flight finish.
     pub fn seal(&self) {
         *write_guard(&self.state) = None;
@@ -643,7 +663,7 @@ impl Seal {
             .checked_add(1)
             .ok_or_else(|| Error::InvalidRequest("no generations left".to_owned()))?;
         let now = self.clock.now();
-        let (root, old_hsm): (Arc<dyn RootKey>, Vec<u32>) = match unseal_key {
+        let (root, hsm): (Arc<dyn RootKey>, Option<(Pkcs11Config, Vec<u32>)>) = match unseal_key {
             Some(u) => {
                 let root = SoftwareRoot::generate(next)?;
                 let wrapped = wrap_root_key(&u, next, root.secret())?;
@@ -654,23 +674,10 @@ impl Seal {
                         created_at: now,
                     })
                     .await?;
-                (Arc::new(root), Vec::new())
+                (Arc::new(root), None)
             }
             None => {
-                let record = self
-                    .record()
-                    .await
-                    .map_err(|e| Error::Storage(e.to_string()))?
-                    .ok_or_else(|| Error::InvalidRequest("not initialised".to_owned()))?;
-                let p: Pkcs11Params =
-                    from_json(&record.params).map_err(|e| Error::Storage(e.to_string()))?;
-                let mut cfg =
-                    self.config.pkcs11.clone().ok_or_else(|| {
-                        Error::InvalidRequest("no PKCS#11 configuration".to_owned())
-                    })?;
-                if cfg.token_label.is_empty() {
-                    cfg.token_label = p.token_label;
-                }
+                let cfg = self.pkcs11_config().await?;
                 let c = cfg.clone();
                 let root = tokio::task::spawn_blocking(move || {
                     Pkcs11Root::generate(&c, next).or_else(|_| Pkcs11Root::open(&c, next))
@@ -685,15 +692,15 @@ impl Seal {
                         created_at: now,
                     })
                     .await?;
-                let old: Vec<u32> = (1..next).collect();
-                (Arc::new(root), old)
+                (Arc::new(root), Some((cfg, (1..next).collect())))
             }
         };
         let report = service.rotate_root(caller, root).await?;
-        if let Some(cfg) = &self.config.pkcs11 {
-            for g in old_hsm {
-                if let Ok(old) = Pkcs11Root::open(cfg, g) {
-                    if let Err(e) = old.destroy() {
+        if let Some((cfg, old)) = hsm {
+            // The retired generations wrap nothing any more: delete them from the token.
+            for g in old {
+                if let Ok(key) = Pkcs11Root::open(&cfg, g) {
+                    if let Err(e) = key.destroy() {
                         tracing::warn!(generation = g, error = %e, "could not delete a retired root key from the HSM");
                     }
                 }

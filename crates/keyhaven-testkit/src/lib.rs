@@ -108,11 +108,38 @@ impl TestServer {
     ) -> Result<TestServer, StartError> {
         let mut cfg = TestServer::config(data_dir, clock.clone())?;
         adjust(&mut cfg);
+        TestServer::launch(cfg, clock, None).await
+    }
+
+    /// Starts a server initialised with `keyhaven_server::init` (not development mode) on
+    /// `data_dir`, authenticating as `token`; `adjust` sets the unseal inputs.
+    pub async fn start_initialised(
+        data_dir: &Path,
+        clock: Arc<FakeClock>,
+        token: &str,
+        adjust: impl FnOnce(&mut ServerConfig),
+    ) -> Result<TestServer, StartError> {
+        let mut cfg = TestServer::config(data_dir, clock.clone())?;
+        cfg.dev = false;
+        adjust(&mut cfg);
+        TestServer::launch(cfg, clock, Some(token.to_owned())).await
+    }
+
+    async fn launch(
+        cfg: ServerConfig,
+        clock: Arc<FakeClock>,
+        token: Option<String>,
+    ) -> Result<TestServer, StartError> {
+        let data_dir = cfg.data_dir.clone();
+        let data_dir = data_dir.as_path();
         let server = keyhaven_server::start(cfg).await?;
-        let token = std::fs::read_to_string(&server.token_path)
-            .map_err(|e| StartError(e.to_string()))?
-            .trim()
-            .to_owned();
+        let token = match token {
+            Some(t) => t,
+            None => std::fs::read_to_string(&server.token_path)
+                .map_err(|e| StartError(e.to_string()))?
+                .trim()
+                .to_owned(),
+        };
         let ca = std::fs::read(&server.ca_path).map_err(|e| StartError(e.to_string()))?;
         let http = client_for(&ca)?;
         Ok(TestServer {

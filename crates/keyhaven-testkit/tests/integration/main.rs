@@ -13,6 +13,7 @@ mod bad_input;
 mod crypto_ops;
 mod flows;
 mod lifecycle_table;
+mod unseal;
 
 use base64::Engine;
 use keyhaven_testkit::TestServer;
