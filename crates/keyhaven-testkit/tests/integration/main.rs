@@ -13,6 +13,8 @@ mod bad_input;
 mod crypto_ops;
 mod flows;
 mod lifecycle_table;
+mod mtls;
+mod tamper;
 mod unseal;
 
 use base64::Engine;

@@ -1,0 +1,369 @@
+//! Tampering with the SQLite file: a key's state edited, two keys' material swapped, audit
+//! records edited or deleted, a token or role binding forged. Each is detected as
+//! docs/SECURITY.md says: the record is refused with `integrity_error`, an audit event is
+//! written, `/v1/ready` shows it, and `audit verify` names the record.
+
+use reqwest::Method;
+use serde_json::json;
+
+use crate::{b64, id, key, server, unb64, vault};
+use keyhaven_testkit::TestServer;
+
+async fn db(s: &TestServer) -> sqlx::SqlitePool {
+    sqlx::SqlitePool::connect(&format!(
+        "sqlite://{}",
+        s.data_dir().join("keyhaven.db").display()
+    ))
+    .await
+    .unwrap()
+}
+
+/// Waits until the audit log has a record matching `query`.
+async fn audited(s: &TestServer, query: &str) -> serde_json::Value {
+    for _ in 0..100 {
+        let a = s.get(&format!("/v1/audit?{query}")).await;
+        if let Some(first) = a.body["items"].as_array().and_then(|i| i.first()) {
+            return first.clone();
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    panic!("no audit record for {query}");
+}
+
+#[tokio::test]
+async fn an_edited_key_state_is_refused_reported_and_audited() {
+    let s = server().await;
+    vault(&s, "t", 7).await;
+    let k = id(&key(
+        &s,
+        json!({"vault": "t", "name": "k", "algorithm": "aes-256", "initial_state": "active"}),
+    )
+    .await);
+    let r = s.post(&format!("/v1/keys/{k}/deactivate"), json!({})).await;
+    assert_eq!(r.str("state"), "deactivated");
+    let ready = s.get("/v1/ready").await;
+    assert_eq!(ready.str("status"), "ok");
+    assert_eq!(ready.body["details"]["integrity"]["failures"], 0);
+
+    // Someone with the database file makes the key active again.
+    let pool = db(&s).await;
+    let n = sqlx::query("UPDATE keys SET state = 1, deactivation_date = NULL WHERE id = ?")
+        .bind(&k)
+        .execute(&pool)
+        .await
+        .unwrap()
+        .rows_affected();
+    assert_eq!(n, 1);
+
+    let r = s.get(&format!("/v1/keys/{k}")).await;
+    assert_eq!((r.status.as_u16(), r.code()), (500, "integrity_error"), "{r:?}");
+    assert_eq!(r.body["error"]["details"]["kind"], "key");
+    let r = s
+        .post(
+            &format!("/v1/keys/{k}/encrypt"),
+            json!({"plaintext": b64(b"x")}),
+        )
+        .await;
+    assert_eq!(r.code(), "integrity_error", "the edit does not let it encrypt: {r:?}");
+    // Listing leaves it out and names it.
+    let l = s.get("/v1/keys?vault=t").await;
+    assert_eq!(l.body["items"].as_array().unwrap().len(), 0);
+    assert_eq!(l.body["integrity_errors"][0], k.as_str());
+    // /v1/ready shows the condition.
+    let ready = s.get("/v1/ready").await;
+    assert_eq!(ready.status, 200);
+    assert_eq!(ready.str("status"), "degraded");
+    assert!(ready.body["details"]["integrity"]["failures"].as_u64().unwrap() >= 1);
+    assert_eq!(ready.body["details"]["integrity"]["last"]["kind"], "key");
+    assert_eq!(ready.body["details"]["integrity"]["last"]["id"], k.as_str());
+    // An audit event was written.
+    let ev = audited(&s, "action=integrity").await;
+    assert!(ev["detail"].as_str().unwrap().contains(&k), "{ev}");
+    assert_eq!(ev["outcome"], "failure");
+    pool.close().await;
+}
+
+async fn swap_material(also_macs: bool) {
+    let mut s = server().await;
+    vault(&s, "t", 7).await;
+    let mut keys = Vec::new();
+    for name in ["a", "b"] {
+        let k = id(&key(
+            &s,
+            json!({"vault": "t", "name": name, "algorithm": "aes-256", "initial_state": "active"}),
+        )
+        .await);
+        let ct = s
+            .post(
+                &format!("/v1/keys/{k}/encrypt"),
+                json!({"plaintext": b64(name.as_bytes())}),
+            )
+            .await
+            .str("ciphertext")
+            .to_owned();
+        keys.push((k, ct));
+    }
+    let dir = s.keep_dir().unwrap();
+    s.stop().await.unwrap();
+    // Offline, the two keys' sealed material (and maybe their MACs) change places.
+    let pool = sqlx::SqlitePool::connect(&format!(
+        "sqlite://{}",
+        dir.path().join("keyhaven.db").display()
+    ))
+    .await
+    .unwrap();
+    let cols = if also_macs {
+        "sealed_material, mac"
+    } else {
+        "sealed_material"
+    };
+    let (a, b) = (&keys[0].0, &keys[1].0);
+    let read = |id: String| {
+        let pool = pool.clone();
+        let sql = format!("SELECT {cols} FROM key_versions WHERE key_id = ?");
+        async move {
+            let row: (Vec<u8>, Option<Vec<u8>>) = if also_macs {
+                sqlx::query_as(&sql).bind(id).fetch_one(&pool).await.unwrap()
+            } else {
+                let m: Vec<u8> = sqlx::query_scalar(&sql).bind(id).fetch_one(&pool).await.unwrap();
+                (m, None)
+            };
+            row
+        }
+    };
+    let (ma, maca) = read(a.clone()).await;
+    let (mb, macb) = read(b.clone()).await;
+    for (id, m, mac) in [(a, &mb, &macb), (b, &ma, &maca)] {
+        let mut q = sqlx::query(if also_macs {
+            "UPDATE key_versions SET sealed_material = ?, mac = ? WHERE key_id = ?"
+        } else {
+            "UPDATE key_versions SET sealed_material = ? WHERE key_id = ?"
+        })
+        .bind(m);
+        if also_macs {
+            q = q.bind(mac);
+        }
+        q.bind(id).execute(&pool).await.unwrap();
+    }
+    pool.close().await;
+    let s = TestServer::start_in(dir.path(), s.clock.clone()).await.unwrap();
+    for (k, ct) in &keys {
+        let r = s
+            .post(&format!("/v1/keys/{k}/decrypt"), json!({"ciphertext": ct}))
+            .await;
+        assert!(!r.status.is_success(), "swapped material must not decrypt: {r:?}");
+        assert_eq!(r.code(), "integrity_error", "{r:?}");
+        let r = s
+            .post(
+                &format!("/v1/keys/{k}/encrypt"),
+                json!({"plaintext": b64(b"x")}),
+            )
+            .await;
+        assert_eq!(r.code(), "integrity_error", "{r:?}");
+    }
+    assert_eq!(s.get("/v1/ready").await.str("status"), "degraded");
+    drop(dir);
+}
+
+#[tokio::test]
+async fn swapped_material_fails_to_unseal() {
+    swap_material(false).await;
+}
+
+#[tokio::test]
+async fn swapped_material_with_its_macs_still_fails() {
+    swap_material(true).await;
+}
+
+#[tokio::test]
+async fn edited_and_deleted_audit_records_are_named() {
+    let s = server().await;
+    vault(&s, "t", 7).await;
+    let k = id(&key(
+        &s,
+        json!({"vault": "t", "name": "k", "algorithm": "aes-256", "initial_state": "active"}),
+    )
+    .await);
+    for _ in 0..20 {
+        s.post(
+            &format!("/v1/keys/{k}/encrypt"),
+            json!({"plaintext": b64(b"x")}),
+        )
+        .await;
+    }
+    // Wait for the request records, then sign a checkpoint.
+    for _ in 0..100 {
+        let a = s.get(&format!("/v1/audit?key={k}&action=encrypt&limit=100")).await;
+        if a.body["items"].as_array().unwrap().len() == 20 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    s.run_jobs().await;
+    let v = s.get("/v1/audit/verify").await;
+    assert_eq!(v.body["ok"], true, "{v:?}");
+    let total = v.body["records"].as_u64().unwrap();
+    assert!(total >= 20);
+    let pool = db(&s).await;
+    // Edit: an encrypt becomes a decrypt.
+    let edited: i64 = sqlx::query_scalar(
+        "SELECT seq FROM audit_log WHERE action = 'encrypt' ORDER BY seq LIMIT 1 OFFSET 5",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    sqlx::query("UPDATE audit_log SET action = 'decrypt' WHERE seq = ?")
+        .bind(edited)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let v = s.get("/v1/audit/verify").await;
+    assert_eq!(v.body["ok"], false);
+    assert_eq!(v.body["findings"][0]["seq"], edited, "{v:?}");
+    assert!(v.body["findings"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("edited"));
+    // Put it back: verifies again.
+    sqlx::query("UPDATE audit_log SET action = 'encrypt' WHERE seq = ?")
+        .bind(edited)
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert_eq!(s.get("/v1/audit/verify").await.body["ok"], true);
+    // Edit the record and its stored hash consistently: the signed checkpoint catches it.
+    let row: (String,) = sqlx::query_as("SELECT action FROM audit_log WHERE seq = ?")
+        .bind(edited)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(row.0, "encrypt");
+    let svc = s.service().unwrap();
+    let mut rec = svc
+        .audit_query(
+            &keyhaven_testkit::keyhaven_core::Caller::internal("t"),
+            Default::default(),
+            Some(u64::try_from(edited).unwrap() - 1),
+            1,
+            false,
+        )
+        .await
+        .unwrap()
+        .items
+        .remove(0);
+    rec.event.action = "decrypt".into();
+    sqlx::query("UPDATE audit_log SET action = 'decrypt', leaf_hash = ? WHERE seq = ?")
+        .bind(rec.event.leaf_hash().to_vec())
+        .bind(edited)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let v = s.get("/v1/audit/verify").await;
+    assert_eq!(v.body["ok"], false);
+    let first = v.body["findings"][0]["seq"].as_i64().unwrap();
+    assert!(first <= edited, "the failing checkpoint range starts at or before #{edited}: {v:?}");
+    assert!(v.body["findings"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("signed checkpoint"));
+    // Delete a record: named as missing.
+    let deleted = edited + 3;
+    sqlx::query("DELETE FROM audit_log WHERE seq = ?")
+        .bind(deleted)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let v = s.get("/v1/audit/verify").await;
+    let missing = v.body["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["seq"] == deleted && f["message"].as_str().unwrap().contains("missing"));
+    assert!(missing, "{v:?}");
+    pool.close().await;
+}
+
+#[tokio::test]
+async fn forged_tokens_and_role_bindings_are_refused() {
+    let s = server().await;
+    vault(&s, "t", 7).await;
+    let mallory = s.principal("mallory", &[]).await;
+    let pool = db(&s).await;
+    // A token row inserted by hand: its hash is that of a string the attacker knows.
+    let forged = "khv_forged_token_0123456789";
+    let hash = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, forged.as_bytes());
+    let root_id: String = sqlx::query_scalar("SELECT id FROM principals WHERE name = 'root'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO tokens (id, principal_id, name, token_hash, created_at, mac) \
+         VALUES ('0190f0f0-0000-7000-8000-000000000001', ?, 'forged', ?, 0, x'00')",
+    )
+    .bind(&root_id)
+    .bind(hash.as_ref())
+    .execute(&pool)
+    .await
+    .unwrap();
+    let r = s.call_as(Some(forged), Method::GET, "/v1/vaults", None).await;
+    assert_eq!(r.code(), "integrity_error", "{r:?}");
+    // A role binding inserted by hand is ignored (and reported).
+    let (vault_id, mallory_id): (String, String) = sqlx::query_as(
+        "SELECT v.id, p.id FROM vaults v, principals p WHERE v.name = 't' AND p.name = 'mallory'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO role_bindings (vault_id, principal_id, role, granted_at, granted_by, mac) \
+         VALUES (?, ?, 'key-manager', 0, 'root', x'00')",
+    )
+    .bind(&vault_id)
+    .bind(&mallory_id)
+    .execute(&pool)
+    .await
+    .unwrap();
+    let r = s.call_as(Some(&mallory), Method::GET, "/v1/keys?vault=t", None).await;
+    assert_eq!(r.code(), "not_found", "the forged binding grants nothing: {r:?}");
+    // Making mallory a system-admin by editing its row is refused too.
+    sqlx::query("UPDATE principals SET system_roles = 1 WHERE name = 'mallory'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    // Identities are cached until access changes; any change reloads them.
+    s.post("/v1/principals", json!({"name": "bystander"})).await;
+    s.grant("t", "bystander", &["auditor"]).await;
+    let r = s.call_as(Some(&mallory), Method::GET, "/v1/principals", None).await;
+    assert_eq!(r.code(), "integrity_error", "{r:?}");
+    let ready = s.get("/v1/ready").await;
+    assert!(ready.body["details"]["integrity"]["failures"].as_u64().unwrap() >= 2);
+    pool.close().await;
+}
+
+/// The key material survives a restart (so tampering tests above test tampering, not loss).
+#[tokio::test]
+async fn untouched_keys_decrypt_after_restart() {
+    let mut s = server().await;
+    vault(&s, "t", 7).await;
+    let k = id(&key(
+        &s,
+        json!({"vault": "t", "name": "k", "algorithm": "aes-256", "initial_state": "active"}),
+    )
+    .await);
+    let ct = s
+        .post(
+            &format!("/v1/keys/{k}/encrypt"),
+            json!({"plaintext": b64(b"kept")}),
+        )
+        .await
+        .str("ciphertext")
+        .to_owned();
+    let dir = s.keep_dir().unwrap();
+    s.stop().await.unwrap();
+    let s = TestServer::start_in(dir.path(), s.clock.clone()).await.unwrap();
+    let r = s
+        .post(&format!("/v1/keys/{k}/decrypt"), json!({"ciphertext": ct}))
+        .await;
+    assert_eq!(unb64(r.str("plaintext")), b"kept");
+    assert_eq!(s.get("/v1/ready").await.str("status"), "ok");
+}
