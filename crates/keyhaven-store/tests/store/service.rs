@@ -246,7 +246,11 @@ async fn run_sequence(initial_active: bool, pending_days: u32, steps: Vec<Step>)
         )
         .await
         .unwrap();
-    let foreign_ct = svc.encrypt(&a, other.id, b"foreign", b"").await.unwrap().bytes;
+    let foreign_ct = svc
+        .encrypt(&a, other.id, b"foreign", b"")
+        .await
+        .unwrap()
+        .bytes;
     let init = if initial_active {
         InitialState::Active
     } else {
@@ -440,10 +444,15 @@ fn pending_destruction_flow_with_fake_clock() {
             },
             ..ListQuery::default()
         };
-        assert!(svc.list_keys(&a, list(false)).await.unwrap().items.is_empty());
+        assert!(svc
+            .list_keys(&a, list(false))
+            .await
+            .unwrap()
+            .items
+            .is_empty());
         assert_eq!(svc.list_keys(&a, list(true)).await.unwrap().items.len(), 1);
         let actions: Vec<String> = svc
-            .key_history(k.id)
+            .key_history(&a, k.id)
             .await
             .unwrap()
             .into_iter()
@@ -569,8 +578,14 @@ fn cached_key_is_refused_on_the_next_request_after_a_state_change() {
         svc.rotate(&a, k.id, None).await.unwrap();
         let s2 = svc.sign(&a, k.id, msg, None).await.unwrap();
         assert_eq!((s1.key_version, s2.key_version), (1, 2));
-        assert!(svc.verify(&a, k.id, msg, &s1.signature, false).await.unwrap());
-        assert!(svc.verify(&a, k.id, msg, &s2.signature, false).await.unwrap());
+        assert!(svc
+            .verify(&a, k.id, msg, &s1.signature, false)
+            .await
+            .unwrap());
+        assert!(svc
+            .verify(&a, k.id, msg, &s2.signature, false)
+            .await
+            .unwrap());
         svc.flush_last_used().await.unwrap();
         assert!(svc.get_key(&a, k.id).await.unwrap().last_used_at.is_some());
     });
@@ -594,7 +609,10 @@ fn rewrap_moves_old_ciphertexts_to_the_primary_version() {
         svc.rotate(&a, k.id, None).await.unwrap();
         let new = svc.rewrap(&a, k.id, &old.bytes, b"aad").await.unwrap();
         assert_eq!((old.key_version, new.key_version), (1, 2));
-        let (pt, v) = svc.decrypt(&a, k.id, &new.bytes, b"aad", false).await.unwrap();
+        let (pt, v) = svc
+            .decrypt(&a, k.id, &new.bytes, b"aad", false)
+            .await
+            .unwrap();
         assert_eq!((pt.expose(), v), (&b"data"[..], 2));
         assert!(matches!(
             svc.rewrap(&a, k.id, &old.bytes, b"other").await,
@@ -660,6 +678,10 @@ fn database_file_holds_no_plaintext_key_material() {
             assert!(
                 !contains(&bytes, hex.as_bytes()),
                 "hex key material found on disk"
+            );
+            assert!(
+                !contains(&bytes, &[7u8; 32]),
+                "the root key (dev method: never stored) found on disk"
             );
         }
         assert!(files >= 1);

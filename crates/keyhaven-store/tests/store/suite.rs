@@ -1,11 +1,17 @@
 //! The Store suite: what every Store implementation must do. Written against the trait so the
-//! PostgreSQL store can run the same cases.
+//! PostgreSQL store can run the same cases. Vaults, keys, versions and history here; the seal
+//! and root keys in [`seal`], principals and credentials in [`access`], the audit log in
+//! [`audit`].
+
+mod access;
+mod audit;
+mod seal;
 
 use std::collections::BTreeMap;
 
 use keyhaven_core::{
-    Cause, HistoryEntry, Key, KeyAlgorithm, KeyChange, KeyFilter, KeyId, KeyState, KeyVersion,
-    Origin, Store, StoreError, UsageMask, Vault, VaultId,
+    AuditEvent, Cause, HistoryEntry, Key, KeyAlgorithm, KeyChange, KeyFilter, KeyId, KeyState,
+    KeyVersion, Origin, Outcome, Store, StoreError, UsageMask, Vault, VaultId,
 };
 use time::macros::datetime;
 use time::{Duration, OffsetDateTime};
@@ -20,10 +26,19 @@ fn vault(n: u128, name: &str) -> Vault {
         id: VaultId(Uuid::from_u128(n)),
         name: name.parse().unwrap(),
         pending_destruction_days: 7,
+        root_generation: 1,
         sealed_kek: vec![1, 2, 3],
         created_at: T0,
         updated_at: T0,
+        mac: mac_of(n),
     }
+}
+
+/// A recognisable MAC: the store keeps it opaquely.
+fn mac_of(n: u128) -> Vec<u8> {
+    let mut m = vec![0xAC; 32];
+    m[..16].copy_from_slice(&n.to_be_bytes());
+    m
 }
 
 fn key(n: u128, vault: &Vault, name: &str) -> Key {
@@ -51,6 +66,7 @@ fn key(n: u128, vault: &Vault, name: &str) -> Key {
         updated_at: T0,
         last_used_at: None,
         revision: 1,
+        mac: mac_of(n),
     }
 }
 
@@ -61,6 +77,7 @@ fn version(k: &Key, v: u32) -> KeyVersion {
         sealed_material: Some(vec![9; 40]),
         public_key: None,
         created_at: T0,
+        mac: vec![0x5A, u8::try_from(v).unwrap()],
     }
 }
 
@@ -75,6 +92,34 @@ fn hist(k: &Key, action: &str, to: KeyState) -> HistoryEntry {
         cause: Cause::Request,
         reason: Some("because".to_owned()),
     }
+}
+
+/// The audit record of a history entry, as the service writes it.
+fn transition(h: &HistoryEntry) -> AuditEvent {
+    AuditEvent {
+        at: h.at,
+        request_id: None,
+        principal: Some(h.actor.clone()),
+        source: None,
+        action: "transition".to_owned(),
+        route: None,
+        vault: Some("v".to_owned()),
+        key: Some(h.key_id),
+        key_version: None,
+        outcome: Outcome::Success,
+        code: None,
+        detail: Some(format!("{} -> {}", h.action, h.to_state)),
+    }
+}
+
+/// Creates a key with its first version, history entry and audit record.
+async fn put_key(s: &dyn Store, k: &Key) -> Result<(), StoreError> {
+    let h = hist(k, "create", k.state);
+    s.create_key(k, &version(k, 1), &h, &transition(&h)).await
+}
+
+async fn audit_len(s: &dyn Store) -> usize {
+    s.audit_records(0, u32::MAX).await.unwrap().len()
 }
 
 async fn sqlite() -> (tempfile::TempDir, keyhaven_store::SqliteStore) {
@@ -101,12 +146,12 @@ where
 fn vault_crud_and_unique_names() {
     each_backend(|s| async move {
         let a = vault(1, "alpha");
-        s.create_vault(&a).await.unwrap();
+        s.create_vault(&a, &[]).await.unwrap();
         assert_eq!(
-            s.create_vault(&vault(2, "alpha")).await,
+            s.create_vault(&vault(2, "alpha"), &[]).await,
             Err(StoreError::AlreadyExists)
         );
-        s.create_vault(&vault(3, "beta")).await.unwrap();
+        s.create_vault(&vault(3, "beta"), &[]).await.unwrap();
         assert_eq!(s.get_vault_by_name("alpha").await.unwrap(), Some(a.clone()));
         assert_eq!(s.get_vault(a.id).await.unwrap(), Some(a.clone()));
         assert_eq!(s.get_vault_by_name("gamma").await.unwrap(), None);
@@ -120,24 +165,23 @@ fn vault_crud_and_unique_names() {
         assert_eq!(names, vec!["alpha", "beta"]);
         let mut changed = a.clone();
         changed.pending_destruction_days = 0;
+        changed.updated_at = T0 + Duration::hours(1);
+        changed.mac = vec![0xEE; 32];
+        // Only the period, the update time and the MAC change: not the name.
+        changed.name = "renamed".parse().unwrap();
         s.update_vault(&changed).await.unwrap();
+        let got = s.get_vault(a.id).await.unwrap().unwrap();
+        assert_eq!(got.pending_destruction_days, 0);
+        assert_eq!(got.updated_at, T0 + Duration::hours(1));
+        assert_eq!(got.mac, vec![0xEE; 32]);
+        assert_eq!(got.name.as_str(), "alpha");
         assert_eq!(
-            s.get_vault(a.id)
-                .await
-                .unwrap()
-                .unwrap()
-                .pending_destruction_days,
-            0
+            (got.sealed_kek, got.root_generation, got.created_at),
+            (a.sealed_kek.clone(), 1, T0)
         );
         // Not empty: refuse; empty: delete.
         let k = key(10, &a, "k");
-        s.create_key(
-            &k,
-            &version(&k, 1),
-            &hist(&k, "create", KeyState::PreActive),
-        )
-        .await
-        .unwrap();
+        put_key(&*s, &k).await.unwrap();
         assert_eq!(s.delete_vault(a.id).await, Err(StoreError::NotEmpty));
         s.delete_vault(vault(3, "beta").id).await.unwrap();
         assert_eq!(s.get_vault_by_name("beta").await.unwrap(), None);
@@ -148,30 +192,23 @@ fn vault_crud_and_unique_names() {
 fn key_round_trip_update_conflict_and_erase() {
     each_backend(|s| async move {
         let v = vault(1, "v");
-        s.create_vault(&v).await.unwrap();
+        s.create_vault(&v, &[]).await.unwrap();
         let mut k = key(10, &v, "app/db");
         k.tags.insert("team".into(), "payments".into());
         k.description = Some("d".into());
         k.activation_date = Some(T0 + Duration::days(1));
-        s.create_key(
-            &k,
-            &version(&k, 1),
-            &hist(&k, "create", KeyState::PreActive),
-        )
-        .await
-        .unwrap();
+        put_key(&*s, &k).await.unwrap();
         assert_eq!(s.get_key(k.id).await.unwrap(), Some(k.clone()));
-        // Same name in the same vault is refused.
+        assert_eq!(s.list_versions(k.id).await.unwrap(), vec![version(&k, 1)]);
+        // Same name in the same vault is refused, and writes nothing.
         let dup = key(11, &v, "app/db");
+        assert_eq!(put_key(&*s, &dup).await, Err(StoreError::AlreadyExists));
         assert_eq!(
-            s.create_key(
-                &dup,
-                &version(&dup, 1),
-                &hist(&dup, "create", KeyState::PreActive)
-            )
-            .await,
-            Err(StoreError::AlreadyExists)
+            audit_len(&*s).await,
+            1,
+            "a refused create wrote an audit record"
         );
+        assert!(s.history(dup.id).await.unwrap().is_empty());
         // Due index.
         assert!(s.due_keys(T0, 10).await.unwrap().is_empty());
         assert_eq!(
@@ -183,6 +220,7 @@ fn key_round_trip_update_conflict_and_erase() {
         k2.state = KeyState::Active;
         k2.primary_version = 2;
         k2.tags.clear();
+        k2.mac = vec![0x22; 32];
         let h = hist(&k, "rotate", KeyState::Active);
         let rev = s
             .update_key(KeyChange {
@@ -190,6 +228,8 @@ fn key_round_trip_update_conflict_and_erase() {
                 history: std::slice::from_ref(&h),
                 new_version: Some(&version(&k, 2)),
                 erase_material: false,
+                version_macs: &[],
+                audit: &[transition(&h)],
             })
             .await
             .unwrap();
@@ -200,7 +240,9 @@ fn key_round_trip_update_conflict_and_erase() {
                 key: &k2,
                 history: &[],
                 new_version: None,
-                erase_material: false
+                erase_material: false,
+                version_macs: &[],
+                audit: &[],
             })
             .await,
             Err(StoreError::Conflict)
@@ -209,6 +251,7 @@ fn key_round_trip_update_conflict_and_erase() {
         assert_eq!(got.state, KeyState::Active);
         assert!(got.tags.is_empty());
         assert_eq!(got.revision, 2);
+        assert_eq!(got.mac, vec![0x22; 32]);
         assert_eq!(s.list_versions(k.id).await.unwrap().len(), 2);
         // Erase.
         let mut k3 = got.clone();
@@ -218,6 +261,8 @@ fn key_round_trip_update_conflict_and_erase() {
             history: &[],
             new_version: None,
             erase_material: true,
+            version_macs: &[],
+            audit: &[],
         })
         .await
         .unwrap();
@@ -232,26 +277,27 @@ fn key_round_trip_update_conflict_and_erase() {
                 .collect::<Vec<_>>(),
             vec!["create", "rotate"]
         );
-        // Purge keeps history, frees the name.
+        // Purge keeps history, frees the name; a stale revision writes nothing.
         let k4 = s.get_key(k.id).await.unwrap().unwrap();
+        let purge = hist(&k, "purge", KeyState::Destroyed);
+        let before = audit_len(&*s).await;
         assert_eq!(
-            s.purge_key(k.id, 1, &hist(&k, "purge", KeyState::Destroyed))
-                .await,
+            s.purge_key(k.id, 1, &purge, &transition(&purge)).await,
             Err(StoreError::Conflict)
         );
-        s.purge_key(k.id, k4.revision, &hist(&k, "purge", KeyState::Destroyed))
+        assert_eq!(audit_len(&*s).await, before);
+        assert_eq!(s.history(k.id).await.unwrap().len(), 2);
+        s.purge_key(k.id, k4.revision, &purge, &transition(&purge))
             .await
             .unwrap();
         assert_eq!(s.get_key(k.id).await.unwrap(), None);
+        assert!(s.list_versions(k.id).await.unwrap().is_empty());
         assert_eq!(s.history(k.id).await.unwrap().len(), 3);
+        let log = s.audit_records(0, 100).await.unwrap();
+        assert_eq!(log.len(), before + 1);
+        assert_eq!(log.last().unwrap().event, transition(&purge));
         let again = key(12, &v, "app/db");
-        s.create_key(
-            &again,
-            &version(&again, 1),
-            &hist(&again, "create", KeyState::PreActive),
-        )
-        .await
-        .unwrap();
+        put_key(&*s, &again).await.unwrap();
     });
 }
 
@@ -260,8 +306,8 @@ fn list_filters_and_keyset_pagination() {
     each_backend(|s| async move {
         let a = vault(1, "a");
         let b = vault(2, "b");
-        s.create_vault(&a).await.unwrap();
-        s.create_vault(&b).await.unwrap();
+        s.create_vault(&a, &[]).await.unwrap();
+        s.create_vault(&b, &[]).await.unwrap();
         for n in 0..25u128 {
             let v = if n % 2 == 0 { &a } else { &b };
             let mut k = key(100 + n, v, &format!("key-{n:02}"));
@@ -274,9 +320,7 @@ fn list_filters_and_keyset_pagination() {
             if n == 7 {
                 k.algorithm = KeyAlgorithm::EcP256;
             }
-            s.create_key(&k, &version(&k, 1), &hist(&k, "create", k.state))
-                .await
-                .unwrap();
+            put_key(&*s, &k).await.unwrap();
         }
         let all = KeyFilter {
             include_destroyed: true,
@@ -303,12 +347,31 @@ fn list_filters_and_keyset_pagination() {
         assert_eq!(count(KeyFilter::default()).await, 16, "destroyed hidden");
         assert_eq!(
             count(KeyFilter {
-                vault_id: Some(a.id),
+                vault_ids: Some(vec![a.id]),
                 include_destroyed: true,
                 ..KeyFilter::default()
             })
             .await,
             13
+        );
+        assert_eq!(
+            count(KeyFilter {
+                vault_ids: Some(vec![a.id, b.id]),
+                include_destroyed: true,
+                ..KeyFilter::default()
+            })
+            .await,
+            25
+        );
+        assert_eq!(
+            count(KeyFilter {
+                vault_ids: Some(vec![]),
+                include_destroyed: true,
+                ..KeyFilter::default()
+            })
+            .await,
+            0,
+            "an empty vault list matches nothing"
         );
         assert_eq!(
             count(KeyFilter {
@@ -370,20 +433,119 @@ fn list_filters_and_keyset_pagination() {
 fn last_used_only_moves_forward() {
     each_backend(|s| async move {
         let v = vault(1, "v");
-        s.create_vault(&v).await.unwrap();
+        s.create_vault(&v, &[]).await.unwrap();
         let k = key(10, &v, "k");
-        s.create_key(
-            &k,
-            &version(&k, 1),
-            &hist(&k, "create", KeyState::PreActive),
-        )
-        .await
-        .unwrap();
+        put_key(&*s, &k).await.unwrap();
         let t1 = T0 + Duration::hours(2);
         s.record_last_used(&[(k.id, t1)]).await.unwrap();
         s.record_last_used(&[(k.id, T0)]).await.unwrap();
         let got = s.get_key(k.id).await.unwrap().unwrap();
         assert_eq!(got.last_used_at, Some(t1));
         assert_eq!(got.revision, 1, "last use does not bump the revision");
+    });
+}
+
+#[test]
+fn update_key_writes_version_macs_and_audit_in_one_transaction() {
+    each_backend(|s| async move {
+        let v = vault(1, "v");
+        s.create_vault(&v, &[]).await.unwrap();
+        let k = key(10, &v, "k");
+        put_key(&*s, &k).await.unwrap();
+        let created = s.audit_records(0, 10).await.unwrap();
+        assert_eq!(created.len(), 1, "create_key writes its audit record");
+
+        // Rotation: a new version, a new MAC for version 1, two audit records in order.
+        let mut rotated = k.clone();
+        rotated.primary_version = 2;
+        let h = hist(&k, "rotate", KeyState::PreActive);
+        let mut second = transition(&h);
+        second.action = "rotate.note".to_owned();
+        second.key_version = Some(2);
+        second.outcome = Outcome::Failure;
+        second.code = Some("x".to_owned());
+        let events = [transition(&h), second];
+        s.update_key(KeyChange {
+            key: &rotated,
+            history: std::slice::from_ref(&h),
+            new_version: Some(&version(&k, 2)),
+            erase_material: false,
+            version_macs: &[(1, vec![0x11; 32])],
+            audit: &events,
+        })
+        .await
+        .unwrap();
+        let versions = s.list_versions(k.id).await.unwrap();
+        assert_eq!(versions[0].mac, vec![0x11; 32]);
+        assert_eq!(versions[0].sealed_material, Some(vec![9; 40]));
+        assert_eq!(versions[1], version(&k, 2));
+        let log = s.audit_records(0, 10).await.unwrap();
+        let got: Vec<AuditEvent> = log.iter().map(|r| r.event.clone()).collect();
+        assert_eq!(
+            got,
+            vec![
+                created[0].event.clone(),
+                events[0].clone(),
+                events[1].clone()
+            ]
+        );
+
+        // Erasure: material gone, each version re-MACed.
+        let mut destroyed = s.get_key(k.id).await.unwrap().unwrap();
+        destroyed.state = KeyState::Destroyed;
+        let h = hist(&k, "destroy", KeyState::Destroyed);
+        s.update_key(KeyChange {
+            key: &destroyed,
+            history: std::slice::from_ref(&h),
+            new_version: None,
+            erase_material: true,
+            version_macs: &[(1, vec![0xD1; 32]), (2, vec![0xD2; 32])],
+            audit: &[transition(&h)],
+        })
+        .await
+        .unwrap();
+        let versions = s.list_versions(k.id).await.unwrap();
+        assert_eq!(
+            versions
+                .iter()
+                .map(|v| (
+                    v.sealed_material.is_none(),
+                    v.public_key.is_none(),
+                    v.mac.clone()
+                ))
+                .collect::<Vec<_>>(),
+            vec![(true, true, vec![0xD1; 32]), (true, true, vec![0xD2; 32])]
+        );
+        assert_eq!(audit_len(&*s).await, 4);
+
+        // A stale revision writes nothing at all: no key change, no version, no MAC, no
+        // history, no audit record.
+        let stale = destroyed.clone();
+        let key_before = s.get_key(k.id).await.unwrap();
+        let versions_before = s.list_versions(k.id).await.unwrap();
+        let history_before = s.history(k.id).await.unwrap();
+        let mut changed = stale.clone();
+        changed.description = Some("lost".to_owned());
+        let h = hist(&k, "update", KeyState::Destroyed);
+        assert_eq!(
+            s.update_key(KeyChange {
+                key: &changed,
+                history: std::slice::from_ref(&h),
+                new_version: Some(&version(&k, 3)),
+                erase_material: true,
+                version_macs: &[(1, vec![0xBA; 32])],
+                audit: &[transition(&h)],
+            })
+            .await,
+            Err(StoreError::Conflict)
+        );
+        assert_eq!(s.get_key(k.id).await.unwrap(), key_before);
+        assert_eq!(s.list_versions(k.id).await.unwrap(), versions_before);
+        assert_eq!(s.history(k.id).await.unwrap(), history_before);
+        assert_eq!(
+            audit_len(&*s).await,
+            4,
+            "a conflicting change grew the audit log"
+        );
     });
 }

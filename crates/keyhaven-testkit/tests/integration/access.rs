@@ -136,8 +136,12 @@ async fn fixture() -> Fixture {
     let _ = s.principal("m-target", &[]).await;
     let f = Fixture { s, tokens };
     f.bind_roles("va").await;
-    f.s.grant("vb", P::Outsider.name(), &["admin", "key-manager", "crypto-user", "auditor"])
-        .await;
+    f.s.grant(
+        "vb",
+        P::Outsider.name(),
+        &["admin", "key-manager", "crypto-user", "auditor"],
+    )
+    .await;
     f
 }
 
@@ -242,8 +246,8 @@ const ROUTES: [Route; 45] = [
 impl Route {
     /// Who may: the matrix of docs/SECURITY.md, written out independently of the server.
     fn allowed(self) -> &'static [P] {
-        use P::*;
         use Route::*;
+        use P::*;
         match self {
             VaultCreate | VaultDelete | PrincipalCreate | PrincipalList | PrincipalGetOther
             | PrincipalUpdate | TokenCreateOther | CertAdd | RotateRoot => &[SysAdmin],
@@ -292,7 +296,11 @@ impl Route {
         use Route::*;
         let post = Method::POST;
         match self {
-            VaultCreate => (post, "/v1/vaults".into(), json!({"name": format!("new{n}")})),
+            VaultCreate => (
+                post,
+                "/v1/vaults".into(),
+                json!({"name": format!("new{n}")}),
+            ),
             VaultGet => (Method::GET, "/v1/vaults/va".into(), Value::Null),
             VaultUpdate => (
                 Method::PATCH,
@@ -435,10 +443,7 @@ impl Route {
                     )
                 } else {
                     let sig = f
-                        .root(
-                            &format!("/v1/keys/{k}/sign"),
-                            json!({"message": b64(b"m")}),
-                        )
+                        .root(&format!("/v1/keys/{k}/sign"), json!({"message": b64(b"m")}))
                         .await
                         .str("signature")
                         .to_owned();
@@ -452,7 +457,11 @@ impl Route {
             Mac | MacVerify => {
                 let k = f.key("va", "hmac-sha256", true).await;
                 if matches!(self, Mac) {
-                    (post, format!("/v1/keys/{k}/mac"), json!({"data": b64(b"d")}))
+                    (
+                        post,
+                        format!("/v1/keys/{k}/mac"),
+                        json!({"data": b64(b"d")}),
+                    )
                 } else {
                     let tag = f
                         .root(&format!("/v1/keys/{k}/mac"), json!({"data": b64(b"d")}))
@@ -487,11 +496,7 @@ impl Route {
             AuditAll => (Method::GET, "/v1/audit".into(), Value::Null),
             AuditVerify => (Method::GET, "/v1/audit/verify".into(), Value::Null),
             AuditCheckpoints => (Method::GET, "/v1/audit/checkpoints".into(), Value::Null),
-            AuditExportVault => (
-                Method::GET,
-                "/v1/audit/export?vault=va".into(),
-                Value::Null,
-            ),
+            AuditExportVault => (Method::GET, "/v1/audit/export?vault=va".into(), Value::Null),
             PrincipalCreate => (
                 post,
                 "/v1/principals".into(),
@@ -504,11 +509,7 @@ impl Route {
                 "/v1/principals/m-target".into(),
                 json!({"description": "x"}),
             ),
-            TokenCreateOther => (
-                post,
-                "/v1/principals/m-target/tokens".into(),
-                json!({}),
-            ),
+            TokenCreateOther => (post, "/v1/principals/m-target/tokens".into(), json!({})),
             CertAdd => (
                 post,
                 "/v1/principals/m-target/certificates".into(),
@@ -548,13 +549,17 @@ async fn every_route_against_every_role() {
             if got != expected {
                 failures.push(format!(
                     "{route:?} as {p:?}: expected {expected}, got {} {}",
-                    r.status,
-                    r.body
+                    r.status, r.body
                 ));
             }
         }
     }
-    assert!(failures.is_empty(), "{} of {checked} cells wrong:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {checked} cells wrong:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
     assert_eq!(checked, ROUTES.len() * ALL.len());
 }
 
@@ -562,7 +567,8 @@ async fn every_route_against_every_role() {
 async fn the_override_needs_both_roles_and_is_audited() {
     let f = fixture().await;
     let both = f.s.principal("m-both", &[]).await;
-    f.s.grant("va", "m-both", &["crypto-user", "key-manager"]).await;
+    f.s.grant("va", "m-both", &["crypto-user", "key-manager"])
+        .await;
     let (method, path, body) = Route::DecryptCompromised.request(&f, 1).await;
     let r = f.s.call_as(Some(&both), method, &path, Some(body)).await;
     assert_eq!(r.status, 200, "{r:?}");
@@ -571,12 +577,11 @@ async fn the_override_needs_both_roles_and_is_audited() {
     let mut found = false;
     for _ in 0..50 {
         let a = f.s.get(&format!("/v1/audit?key={k}&action=decrypt")).await;
-        if a.body["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|i| i["detail"].as_str().is_some_and(|d| d.contains("allow_compromised")))
-        {
+        if a.body["items"].as_array().unwrap().iter().any(|i| {
+            i["detail"]
+                .as_str()
+                .is_some_and(|d| d.contains("allow_compromised"))
+        }) {
             found = true;
             break;
         }
@@ -598,42 +603,58 @@ async fn lists_show_only_what_the_caller_may_see() {
             .map(|v| v[field].as_str().unwrap().to_owned())
             .collect()
     };
-    let vaults = f
-        .s
-        .call_as(Some(f.token(P::CryptoUser)), Method::GET, "/v1/vaults", None)
+    let vaults =
+        f.s.call_as(
+            Some(f.token(P::CryptoUser)),
+            Method::GET,
+            "/v1/vaults",
+            None,
+        )
         .await;
     assert_eq!(names(&vaults, "name"), BTreeSet::from(["va".to_owned()]));
-    let vaults = f
-        .s
-        .call_as(Some(f.token(P::Nobody)), Method::GET, "/v1/vaults", None)
-        .await;
+    let vaults =
+        f.s.call_as(Some(f.token(P::Nobody)), Method::GET, "/v1/vaults", None)
+            .await;
     assert!(names(&vaults, "name").is_empty());
-    let vaults = f
-        .s
-        .call_as(Some(f.token(P::SysAuditor)), Method::GET, "/v1/vaults", None)
+    let vaults =
+        f.s.call_as(
+            Some(f.token(P::SysAuditor)),
+            Method::GET,
+            "/v1/vaults",
+            None,
+        )
         .await;
     assert!(names(&vaults, "name").contains("vb"));
     // Keys without a vault filter: only readable vaults, filtered before the page limit.
-    let keys = f
-        .s
-        .call_as(Some(f.token(P::Outsider)), Method::GET, "/v1/keys?limit=1", None)
+    let keys =
+        f.s.call_as(
+            Some(f.token(P::Outsider)),
+            Method::GET,
+            "/v1/keys?limit=1",
+            None,
+        )
         .await;
     assert_eq!(names(&keys, "id"), BTreeSet::from([kb.clone()]));
-    let keys = f
-        .s
-        .call_as(Some(f.token(P::Auditor)), Method::GET, "/v1/keys", None)
-        .await;
+    let keys =
+        f.s.call_as(Some(f.token(P::Auditor)), Method::GET, "/v1/keys", None)
+            .await;
     let ids = names(&keys, "id");
     assert!(ids.contains(&ka) && !ids.contains(&kb));
-    let keys = f
-        .s
-        .call_as(Some(f.token(P::SysAdmin)), Method::GET, "/v1/keys", None)
-        .await;
-    assert!(names(&keys, "id").is_empty(), "system-admin reads no key metadata");
+    let keys =
+        f.s.call_as(Some(f.token(P::SysAdmin)), Method::GET, "/v1/keys", None)
+            .await;
+    assert!(
+        names(&keys, "id").is_empty(),
+        "system-admin reads no key metadata"
+    );
     // The vault auditor sees its vault's audit records only, and must name the vault.
-    let a = f
-        .s
-        .call_as(Some(f.token(P::Auditor)), Method::GET, "/v1/audit?vault=va", None)
+    let a =
+        f.s.call_as(
+            Some(f.token(P::Auditor)),
+            Method::GET,
+            "/v1/audit?vault=va",
+            None,
+        )
         .await;
     assert_eq!(a.status, 200);
     assert!(a.body["items"]
@@ -641,10 +662,9 @@ async fn lists_show_only_what_the_caller_may_see() {
         .unwrap()
         .iter()
         .all(|i| i["vault"] == "va"));
-    let a = f
-        .s
-        .call_as(Some(f.token(P::Auditor)), Method::GET, "/v1/audit", None)
-        .await;
+    let a =
+        f.s.call_as(Some(f.token(P::Auditor)), Method::GET, "/v1/audit", None)
+            .await;
     assert_eq!(a.code(), "forbidden");
 }
 
@@ -655,11 +675,19 @@ async fn a_token_of_vault_a_can_do_nothing_to_vault_b() {
     let kb_ec = f.key("vb", "ec-p256", true).await;
     // m-all-a holds every role in va and none in vb.
     let t = f.s.principal("m-all-a", &[]).await;
-    f.s.grant("va", "m-all-a", &["admin", "key-manager", "crypto-user", "auditor"])
-        .await;
+    f.s.grant(
+        "va",
+        "m-all-a",
+        &["admin", "key-manager", "crypto-user", "auditor"],
+    )
+    .await;
     let calls: Vec<(Method, String, Option<Value>)> = vec![
         (Method::GET, "/v1/vaults/vb".into(), None),
-        (Method::PATCH, "/v1/vaults/vb".into(), Some(json!({"pending_destruction_days": 0}))),
+        (
+            Method::PATCH,
+            "/v1/vaults/vb".into(),
+            Some(json!({"pending_destruction_days": 0})),
+        ),
         (Method::GET, "/v1/vaults/vb/members".into(), None),
         (
             Method::POST,
@@ -675,16 +703,36 @@ async fn a_token_of_vault_a_can_do_nothing_to_vault_b() {
         (Method::GET, format!("/v1/keys/{kb_aes}"), None),
         (Method::GET, format!("/v1/keys/{kb_aes}/history"), None),
         (Method::GET, format!("/v1/keys/{kb_ec}/public-key"), None),
-        (Method::PATCH, format!("/v1/keys/{kb_aes}"), Some(json!({"description": "x"}))),
-        (Method::POST, format!("/v1/keys/{kb_aes}/deactivate"), Some(json!({}))),
-        (Method::POST, format!("/v1/keys/{kb_aes}/rotate"), Some(json!({}))),
-        (Method::POST, format!("/v1/keys/{kb_aes}/compromise"), Some(json!({}))),
+        (
+            Method::PATCH,
+            format!("/v1/keys/{kb_aes}"),
+            Some(json!({"description": "x"})),
+        ),
+        (
+            Method::POST,
+            format!("/v1/keys/{kb_aes}/deactivate"),
+            Some(json!({})),
+        ),
+        (
+            Method::POST,
+            format!("/v1/keys/{kb_aes}/rotate"),
+            Some(json!({})),
+        ),
+        (
+            Method::POST,
+            format!("/v1/keys/{kb_aes}/compromise"),
+            Some(json!({})),
+        ),
         (
             Method::POST,
             format!("/v1/keys/{kb_aes}/encrypt"),
             Some(json!({"plaintext": b64(b"x")})),
         ),
-        (Method::POST, format!("/v1/keys/{kb_aes}/datakey"), Some(json!({}))),
+        (
+            Method::POST,
+            format!("/v1/keys/{kb_aes}/datakey"),
+            Some(json!({})),
+        ),
         (
             Method::POST,
             format!("/v1/keys/{kb_ec}/sign"),
@@ -710,7 +758,9 @@ async fn a_token_of_vault_a_can_do_nothing_to_vault_b() {
     // The refusals are audited as denied.
     let mut denied = 0;
     for _ in 0..50 {
-        let a = f.s.get("/v1/audit?principal=m-all-a&outcome=denied&limit=100").await;
+        let a =
+            f.s.get("/v1/audit?principal=m-all-a&outcome=denied&limit=100")
+                .await;
         denied = a.body["items"].as_array().unwrap().len();
         if denied >= 18 {
             break;
@@ -735,12 +785,19 @@ async fn revoked_expired_and_unknown_tokens_are_refused() {
     let short = r.body["secret"].as_str().unwrap().to_owned();
     let short_id = r.body["token"]["id"].as_str().unwrap().to_owned();
     assert!(short.starts_with("khv_"));
-    let who = s.call_as(Some(&short), Method::GET, "/v1/whoami", None).await;
+    let who = s
+        .call_as(Some(&short), Method::GET, "/v1/whoami", None)
+        .await;
     assert_eq!(who.str("principal"), "m-cryptouser");
     s.clock.advance(Duration::seconds(3601));
-    let r = s.call_as(Some(&short), Method::GET, "/v1/whoami", None).await;
+    let r = s
+        .call_as(Some(&short), Method::GET, "/v1/whoami", None)
+        .await;
     assert_eq!(r.code(), "unauthenticated");
-    assert!(r.body["error"]["message"].as_str().unwrap().contains("expired"));
+    assert!(r.body["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("expired"));
     // The list shows it expired, without any secret.
     let list = s.get("/v1/principals/m-cryptouser/tokens").await;
     let listed = list.body["items"]
@@ -755,7 +812,9 @@ async fn revoked_expired_and_unknown_tokens_are_refused() {
     // Revocation takes effect on the next request (cached identities are dropped).
     let t = f.token(P::CryptoUser).to_owned();
     assert_eq!(
-        s.call_as(Some(&t), Method::GET, "/v1/whoami", None).await.status,
+        s.call_as(Some(&t), Method::GET, "/v1/whoami", None)
+            .await
+            .status,
         200
     );
     let list = s.get("/v1/principals/m-cryptouser/tokens").await;
@@ -775,7 +834,10 @@ async fn revoked_expired_and_unknown_tokens_are_refused() {
     assert_eq!(r.str("status"), "revoked");
     let r = s.call_as(Some(&t), Method::GET, "/v1/whoami", None).await;
     assert_eq!(r.code(), "unauthenticated");
-    assert!(r.body["error"]["message"].as_str().unwrap().contains("revoked"));
+    assert!(r.body["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("revoked"));
     // A principal may revoke its own token; not someone else's (not found for it).
     let own = s.principal("m-self", &[]).await;
     let others = f.token(P::Auditor).to_owned();
@@ -791,7 +853,9 @@ async fn revoked_expired_and_unknown_tokens_are_refused() {
         .await;
     assert_eq!(r.code(), "not_found");
     assert_eq!(
-        s.call_as(Some(&others), Method::GET, "/v1/whoami", None).await.status,
+        s.call_as(Some(&others), Method::GET, "/v1/whoami", None)
+            .await
+            .status,
         200
     );
     // Disabled principals are refused.
@@ -803,10 +867,14 @@ async fn revoked_expired_and_unknown_tokens_are_refused() {
         )
         .await;
     assert_eq!(r.status, 200);
-    let r = s.call_as(Some(&others), Method::GET, "/v1/whoami", None).await;
+    let r = s
+        .call_as(Some(&others), Method::GET, "/v1/whoami", None)
+        .await;
     assert_eq!(r.code(), "unauthenticated");
     // Unknown tokens and no token.
-    let r = s.call_as(Some("khv_0000"), Method::GET, "/v1/whoami", None).await;
+    let r = s
+        .call_as(Some("khv_0000"), Method::GET, "/v1/whoami", None)
+        .await;
     assert_eq!(r.code(), "unauthenticated");
     let r = s.call_as(None, Method::GET, "/v1/whoami", None).await;
     assert_eq!(r.code(), "unauthenticated");
@@ -818,7 +886,10 @@ async fn revoked_expired_and_unknown_tokens_are_refused() {
             Some(json!({"system_roles": []})),
         )
         .await;
-    assert_eq!(r.status, 200, "another system-admin (m-sysadmin) exists: {r:?}");
+    assert_eq!(
+        r.status, 200,
+        "another system-admin (m-sysadmin) exists: {r:?}"
+    );
     let r = s
         .call_as(
             Some(f.token(P::SysAdmin)),
@@ -828,7 +899,10 @@ async fn revoked_expired_and_unknown_tokens_are_refused() {
         )
         .await;
     assert_eq!(r.code(), "invalid_request", "{r:?}");
-    assert!(r.body["error"]["message"].as_str().unwrap().contains("last"));
+    assert!(r.body["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("last"));
 }
 
 #[tokio::test]
@@ -845,7 +919,12 @@ async fn failed_authentication_is_rate_limited_per_source_and_audited() {
     .unwrap();
     for i in 0..5 {
         let r = s
-            .call_as(Some(&format!("khv_wrong{i}")), Method::GET, "/v1/vaults", None)
+            .call_as(
+                Some(&format!("khv_wrong{i}")),
+                Method::GET,
+                "/v1/vaults",
+                None,
+            )
             .await;
         assert_eq!(r.code(), "unauthenticated");
     }
@@ -890,8 +969,14 @@ async fn failed_authentication_is_rate_limited_per_source_and_audited() {
             .filter_map(|r| r.event.code.clone())
             .collect();
         found = (
-            codes.iter().filter(|c| c.contains("unauthenticated")).count(),
-            codes.iter().filter(|c| c.contains("too_many_requests")).count(),
+            codes
+                .iter()
+                .filter(|c| c.contains("unauthenticated"))
+                .count(),
+            codes
+                .iter()
+                .filter(|c| c.contains("too_many_requests"))
+                .count(),
         );
         if found == (5, 1) {
             break;

@@ -42,7 +42,10 @@ async fn a_bound_client_certificate_logs_in_with_curl() {
     assert!(body.contains("not bound"), "{body}");
     // Bind it by fingerprint to a service principal with a role in one vault.
     let r = s
-        .post("/v1/principals", json!({"name": "batch-job", "kind": "service"}))
+        .post(
+            "/v1/principals",
+            json!({"name": "batch-job", "kind": "service"}),
+        )
         .await;
     assert_eq!(r.status, 201);
     let pem = std::fs::read_to_string(s.data_dir().join("tls/client.pem")).unwrap();
@@ -119,6 +122,8 @@ async fn a_certificate_from_another_ca_is_refused_in_the_handshake() {
         .unwrap();
     assert_ne!(out.status.code(), Some(0), "handshake must fail");
     // Tokens still work on the same listener.
-    let r = s.call_as(Some(&s.token), Method::GET, "/v1/whoami", None).await;
+    let r = s
+        .call_as(Some(&s.token), Method::GET, "/v1/whoami", None)
+        .await;
     assert_eq!(r.str("principal"), "root");
 }

@@ -56,7 +56,11 @@ async fn an_edited_key_state_is_refused_reported_and_audited() {
     assert_eq!(n, 1);
 
     let r = s.get(&format!("/v1/keys/{k}")).await;
-    assert_eq!((r.status.as_u16(), r.code()), (500, "integrity_error"), "{r:?}");
+    assert_eq!(
+        (r.status.as_u16(), r.code()),
+        (500, "integrity_error"),
+        "{r:?}"
+    );
     assert_eq!(r.body["error"]["details"]["kind"], "key");
     let r = s
         .post(
@@ -64,7 +68,11 @@ async fn an_edited_key_state_is_refused_reported_and_audited() {
             json!({"plaintext": b64(b"x")}),
         )
         .await;
-    assert_eq!(r.code(), "integrity_error", "the edit does not let it encrypt: {r:?}");
+    assert_eq!(
+        r.code(),
+        "integrity_error",
+        "the edit does not let it encrypt: {r:?}"
+    );
     // Listing leaves it out and names it.
     let l = s.get("/v1/keys?vault=t").await;
     assert_eq!(l.body["items"].as_array().unwrap().len(), 0);
@@ -73,7 +81,12 @@ async fn an_edited_key_state_is_refused_reported_and_audited() {
     let ready = s.get("/v1/ready").await;
     assert_eq!(ready.status, 200);
     assert_eq!(ready.str("status"), "degraded");
-    assert!(ready.body["details"]["integrity"]["failures"].as_u64().unwrap() >= 1);
+    assert!(
+        ready.body["details"]["integrity"]["failures"]
+            .as_u64()
+            .unwrap()
+            >= 1
+    );
     assert_eq!(ready.body["details"]["integrity"]["last"]["kind"], "key");
     assert_eq!(ready.body["details"]["integrity"]["last"]["id"], k.as_str());
     // An audit event was written.
@@ -123,9 +136,17 @@ async fn swap_material(also_macs: bool) {
         let sql = format!("SELECT {cols} FROM key_versions WHERE key_id = ?");
         async move {
             let row: (Vec<u8>, Option<Vec<u8>>) = if also_macs {
-                sqlx::query_as(&sql).bind(id).fetch_one(&pool).await.unwrap()
+                sqlx::query_as(&sql)
+                    .bind(id)
+                    .fetch_one(&pool)
+                    .await
+                    .unwrap()
             } else {
-                let m: Vec<u8> = sqlx::query_scalar(&sql).bind(id).fetch_one(&pool).await.unwrap();
+                let m: Vec<u8> = sqlx::query_scalar(&sql)
+                    .bind(id)
+                    .fetch_one(&pool)
+                    .await
+                    .unwrap();
                 (m, None)
             };
             row
@@ -146,12 +167,17 @@ async fn swap_material(also_macs: bool) {
         q.bind(id).execute(&pool).await.unwrap();
     }
     pool.close().await;
-    let s = TestServer::start_in(dir.path(), s.clock.clone()).await.unwrap();
+    let s = TestServer::start_in(dir.path(), s.clock.clone())
+        .await
+        .unwrap();
     for (k, ct) in &keys {
         let r = s
             .post(&format!("/v1/keys/{k}/decrypt"), json!({"ciphertext": ct}))
             .await;
-        assert!(!r.status.is_success(), "swapped material must not decrypt: {r:?}");
+        assert!(
+            !r.status.is_success(),
+            "swapped material must not decrypt: {r:?}"
+        );
         assert_eq!(r.code(), "integrity_error", "{r:?}");
         let r = s
             .post(
@@ -193,7 +219,9 @@ async fn edited_and_deleted_audit_records_are_named() {
     }
     // Wait for the request records, then sign a checkpoint.
     for _ in 0..100 {
-        let a = s.get(&format!("/v1/audit?key={k}&action=encrypt&limit=100")).await;
+        let a = s
+            .get(&format!("/v1/audit?key={k}&action=encrypt&limit=100"))
+            .await;
         if a.body["items"].as_array().unwrap().len() == 20 {
             break;
         }
@@ -261,7 +289,10 @@ async fn edited_and_deleted_audit_records_are_named() {
     let v = s.get("/v1/audit/verify").await;
     assert_eq!(v.body["ok"], false);
     let first = v.body["findings"][0]["seq"].as_i64().unwrap();
-    assert!(first <= edited, "the failing checkpoint range starts at or before #{edited}: {v:?}");
+    assert!(
+        first <= edited,
+        "the failing checkpoint range starts at or before #{edited}: {v:?}"
+    );
     assert!(v.body["findings"][0]["message"]
         .as_str()
         .unwrap()
@@ -305,7 +336,9 @@ async fn forged_tokens_and_role_bindings_are_refused() {
     .execute(&pool)
     .await
     .unwrap();
-    let r = s.call_as(Some(forged), Method::GET, "/v1/vaults", None).await;
+    let r = s
+        .call_as(Some(forged), Method::GET, "/v1/vaults", None)
+        .await;
     assert_eq!(r.code(), "integrity_error", "{r:?}");
     // A role binding inserted by hand is ignored (and reported).
     let (vault_id, mallory_id): (String, String) = sqlx::query_as(
@@ -323,8 +356,14 @@ async fn forged_tokens_and_role_bindings_are_refused() {
     .execute(&pool)
     .await
     .unwrap();
-    let r = s.call_as(Some(&mallory), Method::GET, "/v1/keys?vault=t", None).await;
-    assert_eq!(r.code(), "not_found", "the forged binding grants nothing: {r:?}");
+    let r = s
+        .call_as(Some(&mallory), Method::GET, "/v1/keys?vault=t", None)
+        .await;
+    assert_eq!(
+        r.code(),
+        "not_found",
+        "the forged binding grants nothing: {r:?}"
+    );
     // Making mallory a system-admin by editing its row is refused too.
     sqlx::query("UPDATE principals SET system_roles = 1 WHERE name = 'mallory'")
         .execute(&pool)
@@ -333,10 +372,17 @@ async fn forged_tokens_and_role_bindings_are_refused() {
     // Identities are cached until access changes; any change reloads them.
     s.post("/v1/principals", json!({"name": "bystander"})).await;
     s.grant("t", "bystander", &["auditor"]).await;
-    let r = s.call_as(Some(&mallory), Method::GET, "/v1/principals", None).await;
+    let r = s
+        .call_as(Some(&mallory), Method::GET, "/v1/principals", None)
+        .await;
     assert_eq!(r.code(), "integrity_error", "{r:?}");
     let ready = s.get("/v1/ready").await;
-    assert!(ready.body["details"]["integrity"]["failures"].as_u64().unwrap() >= 2);
+    assert!(
+        ready.body["details"]["integrity"]["failures"]
+            .as_u64()
+            .unwrap()
+            >= 2
+    );
     pool.close().await;
 }
 
@@ -360,7 +406,9 @@ async fn untouched_keys_decrypt_after_restart() {
         .to_owned();
     let dir = s.keep_dir().unwrap();
     s.stop().await.unwrap();
-    let s = TestServer::start_in(dir.path(), s.clock.clone()).await.unwrap();
+    let s = TestServer::start_in(dir.path(), s.clock.clone())
+        .await
+        .unwrap();
     let r = s
         .post(&format!("/v1/keys/{k}/decrypt"), json!({"ciphertext": ct}))
         .await;

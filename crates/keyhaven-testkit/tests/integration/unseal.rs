@@ -6,11 +6,11 @@
 use std::path::Path;
 use std::sync::Arc;
 
+use keyhaven_crypto::{Argon2Params, Pkcs11Config};
 use keyhaven_testkit::keyhaven_core::{FakeClock, SecretBytes};
 use keyhaven_testkit::keyhaven_server::seal::InitMethod;
 use keyhaven_testkit::keyhaven_server::{init, InitOptions, InitOutput};
 use keyhaven_testkit::{Reply, TestServer};
-use keyhaven_crypto::{Argon2Params, Pkcs11Config};
 use reqwest::Method;
 use serde_json::{json, Value};
 
@@ -114,9 +114,7 @@ async fn passphrase_unseals_after_restart_and_a_wrong_one_does_not() {
     assert!(out.shares.is_empty());
     // The database holds neither the passphrase nor the derived keys in the clear.
     let db = std::fs::read(dir.path().join("keyhaven.db")).unwrap();
-    assert!(!db
-        .windows(pass.len())
-        .any(|w| w == pass.expose()));
+    assert!(!db.windows(pass.len()).any(|w| w == pass.expose()));
 
     let c = clock();
     let mut s = TestServer::start_initialised(dir.path(), c.clone(), &token, |cfg| {
@@ -137,7 +135,11 @@ async fn passphrase_unseals_after_restart_and_a_wrong_one_does_not() {
     assert!(why.contains("wrong passphrase"), "{why}");
     assert_sealed(&s).await;
     let r = unseal(&s, json!({"passphrase": "still wrong"})).await;
-    assert_eq!((r.status.as_u16(), r.code()), (400, "unseal_failed"), "{r:?}");
+    assert_eq!(
+        (r.status.as_u16(), r.code()),
+        (400, "unseal_failed"),
+        "{r:?}"
+    );
     assert!(r.body["error"]["message"]
         .as_str()
         .unwrap()
@@ -235,7 +237,10 @@ async fn shamir_any_three_of_five_unseal_and_two_do_not() {
     typo.push(if last == '0' { '1' } else { '0' });
     let r = unseal(&s, json!({"share": typo})).await;
     assert_eq!(r.code(), "invalid_request", "{r:?}");
-    assert!(r.body["error"]["message"].as_str().unwrap().contains("checksum"));
+    assert!(r.body["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("checksum"));
     let other_dir = tempfile::tempdir().unwrap();
     let other = initialise(
         other_dir.path(),
@@ -295,7 +300,10 @@ async fn softhsm_root_key_unseals_after_restart_and_rotates() {
     let r = s.post("/v1/sys/rotate-root", json!({})).await;
     assert_eq!(r.status, 200, "{r:?}");
     assert_eq!(
-        (r.body["from_generation"].as_u64(), r.body["to_generation"].as_u64()),
+        (
+            r.body["from_generation"].as_u64(),
+            r.body["to_generation"].as_u64()
+        ),
         (Some(1), Some(2))
     );
     decrypts(&s, &id, &ct).await;
@@ -399,7 +407,9 @@ async fn root_rotation_rewraps_keks_only() {
     assert_eq!(materials().await, m0, "key material untouched");
     assert_ne!(keks().await, k0, "KEKs re-wrapped");
     decrypts(&s, &id, &ct).await;
-    let status = s.call_as(None, Method::GET, "/v1/sys/seal-status", None).await;
+    let status = s
+        .call_as(None, Method::GET, "/v1/sys/seal-status", None)
+        .await;
     assert_eq!(status.body["root_generation"], 2);
     let roots: Vec<i64> = sqlx::query_scalar("SELECT generation FROM root_keys")
         .fetch_all(&db)
@@ -436,7 +446,12 @@ async fn root_rotation_rewraps_keks_only() {
     // Only a system-admin may rotate.
     let app = s.principal("app", &[]).await;
     let r = s
-        .call_as(Some(&app), Method::POST, "/v1/sys/rotate-root", Some(json!({})))
+        .call_as(
+            Some(&app),
+            Method::POST,
+            "/v1/sys/rotate-root",
+            Some(json!({})),
+        )
         .await;
     assert_eq!(r.code(), "forbidden");
 }

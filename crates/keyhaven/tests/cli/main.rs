@@ -354,3 +354,6 @@ fn dev_files_are_private_and_reused() {
     assert_eq!(std::fs::read(again.data().join("tls/ca.pem")).unwrap(), ca);
     assert!(again.cli(&["vault", "list"]).status.success());
 }
+
+mod audit_log;
+mod unseal;
