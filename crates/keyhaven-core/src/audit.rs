@@ -203,8 +203,8 @@ pub enum Finding {
         seq: u64,
     },
     /// The tree over the first `tree_size` records does not match a signed checkpoint: a
-    /// record in `from..=tree_size` was changed together with its stored hash, or removed and
-    /// the rest renumbered.
+    /// record in `from..=tree_size` was changed (an edit that also rewrote its stored hash
+    /// shows only here), or records were removed or reordered.
     CheckpointMismatch {
         /// First record not covered by an earlier, matching checkpoint.
         from: u64,
@@ -250,7 +250,8 @@ impl Finding {
             }
             Finding::CheckpointMismatch { from, tree_size } => format!(
                 "records #{from}..#{tree_size} do not match the signed checkpoint at size \
-                 {tree_size}: one of them was changed together with its stored hash"
+                 {tree_size}: one of them was changed, removed or moved (with its stored hash \
+                 if no record is named above)"
             ),
             Finding::BadSignature { tree_size } => format!(
                 "the checkpoint at size {tree_size} has an invalid signature (forged or edited)"

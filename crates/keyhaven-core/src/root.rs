@@ -131,6 +131,18 @@ impl crate::service::KeyService {
                 "the new root key generation ({to}) must be above the current one ({from})"
             )));
         }
+        if !self
+            .store
+            .root_keys()
+            .await?
+            .iter()
+            .any(|r| r.generation == to)
+        {
+            // Retiring the others would leave nothing to unseal with after a restart.
+            return Err(Error::InvalidRequest(format!(
+                "root key generation {to} is not stored yet; store it before rotating to it"
+            )));
+        }
         let seal = self
             .store
             .get_seal()

@@ -448,6 +448,10 @@ impl KeyService {
             st.last = Some((kind.to_owned(), id.clone(), now));
         }
         tracing::error!(kind, id = %id, "record failed its integrity check: changed outside keyhaven");
+        // Key records name the key, so `audit list --key` finds the failure.
+        let key = matches!(kind, "key" | "key version")
+            .then(|| id.split(' ').next().and_then(|k| k.parse::<KeyId>().ok()))
+            .flatten();
         let event = AuditEvent {
             at: now,
             request_id: caller.and_then(|c| c.context.request_id.clone()),
@@ -456,7 +460,7 @@ impl KeyService {
             action: "integrity".to_owned(),
             route: None,
             vault: None,
-            key: None,
+            key,
             key_version: None,
             outcome: Outcome::Failure,
             code: Some("integrity_error".to_owned()),

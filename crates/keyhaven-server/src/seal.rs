@@ -152,6 +152,9 @@ impl From<CryptoError> for SealError {
     }
 }
 
+/// After an HSM rotation: the configuration and the generations to delete from the token.
+type RetiredHsmKeys = Option<(Pkcs11Config, Vec<u32>)>;
+
 struct Unsealed {
     service: Arc<KeyService>,
     /// The unseal key of software methods, kept to wrap new root keys at rotation.
@@ -663,7 +666,7 @@ impl Seal {
             .checked_add(1)
             .ok_or_else(|| Error::InvalidRequest("no generations left".to_owned()))?;
         let now = self.clock.now();
-        let (root, hsm): (Arc<dyn RootKey>, Option<(Pkcs11Config, Vec<u32>)>) = match unseal_key {
+        let (root, hsm): (Arc<dyn RootKey>, RetiredHsmKeys) = match unseal_key {
             Some(u) => {
                 let root = SoftwareRoot::generate(next)?;
                 let wrapped = wrap_root_key(&u, next, root.secret())?;

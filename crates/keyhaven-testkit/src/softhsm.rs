@@ -45,6 +45,10 @@ pub fn conf_path() -> Option<PathBuf> {
 
 /// A newly initialised token labelled `label` (user PIN `1234`), or `None` (with a printed
 /// reason) when SoftHSM2 is missing outside CI.
+///
+/// Test support: it panics, failing the calling test, when CI needs SoftHSM2 and lacks it or
+/// the token cannot be made.
+#[allow(clippy::panic)]
 pub fn token(label: &str) -> Option<Pkcs11Config> {
     let s = match setup() {
         Ok(s) => s,

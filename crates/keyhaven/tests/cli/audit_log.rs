@@ -22,19 +22,31 @@ fn event(i: u64) -> AuditEvent {
         request_id: Some(format!("req-bench-{i:x}")),
         principal: Some(format!("app-{}", i % 7)),
         source: Some("127.0.0.1".to_owned()),
-        action: if i % 3 == 0 { "decrypt" } else { "encrypt" }.to_owned(),
+        action: if i.is_multiple_of(3) {
+            "decrypt"
+        } else {
+            "encrypt"
+        }
+        .to_owned(),
         route: Some("POST /v1/keys/{id}/encrypt".to_owned()),
         vault: Some("payments".to_owned()),
         key: Some(KeyId(uuid::Uuid::from_u128(
             0x0190_0000_0000_7000_8000_0000_0000_0000 + u128::from(i % 13),
         ))),
         key_version: Some(1),
-        outcome: if i % 97 == 0 {
+        outcome: if i.is_multiple_of(97) {
             Outcome::Denied
         } else {
             Outcome::Success
         },
-        code: Some(if i % 97 == 0 { "403 forbidden" } else { "200" }.to_owned()),
+        code: Some(
+            if i.is_multiple_of(97) {
+                "403 forbidden"
+            } else {
+                "200"
+            }
+            .to_owned(),
+        ),
         detail: None,
     }
 }
@@ -87,7 +99,7 @@ fn build_log() -> (tempfile::TempDir, String) {
             store.append_audit(&batch).await.unwrap();
             i += n;
             written += n;
-            if written % 10_000 == 0 || written == RECORDS {
+            if written.is_multiple_of(10_000) || written == RECORDS {
                 svc.checkpoint_audit().await.unwrap();
             }
         }
