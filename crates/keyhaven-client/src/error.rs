@@ -204,8 +204,9 @@ mod tests {
                 | "vault_not_empty"
                 | "already_exists"
                 | "conflict" => 4,
-                "unauthenticated" | "forbidden" => 5,
+                "unauthenticated" | "forbidden" | "too_many_requests" => 5,
                 "decryption_failed" => 7,
+                "sealed" | "unseal_failed" => 8,
                 _ => 1,
             };
             let err = api(code.http_status(), code.as_str());
@@ -219,6 +220,7 @@ mod tests {
         assert_eq!(api(404, "gone_fishing").exit_code(), exit::NOT_FOUND);
         assert_eq!(api(401, "x").exit_code(), exit::AUTH);
         assert_eq!(api(403, "x").exit_code(), exit::AUTH);
+        assert_eq!(api(429, "x").exit_code(), exit::AUTH);
         assert_eq!(api(409, "x").exit_code(), exit::REFUSED);
         assert_eq!(api(502, "x").exit_code(), exit::FAILURE);
         assert_eq!(api(404, "x").code(), None);

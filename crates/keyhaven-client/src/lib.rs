@@ -8,7 +8,11 @@
 //! let ca = std::fs::read("keyhaven-data/tls/ca.pem").unwrap_or_default();
 //! let client = Client::new("https://127.0.0.1:8443", Some("token"), Some(&ca))?;
 //! let vault = client
-//!     .create_vault(&proto::CreateVault { name: "payments".into(), pending_destruction_days: None })
+//!     .create_vault(&proto::CreateVault {
+//!         name: "payments".into(),
+//!         pending_destruction_days: None,
+//!         creator_roles: None,
+//!     })
 //!     .await?;
 //! println!("{}", vault.name);
 //! # Ok(())
@@ -730,7 +734,8 @@ mod tests {
     #[test]
     fn rejects_bad_base_urls() {
         for bad in [
-            "http://127.0.0.1:8443",
+            "http://kms.example:8443",
+            "http://10.0.0.1:8443",
             "127.0.0.1:8443",
             "https://user:pw@host",
             "https://host/?x=1",
@@ -739,6 +744,17 @@ mod tests {
             let err = Client::new(bad, None, Some(tls::tests::TEST_CA.as_bytes())).expect_err(bad);
             assert!(matches!(err, ClientError::Config(_)), "{bad}: {err:?}");
             assert_eq!(err.exit_code(), exit::USAGE);
+        }
+    }
+
+    #[test]
+    fn plain_http_only_to_loopback() {
+        for ok in [
+            "http://127.0.0.1:8080",
+            "http://[::1]:8080",
+            "http://localhost:8080",
+        ] {
+            Client::new(ok, None, Some(tls::tests::TEST_CA.as_bytes())).expect(ok);
         }
     }
 

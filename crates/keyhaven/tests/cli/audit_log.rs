@@ -83,10 +83,10 @@ fn build_log() -> (tempfile::TempDir, String) {
         cfg.passphrase = Some(pass);
         let server = keyhaven_server::start(cfg).await.unwrap();
         let svc = server.service().unwrap();
-        let store = SqliteStore::open(&dir.path().join("keyhaven.db"))
+        let sqlite = SqliteStore::open(&dir.path().join("keyhaven.db"))
             .await
             .unwrap();
-        let store: Arc<dyn Store> = Arc::new(store);
+        let store: Arc<dyn Store> = Arc::new(sqlite.clone());
         let mut written = svc
             .audit_verify(&Caller::internal("t"))
             .await
@@ -109,7 +109,10 @@ fn build_log() -> (tempfile::TempDir, String) {
             .map(|b| format!("{b:02x}"))
             .collect();
         drop(svc);
+        // Both connections closed: the WAL is folded into the file copied below.
+        sqlite.close().await;
         server.shutdown().await.unwrap();
+        assert!(!dir.path().join("keyhaven.db-wal").exists());
         hex
     });
     (dir, public_key)
