@@ -101,11 +101,87 @@ fn put(out: &mut Vec<u8>, field: Option<&[u8]>) {
     }
 }
 
+/// Reads the fields written by [`put`].
+struct Fields<'a>(&'a [u8]);
+
+impl<'a> Fields<'a> {
+    fn next(&mut self) -> Option<Option<&'a [u8]>> {
+        let (flag, rest) = self.0.split_first()?;
+        match flag {
+            0 => {
+                self.0 = rest;
+                Some(None)
+            }
+            1 => {
+                let (len, rest) = rest.split_at_checked(4)?;
+                let len = u32::from_be_bytes(len.try_into().ok()?) as usize;
+                let (value, rest) = rest.split_at_checked(len)?;
+                self.0 = rest;
+                Some(Some(value))
+            }
+            _ => None,
+        }
+    }
+    fn text(&mut self) -> Option<Option<String>> {
+        match self.next()? {
+            None => Some(None),
+            Some(b) => String::from_utf8(b.to_vec()).ok().map(Some),
+        }
+    }
+}
+
+const CANONICAL_TAG: &[u8] = b"keyhaven-audit-v1";
+
 impl AuditEvent {
+    /// Parses [`AuditEvent::canonical`]; `None` for bytes that are not exactly such an
+    /// encoding (so `decode(b).canonical() == b` whenever it succeeds).
+    pub fn decode(bytes: &[u8]) -> Option<AuditEvent> {
+        let rest = bytes.strip_prefix(CANONICAL_TAG)?;
+        let mut f = Fields(rest);
+        let at: [u8; 16] = f.next()??.try_into().ok()?;
+        let at = OffsetDateTime::from_unix_timestamp_nanos(i128::from_be_bytes(at)).ok()?;
+        let request_id = f.text()?;
+        let principal = f.text()?;
+        let source = f.text()?;
+        let action = f.text()??;
+        let route = f.text()?;
+        let vault = f.text()?;
+        let key = match f.next()? {
+            None => None,
+            Some(b) => Some(KeyId(uuid::Uuid::from_slice(b).ok()?)),
+        };
+        let key_version = match f.next()? {
+            None => None,
+            Some(b) => Some(u32::from_be_bytes(b.try_into().ok()?)),
+        };
+        let outcome = Outcome::parse(&f.text()??)?;
+        let code = f.text()?;
+        let detail = f.text()?;
+        if !f.0.is_empty() {
+            return None;
+        }
+        let e = AuditEvent {
+            at,
+            request_id,
+            principal,
+            source,
+            action,
+            route,
+            vault,
+            key,
+            key_version,
+            outcome,
+            code,
+            detail,
+        };
+        // Only canonical encodings (no alternative spellings of the same event).
+        (e.canonical() == bytes).then_some(e)
+    }
+
     /// The canonical bytes hashed into the log (format version 1).
     pub fn canonical(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(192);
-        out.extend_from_slice(b"keyhaven-audit-v1");
+        out.extend_from_slice(CANONICAL_TAG);
         put(
             &mut out,
             Some(&self.at.unix_timestamp_nanos().to_be_bytes()),
@@ -216,6 +292,12 @@ pub enum Finding {
         /// Its tree size.
         tree_size: u64,
     },
+    /// The query lookup index of the batch starting at `seq` was changed: queries may miss
+    /// or misplace records (the records themselves verify).
+    IndexAltered {
+        /// First record of the batch.
+        seq: u64,
+    },
     /// A checkpoint covers more records than the log holds: records at the end were deleted.
     Truncated {
         /// Records present.
@@ -234,6 +316,7 @@ impl Finding {
             | Finding::RecordOutOfOrder { seq } => *seq,
             Finding::CheckpointMismatch { from, .. } => *from,
             Finding::BadSignature { tree_size } => *tree_size,
+            Finding::IndexAltered { seq } => *seq,
             Finding::Truncated { records, .. } => records.saturating_add(1),
         }
     }
@@ -255,6 +338,10 @@ impl Finding {
             ),
             Finding::BadSignature { tree_size } => format!(
                 "the checkpoint at size {tree_size} has an invalid signature (forged or edited)"
+            ),
+            Finding::IndexAltered { seq } => format!(
+                "the query index of the batch starting at record #{seq} was changed: queries \
+                 may miss its records (the records themselves are intact)"
             ),
             Finding::Truncated { records, tree_size } => format!(
                 "the log holds {records} records but a signed checkpoint covers {tree_size}: \
@@ -371,14 +458,20 @@ impl Verifier {
             // next checkpoint shows as well.
             self.expected = record.seq;
         }
-        let leaf = record.event.leaf_hash();
-        if leaf != record.leaf_hash {
+        if record.event.leaf_hash() != record.leaf_hash {
             self.note(Finding::RecordAltered { seq: record.seq });
         }
-        self.frontier.push(leaf);
+        // The tree is over the stored hashes (as the server signed it): an edit of the record
+        // alone is named above; an edit of its stored hash too shows at the next checkpoint.
+        self.frontier.push(record.leaf_hash);
         self.expected = record.seq.saturating_add(1);
         let size = self.frontier.size();
         self.check_checkpoints_at(size);
+    }
+
+    /// Notes that the store's lookup index of the batch starting at `seq` was altered.
+    pub fn index_altered(&mut self, seq: u64) {
+        self.note(Finding::IndexAltered { seq });
     }
 
     /// Ends the verification.
@@ -574,6 +667,29 @@ mod tests {
             report.findings,
             vec![Finding::BadSignature { tree_size: 30 }]
         );
+    }
+
+    #[test]
+    fn decode_inverts_canonical_and_refuses_anything_else() {
+        let mut e = event(9);
+        e.key = Some(KeyId(uuid::Uuid::from_u128(42)));
+        e.detail = Some("détail".into());
+        let bytes = e.canonical();
+        assert_eq!(AuditEvent::decode(&bytes), Some(e.clone()));
+        for n in 0..bytes.len() {
+            assert_eq!(AuditEvent::decode(&bytes[..n]), None, "truncated at {n}");
+        }
+        let mut longer = bytes.clone();
+        longer.push(0);
+        assert_eq!(AuditEvent::decode(&longer), None);
+        // A flipped byte either fails to decode or decodes to another event.
+        for i in 0..bytes.len() {
+            let mut b = bytes.clone();
+            b[i] ^= 0x20;
+            if let Some(other) = AuditEvent::decode(&b) {
+                assert_ne!(other, e, "byte {i}");
+            }
+        }
     }
 
     #[test]

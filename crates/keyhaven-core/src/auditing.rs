@@ -247,6 +247,9 @@ impl KeyService {
                 _ => break,
             }
         }
+        for seq in self.store.audit_index_mismatches().await? {
+            v.index_altered(seq);
+        }
         Ok(v.finish())
     }
 

@@ -260,6 +260,9 @@ pub trait Store: Send + Sync {
         limit: u32,
         descending: bool,
     ) -> Result<Vec<AuditRecord>, StoreError>;
+    /// First seqs of stored batches whose query lookup index differs from their records
+    /// (rows of the index deleted or added in the database). Empty for stores without one.
+    async fn audit_index_mismatches(&self) -> Result<Vec<u64>, StoreError>;
     /// Stores a checkpoint.
     async fn add_checkpoint(&self, cp: &StoredCheckpoint) -> Result<(), StoreError>;
     /// The newest checkpoint.

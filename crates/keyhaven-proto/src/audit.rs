@@ -15,7 +15,7 @@ pub struct AuditRecord {
     #[serde(with = "time::serde::rfc3339")]
     pub at: OffsetDateTime,
     /// When, in Unix nanoseconds.
-    pub at_ns: i128,
+    pub at_ns: i64,
     /// Request id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
@@ -78,7 +78,7 @@ pub struct Checkpoint {
     #[serde(with = "time::serde::rfc3339")]
     pub at: OffsetDateTime,
     /// Signing time in Unix nanoseconds (what is signed).
-    pub at_ns: i128,
+    pub at_ns: i64,
     /// Ed25519 signature (hex).
     pub signature: String,
 }

@@ -16,8 +16,11 @@ use tokio::task::JoinHandle;
 
 /// Events queued at most.
 const QUEUE: usize = 65_536;
-/// Events per transaction at most.
-const BATCH: usize = 4_096;
+/// Events per transaction at most (about 500 KiB of records).
+const BATCH: usize = 2_000;
+/// How long the writer gathers events after the first one before writing them: larger
+/// transactions rewrite fewer database pages per record (docs/BENCHMARKS.md).
+const LINGER: Duration = Duration::from_millis(50);
 
 /// Sends events to the writer. Cheap to clone.
 #[derive(Clone)]
@@ -45,10 +48,12 @@ async fn write_loop(store: Arc<dyn Store>, mut rx: mpsc::Receiver<AuditEvent>) {
     let mut batch = Vec::with_capacity(BATCH);
     while let Some(first) = rx.recv().await {
         batch.push(first);
+        let deadline = tokio::time::Instant::now() + LINGER;
         while batch.len() < BATCH {
-            match rx.try_recv() {
-                Ok(e) => batch.push(e),
-                Err(_) => break,
+            match tokio::time::timeout_at(deadline, rx.recv()).await {
+                Ok(Some(e)) => batch.push(e),
+                // Closed (shutdown) or the linger is over: write what we have.
+                Ok(None) | Err(_) => break,
             }
         }
         let mut delay = Duration::from_millis(50);

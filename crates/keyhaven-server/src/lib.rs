@@ -312,7 +312,7 @@ pub async fn start(cfg: ServerConfig) -> Result<RunningServer, ServerError> {
     }
 
     let (audit, audit_task) = AuditTrail::start(store_dyn.clone());
-    let state = AppState {
+    let state = AppState::new(api::Shared {
         seal: seal.clone(),
         audit,
         limiter: Arc::new(FailureLimiter::new(
@@ -320,7 +320,7 @@ pub async fn start(cfg: ServerConfig) -> Result<RunningServer, ServerError> {
             cfg.limits.auth_window,
         )),
         clock: cfg.clock.clone(),
-    };
+    });
     let app = api::router(state, cfg.limits.clone());
 
     let listener = std::net::TcpListener::bind(cfg.listen)

@@ -73,28 +73,28 @@ CREATE TABLE cert_bindings (
 );
 CREATE INDEX cert_bindings_principal ON cert_bindings (principal_id);
 
--- The audit log: leaves of an RFC 6962 Merkle tree in seq order (leaf index = seq - 1).
--- AUTOINCREMENT: a seq is never reused, so a deleted record leaves a visible gap.
-CREATE TABLE audit_log (
-    seq         INTEGER PRIMARY KEY AUTOINCREMENT,
-    at          INTEGER NOT NULL,
-    request_id  TEXT,
-    principal   TEXT,
-    source      TEXT,
-    action      TEXT NOT NULL,
-    route       TEXT,
-    vault       TEXT,
-    key_id      TEXT,
-    key_version INTEGER,
-    outcome     TEXT NOT NULL,
-    code        TEXT,
-    detail      TEXT,
-    leaf_hash   BLOB NOT NULL
+-- The audit log: records are the leaves of an RFC 6962 Merkle tree in seq order (leaf index
+-- seq - 1). They are written in batches, one row per batch: `count` consecutive records from
+-- `first_seq`, each as u32 BE length || canonical bytes, and their 32-byte leaf hashes in the
+-- same order (docs/FORMATS.md). One row per batch, not per record, keeps recording every
+-- cryptographic use cheap; the separate hashes let checkpoints read 32 bytes per record.
+CREATE TABLE audit_batches (
+    first_seq INTEGER PRIMARY KEY NOT NULL,
+    count     INTEGER NOT NULL,
+    min_at    INTEGER NOT NULL,
+    max_at    INTEGER NOT NULL,
+    records   BLOB NOT NULL,
+    leaves    BLOB NOT NULL
 );
-CREATE INDEX audit_key ON audit_log (key_id, seq) WHERE key_id IS NOT NULL;
-CREATE INDEX audit_principal ON audit_log (principal, seq);
-CREATE INDEX audit_vault ON audit_log (vault, seq) WHERE vault IS NOT NULL;
-CREATE INDEX audit_at ON audit_log (at);
+
+-- Which batches hold records of a key, principal, vault, action or outcome: what queries use
+-- to find records without reading every batch. `audit verify` checks it against the records.
+CREATE TABLE audit_index (
+    kind      INTEGER NOT NULL,                       -- 1 key, 2 principal, 3 vault, 4 action, 5 outcome
+    value     TEXT NOT NULL,
+    first_seq INTEGER NOT NULL,
+    PRIMARY KEY (kind, value, first_seq)
+) WITHOUT ROWID;
 
 -- Signed tree heads, with the compact tree state after each.
 CREATE TABLE audit_checkpoints (

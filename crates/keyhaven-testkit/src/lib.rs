@@ -16,6 +16,7 @@ pub use keyhaven_core;
 pub use keyhaven_server;
 
 pub mod softhsm;
+pub mod tamper;
 
 /// A running test server.
 pub struct TestServer {

@@ -17,6 +17,11 @@ use super::error::ApiError;
 use super::extract::{key_id, Query};
 use super::Ctx;
 
+/// Unix nanoseconds (fits an i64 until the year 2262).
+fn nanos(t: OffsetDateTime) -> i64 {
+    i64::try_from(t.unix_timestamp_nanos()).unwrap_or(i64::MAX)
+}
+
 /// Hex of bytes.
 pub(crate) fn hex(b: &[u8]) -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
@@ -35,7 +40,7 @@ pub(crate) fn view(r: &AuditRecord, proofs: Option<&ProofSet>) -> proto::AuditRe
     proto::AuditRecord {
         seq: r.seq,
         at: e.at,
-        at_ns: e.at.unix_timestamp_nanos(),
+        at_ns: nanos(e.at),
         request_id: e.request_id.clone(),
         principal: e.principal.clone(),
         source: e.source.clone(),
@@ -61,7 +66,7 @@ pub(crate) fn checkpoint_view(c: &Checkpoint) -> proto::Checkpoint {
         tree_size: c.tree_size,
         root: hex(&c.root),
         at: c.at,
-        at_ns: c.at.unix_timestamp_nanos(),
+        at_ns: nanos(c.at),
         signature: hex(&c.signature),
     }
 }

@@ -35,9 +35,26 @@ pub use error::ApiError;
 use crate::audit_trail::AuditTrail;
 use crate::seal::Seal;
 
-/// Shared by every handler.
+/// Shared by every handler: one reference-counted pointer, cloned for each request.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl AppState {
+    /// Wraps the shared parts.
+    pub fn new(shared: Shared) -> AppState {
+        AppState(Arc::new(shared))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+/// What every handler can reach.
+pub struct Shared {
     /// The root of trust and, when unsealed, the service.
     pub seal: Arc<Seal>,
     /// Where request audit records go.

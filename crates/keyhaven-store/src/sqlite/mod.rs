@@ -52,8 +52,11 @@ impl SqliteStore {
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10))
             .pragma("secure_delete", "ON");
+        // Connections to a local file do not go stale: no ping before each use (it would cost
+        // a round trip to the database thread per query).
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
+            .test_before_acquire(false)
             .connect_with(options.clone())
             .await
             .map_err(backend)?;
@@ -63,6 +66,7 @@ impl SqliteStore {
             .map_err(|e| StoreError::Backend(format!("migration failed: {e}")))?;
         let reader = SqlitePoolOptions::new()
             .max_connections(4)
+            .test_before_acquire(false)
             .connect_with(options.read_only(true))
             .await
             .map_err(backend)?;
@@ -853,6 +857,9 @@ impl Store for SqliteStore {
         descending: bool,
     ) -> Result<Vec<AuditRecord>, StoreError> {
         self.audit_query(filter, after, limit, descending).await
+    }
+    async fn audit_index_mismatches(&self) -> Result<Vec<u64>, StoreError> {
+        self.audit_index_mismatches().await
     }
     async fn add_checkpoint(&self, cp: &StoredCheckpoint) -> Result<(), StoreError> {
         self.checkpoint_add(cp).await

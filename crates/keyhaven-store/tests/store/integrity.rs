@@ -258,19 +258,30 @@ fn audit_verify_names_an_edited_and_a_deleted_record() {
         assert_eq!(report.checkpoints, 1);
         assert_eq!(report.unsigned_tail, 1);
 
-        // Edit one covered record's action.
+        // Edit one byte of a covered record (each transition is a batch of its own).
         let pool = raw_connection(dir.path()).await;
-        let edited = 3i64;
-        let original: String = sqlx::query_scalar("SELECT action FROM audit_log WHERE seq = ?")
-            .bind(edited)
-            .fetch_one(&pool)
-            .await
-            .unwrap();
-        sqlx::query("UPDATE audit_log SET action = 'nothing-to-see' WHERE seq = ?")
-            .bind(edited)
-            .execute(&pool)
-            .await
-            .unwrap();
+        let flip = |seq: i64| {
+            let pool = pool.clone();
+            async move {
+                let (first, mut records): (i64, Vec<u8>) = sqlx::query_as(
+                    "SELECT first_seq, records FROM audit_batches WHERE first_seq <= ? \
+                     ORDER BY first_seq DESC LIMIT 1",
+                )
+                .bind(seq)
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+                assert_eq!(first, seq, "a batch of one");
+                records[4 + 30] ^= 0x01;
+                sqlx::query("UPDATE audit_batches SET records = ? WHERE first_seq = ?")
+                    .bind(records)
+                    .bind(first)
+                    .execute(&pool)
+                    .await
+                    .unwrap();
+            }
+        };
+        flip(3).await;
         let report = svc.audit_verify(&a).await.unwrap();
         names_only(&report.findings, 3);
         assert_eq!(report.findings[0], Finding::RecordAltered { seq: 3 });
@@ -292,16 +303,11 @@ fn audit_verify_names_an_edited_and_a_deleted_record() {
             .await
             .is_err());
         offline.close().await;
-        sqlx::query("UPDATE audit_log SET action = ? WHERE seq = ?")
-            .bind(&original)
-            .bind(edited)
-            .execute(&pool)
-            .await
-            .unwrap();
+        flip(3).await;
         assert!(svc.audit_verify(&a).await.unwrap().ok());
 
         // Delete one covered record.
-        sqlx::query("DELETE FROM audit_log WHERE seq = 5")
+        sqlx::query("DELETE FROM audit_batches WHERE first_seq = 5")
             .execute(&pool)
             .await
             .unwrap();

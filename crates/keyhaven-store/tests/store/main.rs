@@ -10,6 +10,7 @@
     clippy::indexing_slicing
 )]
 
+mod bench;
 mod integrity;
 mod root;
 mod service;

@@ -7,6 +7,7 @@ use reqwest::Method;
 use serde_json::json;
 
 use crate::{b64, id, key, server, unb64, vault};
+use keyhaven_testkit::tamper::{self, Spot};
 use keyhaven_testkit::TestServer;
 
 async fn db(s: &TestServer) -> sqlx::SqlitePool {
@@ -233,16 +234,17 @@ async fn edited_and_deleted_audit_records_are_named() {
     let total = v.body["records"].as_u64().unwrap();
     assert!(total >= 20);
     let pool = db(&s).await;
-    // Edit: an encrypt becomes a decrypt.
-    let edited: i64 = sqlx::query_scalar(
-        "SELECT seq FROM audit_log WHERE action = 'encrypt' ORDER BY seq LIMIT 1 OFFSET 5",
-    )
-    .fetch_one(&pool)
-    .await
-    .unwrap();
-    sqlx::query("UPDATE audit_log SET action = 'decrypt' WHERE seq = ?")
-        .bind(edited)
-        .execute(&pool)
+    let svc = s.service().unwrap();
+    let internal = keyhaven_testkit::keyhaven_core::Caller::internal("t");
+    let records = svc
+        .audit_query(&internal, Default::default(), None, 1000, false)
+        .await
+        .unwrap()
+        .items;
+    let encrypts = tamper::seqs_with_action(&records, "encrypt");
+    let edited = encrypts[5];
+    // Edit: one byte of a stored record.
+    tamper::flip_audit_byte(&pool, edited, Spot::Body(40))
         .await
         .unwrap();
     let v = s.get("/v1/audit/verify").await;
@@ -253,42 +255,19 @@ async fn edited_and_deleted_audit_records_are_named() {
         .unwrap()
         .contains("edited"));
     // Put it back: verifies again.
-    sqlx::query("UPDATE audit_log SET action = 'encrypt' WHERE seq = ?")
-        .bind(edited)
-        .execute(&pool)
+    tamper::flip_audit_byte(&pool, edited, Spot::Body(40))
         .await
         .unwrap();
     assert_eq!(s.get("/v1/audit/verify").await.body["ok"], true);
     // Edit the record and its stored hash consistently: the signed checkpoint catches it.
-    let row: (String,) = sqlx::query_as("SELECT action FROM audit_log WHERE seq = ?")
-        .bind(edited)
-        .fetch_one(&pool)
-        .await
-        .unwrap();
-    assert_eq!(row.0, "encrypt");
-    let svc = s.service().unwrap();
-    let mut rec = svc
-        .audit_query(
-            &keyhaven_testkit::keyhaven_core::Caller::internal("t"),
-            Default::default(),
-            Some(u64::try_from(edited).unwrap() - 1),
-            1,
-            false,
-        )
-        .await
-        .unwrap()
-        .items
-        .remove(0);
+    let mut rec = records.iter().find(|r| r.seq == edited).unwrap().clone();
     rec.event.action = "decrypt".into();
-    sqlx::query("UPDATE audit_log SET action = 'decrypt', leaf_hash = ? WHERE seq = ?")
-        .bind(rec.event.leaf_hash().to_vec())
-        .bind(edited)
-        .execute(&pool)
+    tamper::replace_audit_record(&pool, edited, &rec.event)
         .await
         .unwrap();
     let v = s.get("/v1/audit/verify").await;
     assert_eq!(v.body["ok"], false);
-    let first = v.body["findings"][0]["seq"].as_i64().unwrap();
+    let first = v.body["findings"][0]["seq"].as_u64().unwrap();
     assert!(
         first <= edited,
         "the failing checkpoint range starts at or before #{edited}: {v:?}"
@@ -297,20 +276,29 @@ async fn edited_and_deleted_audit_records_are_named() {
         .as_str()
         .unwrap()
         .contains("signed checkpoint"));
-    // Delete a record: named as missing.
-    let deleted = edited + 3;
-    sqlx::query("DELETE FROM audit_log WHERE seq = ?")
-        .bind(deleted)
+    // Delete records: named as missing.
+    let later = encrypts[12];
+    let deleted = tamper::delete_audit_batch(&pool, later).await.unwrap();
+    let v = s.get("/v1/audit/verify").await;
+    let missing = v.body["findings"].as_array().unwrap().iter().any(|f| {
+        let m = f["message"].as_str().unwrap();
+        f["seq"] == deleted && (m.contains("missing") || m.contains("deleted"))
+    });
+    assert!(missing, "{v:?}");
+    // The query index is checked against the records too.
+    sqlx::query("DELETE FROM audit_index WHERE kind = 1 AND first_seq = (SELECT MIN(first_seq) FROM audit_index WHERE kind = 1)")
         .execute(&pool)
         .await
         .unwrap();
     let v = s.get("/v1/audit/verify").await;
-    let missing = v.body["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|f| f["seq"] == deleted && f["message"].as_str().unwrap().contains("missing"));
-    assert!(missing, "{v:?}");
+    assert!(
+        v.body["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["message"].as_str().unwrap().contains("query index")),
+        "{v:?}"
+    );
     pool.close().await;
 }
 
@@ -414,4 +402,106 @@ async fn untouched_keys_decrypt_after_restart() {
         .await;
     assert_eq!(unb64(r.str("plaintext")), b"kept");
     assert_eq!(s.get("/v1/ready").await.str("status"), "ok");
+}
+
+/// The export carries inclusion proofs that check against the signed checkpoint, and the
+/// security headers are on every response.
+#[tokio::test]
+async fn export_with_proofs_verifies_against_the_checkpoint() {
+    use keyhaven_testkit::keyhaven_core::merkle::{self, Hash};
+    let s = server().await;
+    vault(&s, "t", 7).await;
+    let k = id(&key(
+        &s,
+        json!({"vault": "t", "name": "k", "algorithm": "aes-256", "initial_state": "active"}),
+    )
+    .await);
+    for _ in 0..10 {
+        s.post(
+            &format!("/v1/keys/{k}/encrypt"),
+            json!({"plaintext": b64(b"x")}),
+        )
+        .await;
+    }
+    for _ in 0..100 {
+        let a = s.get(&format!("/v1/audit?key={k}&action=encrypt")).await;
+        if a.body["items"].as_array().unwrap().len() == 10 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    s.run_jobs().await;
+    let resp = s
+        .http
+        .get(format!("{}/v1/audit/export?proofs=true", s.base))
+        .bearer_auth(&s.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let h = resp.headers();
+    assert_eq!(h["content-type"], "application/x-ndjson");
+    assert!(h["strict-transport-security"]
+        .to_str()
+        .unwrap()
+        .contains("max-age"));
+    assert!(h["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .contains("default-src 'none'"));
+    assert_eq!(h["x-frame-options"], "DENY");
+    let text = resp.text().await.unwrap();
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines[0]["type"], "header");
+    let unhex = |s: &str| -> Vec<u8> {
+        (0..s.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+            .collect()
+    };
+    let hash = |s: &str| -> Hash { unhex(s).try_into().unwrap() };
+    let cp = lines
+        .iter()
+        .rev()
+        .find(|l| l["type"] == "checkpoint")
+        .unwrap();
+    let size = cp["tree_size"].as_u64().unwrap();
+    let root = hash(cp["root"].as_str().unwrap());
+    // The checkpoint signature verifies under the header's key.
+    let signed = keyhaven_testkit::keyhaven_core::Checkpoint {
+        tree_size: size,
+        root,
+        at: time::OffsetDateTime::from_unix_timestamp_nanos(cp["at_ns"].as_i64().unwrap().into())
+            .unwrap(),
+        signature: unhex(cp["signature"].as_str().unwrap()),
+    };
+    assert!(signed.verify(&unhex(lines[0]["public_key"].as_str().unwrap())));
+    let mut proved = 0;
+    for l in lines.iter().filter(|l| l["type"] == "record") {
+        let seq = l["seq"].as_u64().unwrap();
+        let leaf = hash(l["leaf_hash"].as_str().unwrap());
+        let Some(proof) = l["proof"].as_array() else {
+            assert!(seq > size, "records under the checkpoint carry a proof");
+            continue;
+        };
+        let path: Vec<Hash> = proof.iter().map(|p| hash(p.as_str().unwrap())).collect();
+        assert!(
+            merkle::verify_inclusion(&leaf, seq - 1, size, &path, &root),
+            "#{seq}"
+        );
+        let mut wrong = leaf;
+        wrong[0] ^= 1;
+        assert!(!merkle::verify_inclusion(
+            &wrong,
+            seq - 1,
+            size,
+            &path,
+            &root
+        ));
+        proved += 1;
+    }
+    assert!(proved >= 12, "{proved}");
 }

@@ -213,6 +213,9 @@ pub async fn verify_database(
             _ => break,
         }
     }
+    for seq in store.audit_index_mismatches().await.map_err(fail)? {
+        v.index_altered(seq);
+    }
     store.close().await;
     Ok(core_report(v.finish()))
 }
@@ -233,7 +236,7 @@ fn to_core(r: &AuditRecord) -> Result<CoreRecord, String> {
         seq: r.seq,
         leaf_hash: leaf,
         event: AuditEvent {
-            at: time::OffsetDateTime::from_unix_timestamp_nanos(r.at_ns)
+            at: time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(r.at_ns))
                 .map_err(|_| "at_ns out of range")?,
             request_id: r.request_id.clone(),
             principal: r.principal.clone(),
@@ -271,7 +274,7 @@ pub fn verify_export(path: &Path, key: Option<Vec<u8>>) -> Result<AuditVerifyRep
                 root: unhex(&c.root)
                     .and_then(|v| v.try_into().ok())
                     .ok_or_else(|| bad("bad checkpoint root".to_owned()))?,
-                at: time::OffsetDateTime::from_unix_timestamp_nanos(c.at_ns)
+                at: time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(c.at_ns))
                     .map_err(|_| bad("bad checkpoint time".to_owned()))?,
                 signature: unhex(&c.signature)
                     .ok_or_else(|| bad("bad checkpoint signature".to_owned()))?,

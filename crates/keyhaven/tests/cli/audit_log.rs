@@ -11,6 +11,7 @@ use keyhaven_crypto::Argon2Params;
 use keyhaven_server::seal::InitMethod;
 use keyhaven_server::{init, InitOptions, ServerConfig};
 use keyhaven_store::SqliteStore;
+use keyhaven_testkit::tamper::{self, Spot};
 
 use super::{text, BIN};
 
@@ -109,10 +110,20 @@ fn build_log() -> (tempfile::TempDir, String) {
             .map(|b| format!("{b:02x}"))
             .collect();
         drop(svc);
-        // Both connections closed: the WAL is folded into the file copied below.
         sqlite.close().await;
         server.shutdown().await.unwrap();
-        assert!(!dir.path().join("keyhaven.db-wal").exists());
+        // Fold the WAL into the file copied below.
+        let pool = sqlx::SqlitePool::connect(&format!(
+            "sqlite://{}",
+            dir.path().join("keyhaven.db").display()
+        ))
+        .await
+        .unwrap();
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(&pool)
+            .await
+            .unwrap();
+        pool.close().await;
         hex
     });
     (dir, public_key)
@@ -164,54 +175,38 @@ fn verify_100k_records_and_name_any_single_byte_change() {
         std::fs::write(&db, &pristine).unwrap();
     };
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let cases: &[(&str, u64)] = &[
-        ("action", 17),
-        ("principal", 4_242),
-        ("route", 10_000),
-        ("code", 55_555),
-        ("vault", 77_777),
-        ("request_id", 99_990),
-        ("at", 31_337),
-        ("key_version", 60_001),
-        ("leaf_hash", 88_888),
-        ("outcome", 97 * 400),
+    let pool = || async {
+        sqlx::SqlitePool::connect(&format!("sqlite://{}", db.display()))
+            .await
+            .unwrap()
+    };
+    // Bytes spread over the log and over a record: its start, fields, end, its length
+    // prefix, its stored hash.
+    let cases: &[(u64, Spot)] = &[
+        (17, Spot::Body(0)),
+        (4_242, Spot::Body(25)),
+        (10_000, Spot::Body(60)),
+        (31_337, Spot::Body(90)),
+        (55_555, Spot::Body(120)),
+        (60_001, Spot::Body(150)),
+        (77_777, Spot::Length),
+        (88_888, Spot::Leaf),
+        (99_990, Spot::Body(5)),
+        (RECORDS, Spot::Body(40)),
     ];
-    for (column, seq) in cases {
+    for (seq, spot) in cases {
         restore();
         rt.block_on(async {
-            let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", db.display()))
-                .await
-                .unwrap();
-            let sql = match *column {
-                "at" | "key_version" => {
-                    format!("UPDATE audit_log SET {column} = {column} + 1 WHERE seq = ?")
-                }
-                "leaf_hash" => "UPDATE audit_log SET leaf_hash = (substr(leaf_hash, 1, 5) || \
-                    CASE substr(leaf_hash, 6, 1) WHEN x'5a' THEN x'5b' ELSE x'5a' END || \
-                    substr(leaf_hash, 7)) WHERE seq = ?"
-                    .to_owned(),
-                "outcome" => "UPDATE audit_log SET outcome = \
-                    CASE outcome WHEN 'success' THEN 'denied' ELSE 'success' END WHERE seq = ?"
-                    .to_owned(),
-                // One character of the text replaced by another.
-                _ => format!(
-                    "UPDATE audit_log SET {column} = 'X' || substr({column}, 2) WHERE seq = ?"
-                ),
-            };
-            let n = sqlx::query(&sql)
-                .bind(*seq as i64)
-                .execute(&pool)
-                .await
-                .unwrap()
-                .rows_affected();
-            assert_eq!(n, 1, "{column} #{seq}");
+            let pool = pool().await;
+            tamper::flip_audit_byte(&pool, *seq, *spot).await.unwrap();
             pool.close().await;
         });
         let (code, out) = verify(&db, &key);
-        assert_eq!(code, Some(7), "{column} #{seq}: {out}");
+        assert_eq!(code, Some(7), "{spot:?} of #{seq}: {out}");
+        let first = out.lines().find(|l| l.contains("record #")).unwrap_or("");
         assert!(
-            out.contains(&format!("record #{seq}:")),
-            "{column} change at #{seq} is named:\n{out}"
+            first.contains(&format!("record #{seq}:")),
+            "a change at {spot:?} of #{seq} is named first:\n{out}"
         );
     }
     // A flipped byte in a checkpoint's root or signature.
@@ -222,8 +217,9 @@ fn verify_100k_records_and_name_any_single_byte_change() {
                 .await
                 .unwrap();
             sqlx::query(&format!(
-                "UPDATE audit_checkpoints SET {column} = \
-                 (x'ff' || substr({column}, 2)) WHERE tree_size = 50000"
+                "UPDATE audit_checkpoints SET {column} = (CASE substr({column}, 1, 1) \
+                 WHEN x'ff' THEN x'fe' ELSE x'ff' END || substr({column}, 2)) \
+                 WHERE tree_size = 50000"
             ))
             .execute(&pool)
             .await
@@ -234,22 +230,20 @@ fn verify_100k_records_and_name_any_single_byte_change() {
         assert_eq!(code, Some(7), "{out}");
         assert!(out.contains("checkpoint at size 50000"), "{out}");
     }
-    // A deleted record.
+    // Deleted records (a stored batch).
     restore();
-    rt.block_on(async {
-        let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", db.display()))
-            .await
-            .unwrap();
-        sqlx::query("DELETE FROM audit_log WHERE seq = 12345")
-            .execute(&pool)
-            .await
-            .unwrap();
+    let first_missing = rt.block_on(async {
+        let pool = pool().await;
+        let first = tamper::delete_audit_batch(&pool, 12_345).await.unwrap();
         pool.close().await;
+        first
     });
     let (code, out) = verify(&db, &key);
     assert_eq!(code, Some(7));
     assert!(
-        out.contains("record #12345: record #12345 is missing"),
+        out.contains(&format!(
+            "record #{first_missing}: record #{first_missing} is missing"
+        )),
         "{out}"
     );
 }
