@@ -13,6 +13,7 @@ pub mod clock;
 pub mod crypto;
 pub mod envelope;
 pub mod error;
+pub mod hex;
 pub mod integrity;
 pub mod keys;
 pub mod lifecycle;

@@ -131,10 +131,6 @@ pub fn token_digest(presented: &[u8]) -> [u8; 32] {
     out
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 fn not_found_principal(name: &str) -> Error {
     Error::NotFound {
         kind: "principal",
@@ -497,7 +493,7 @@ impl KeyService {
                 let mut raw = SecretBytes::zeroed(32);
                 self.crypto.random(raw.expose_mut())?;
                 let mut s = TOKEN_PREFIX.as_bytes().to_vec();
-                s.extend_from_slice(hex(raw.expose()).as_bytes());
+                s.extend_from_slice(crate::hex::encode(raw.expose()).as_bytes());
                 SecretBytes::new(s)
             }
         };

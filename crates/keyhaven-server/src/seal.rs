@@ -174,19 +174,7 @@ pub struct Seal {
     busy: tokio::sync::Mutex<()>,
 }
 
-fn hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
-}
-
-fn unhex(s: &str) -> Option<Vec<u8>> {
-    if s.len() & 1 == 1 {
-        return None;
-    }
-    (0..s.len())
-        .step_by(2)
-        .map(|i| s.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
-        .collect()
-}
+use keyhaven_core::hex::{decode as unhex, encode as hex};
 
 fn read_guard<T>(l: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
     match l.read() {

@@ -22,10 +22,7 @@ fn nanos(t: OffsetDateTime) -> i64 {
     i64::try_from(t.unix_timestamp_nanos()).unwrap_or(i64::MAX)
 }
 
-/// Hex of bytes.
-pub(crate) fn hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
-}
+use keyhaven_core::hex::encode as hex;
 
 /// The wire form of a record, with its inclusion proof when `proofs` covers it.
 pub(crate) fn view(r: &AuditRecord, proofs: Option<&ProofSet>) -> proto::AuditRecord {

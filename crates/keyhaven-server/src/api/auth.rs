@@ -166,11 +166,7 @@ fn too_many(wait: Duration) -> Response {
 
 /// SHA-256 fingerprint (lowercase hex) and RFC 4514 subject of a DER certificate.
 pub fn cert_identity(der: &[u8]) -> Option<(String, String)> {
-    let fp: String = digest::digest(&digest::SHA256, der)
-        .as_ref()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let fp = keyhaven_core::hex::encode(digest::digest(&digest::SHA256, der).as_ref());
     let (_, cert) = x509_parser::parse_x509_certificate(der).ok()?;
     Some((cert.subject().to_string(), fp))
 }
@@ -225,11 +221,13 @@ pub async fn authenticate(State(st): State<AppState>, mut req: Request, next: Ne
                 next.run(req).await
             }
             Err(e) => {
-                if let Some(s) = source {
-                    st.limiter.fail(s);
-                }
                 let err: ApiError = e.into();
+                // Only a refused credential counts against the source: a database or
+                // integrity failure is not the client's doing.
                 if err.code() == ErrorCode::Unauthenticated {
+                    if let Some(s) = source {
+                        st.limiter.fail(s);
+                    }
                     tracing::warn!(source = ?source, route = %route_text, "authentication failed");
                 }
                 err.into_response()

@@ -104,7 +104,7 @@ fn request_prefix() -> &'static str {
         if aws_lc_rs::rand::fill(&mut b).is_err() {
             b = std::process::id().to_be_bytes();
         }
-        b.iter().map(|x| format!("{x:02x}")).collect()
+        keyhaven_core::hex::encode(&b)
     })
 }
 

@@ -287,6 +287,23 @@ impl SqliteStore {
         Ok(())
     }
 
+    /// Up to [`BATCH_PAGE`] batches from `first_seq` on, in order; `columns` is a constant.
+    async fn batches_from(
+        &self,
+        first_seq: i64,
+        columns: &'static str,
+    ) -> Result<Vec<SqliteRow>, StoreError> {
+        let sql = format!(
+            "SELECT {columns} FROM audit_batches WHERE first_seq >= ? ORDER BY first_seq LIMIT ?"
+        );
+        sqlx::query(&sql)
+            .bind(first_seq)
+            .bind(BATCH_PAGE)
+            .fetch_all(&self.reader)
+            .await
+            .map_err(backend)
+    }
+
     /// The first seq of the batch holding record `seq` (or of the first batch after it).
     async fn batch_start(&self, seq: u64) -> Result<i64, StoreError> {
         let start: Option<i64> = sqlx::query_scalar(
@@ -308,14 +325,7 @@ impl SqliteStore {
         let mut out = Vec::new();
         let mut from = self.batch_start(after.saturating_add(1)).await?;
         'pages: loop {
-            let rows = sqlx::query(
-                "SELECT * FROM audit_batches WHERE first_seq >= ? ORDER BY first_seq LIMIT ?",
-            )
-            .bind(from)
-            .bind(BATCH_PAGE)
-            .fetch_all(&self.reader)
-            .await
-            .map_err(backend)?;
+            let rows = self.batches_from(from, "*").await?;
             let n = rows.len();
             for row in &rows {
                 let batch = decode_batch(row)?;
@@ -344,15 +354,7 @@ impl SqliteStore {
         let mut out = Vec::new();
         let mut from = self.batch_start(after.saturating_add(1)).await?;
         loop {
-            let rows = sqlx::query(
-                "SELECT first_seq, count, leaves FROM audit_batches WHERE first_seq >= ? \
-                 ORDER BY first_seq LIMIT ?",
-            )
-            .bind(from)
-            .bind(BATCH_PAGE)
-            .fetch_all(&self.reader)
-            .await
-            .map_err(backend)?;
+            let rows = self.batches_from(from, "first_seq, count, leaves").await?;
             let n = rows.len();
             for row in &rows {
                 for (seq, leaf) in batch_leaves(row)? {
@@ -452,14 +454,7 @@ impl SqliteStore {
         let mut bad = Vec::new();
         let mut from = 0i64;
         loop {
-            let rows = sqlx::query(
-                "SELECT * FROM audit_batches WHERE first_seq >= ? ORDER BY first_seq LIMIT ?",
-            )
-            .bind(from)
-            .bind(BATCH_PAGE)
-            .fetch_all(&self.reader)
-            .await
-            .map_err(backend)?;
+            let rows = self.batches_from(from, "*").await?;
             let n = rows.len();
             for row in &rows {
                 let batch = decode_batch(row)?;

@@ -505,3 +505,71 @@ async fn export_with_proofs_verifies_against_the_checkpoint() {
     }
     assert!(proved >= 12, "{proved}");
 }
+
+/// A `--dev` data directory from before record integrity (rows without MACs, no seal record)
+/// is adopted on the next `serve --dev`: its keys keep working. A MAC-less row appearing
+/// later, in an instance that is initialised, is an integrity failure like any other.
+#[tokio::test]
+async fn development_data_from_before_integrity_is_adopted_once() {
+    let mut s = server().await;
+    vault(&s, "old", 7).await;
+    let k = id(&key(
+        &s,
+        json!({"vault": "old", "name": "k", "algorithm": "aes-256", "initial_state": "active"}),
+    )
+    .await);
+    let ct = s
+        .post(
+            &format!("/v1/keys/{k}/encrypt"),
+            json!({"plaintext": b64(b"from v1")}),
+        )
+        .await
+        .str("ciphertext")
+        .to_owned();
+    let dir = s.keep_dir().unwrap();
+    let clock = s.clock.clone();
+    s.stop().await.unwrap();
+    // Make it look like schema v1 wrote it: no MACs, no seal, no principals, no audit.
+    let pool = sqlx::SqlitePool::connect(&format!(
+        "sqlite://{}",
+        dir.path().join("keyhaven.db").display()
+    ))
+    .await
+    .unwrap();
+    for sql in [
+        "UPDATE vaults SET mac = NULL",
+        "UPDATE keys SET mac = NULL",
+        "UPDATE key_versions SET mac = NULL",
+        "DELETE FROM role_bindings",
+        "DELETE FROM tokens",
+        "DELETE FROM principals",
+        "DELETE FROM root_keys",
+        "DELETE FROM seal",
+        "DELETE FROM audit_index",
+        "DELETE FROM audit_batches",
+        "DELETE FROM audit_checkpoints",
+    ] {
+        sqlx::query(sql).execute(&pool).await.unwrap();
+    }
+    let s = TestServer::start_in(dir.path(), clock.clone())
+        .await
+        .unwrap();
+    // root is system-admin again; it grants itself the roles the v1 root token implied.
+    s.grant("old", "root", &["key-manager", "crypto-user"])
+        .await;
+    let r = s
+        .post(&format!("/v1/keys/{k}/decrypt"), json!({"ciphertext": ct}))
+        .await;
+    assert_eq!(r.status, 200, "{r:?}");
+    assert_eq!(unb64(r.str("plaintext")), b"from v1");
+    assert_eq!(s.get("/v1/ready").await.str("status"), "ok");
+    // Now initialised: a row losing its MAC is refused.
+    sqlx::query("UPDATE keys SET mac = NULL WHERE id = ?")
+        .bind(&k)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let r = s.get(&format!("/v1/keys/{k}")).await;
+    assert_eq!(r.code(), "integrity_error", "{r:?}");
+    pool.close().await;
+}

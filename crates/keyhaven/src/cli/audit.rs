@@ -149,16 +149,7 @@ fn report_text(r: &AuditVerifyReport) -> String {
     t
 }
 
-fn unhex(s: &str) -> Option<Vec<u8>> {
-    let s = s.trim();
-    if s.len() & 1 == 1 {
-        return None;
-    }
-    (0..s.len())
-        .step_by(2)
-        .map(|i| s.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
-        .collect()
-}
+use keyhaven_core::hex::decode as unhex;
 
 fn public_key(arg: Option<&str>) -> Result<Option<Vec<u8>>, CliError> {
     let Some(a) = arg else { return Ok(None) };
@@ -179,7 +170,7 @@ fn core_report(r: keyhaven_core::audit::VerifyReport) -> AuditVerifyReport {
         records: r.records,
         checkpoints: r.checkpoints,
         unsigned_tail: r.unsigned_tail,
-        root: r.root.iter().map(|b| format!("{b:02x}")).collect(),
+        root: keyhaven_core::hex::encode(&r.root),
         findings: r
             .findings
             .iter()

@@ -92,11 +92,7 @@ pub async fn run(args: InitArgs, format: OutputFormat) -> Result<(), CliError> {
         .iter()
         .map(|s| secret::text(s, "share"))
         .collect::<Result<Vec<_>, _>>()?;
-    let public_key: String = out
-        .audit_public_key
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let public_key = keyhaven_core::hex::encode(&out.audit_public_key);
     let text = match format {
         OutputFormat::Json => output::json(serde_json::to_string_pretty(&json!({
             "data_dir": args.data_dir,
