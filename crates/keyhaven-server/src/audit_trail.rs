@@ -3,8 +3,7 @@
 //! database write per cryptographic operation. State transitions are not written here: core
 //! writes them in the same transaction as the change.
 //!
-//! Records wait in memory for at most one batch (a few milliseconds under load); a crash can
-//! lose that batch. The queue is bounded: when the database falls behind, requests wait
+//! Records wait in memory while a batch gathers (at most 50 ms); a crash can lose them. The queue is bounded: when the database falls behind, requests wait
 //! (back-pressure) rather than records being dropped.
 
 use std::sync::Arc;
@@ -18,8 +17,8 @@ use tokio::task::JoinHandle;
 const QUEUE: usize = 65_536;
 /// Events per transaction at most (about 500 KiB of records).
 const BATCH: usize = 2_000;
-/// How long the writer gathers events after the first one before writing them: larger
-/// transactions rewrite fewer database pages per record (docs/BENCHMARKS.md).
+/// How long the writer gathers events after the first one before writing them: each
+/// transaction costs far more than each record in it (docs/BENCHMARKS.md).
 const LINGER: Duration = Duration::from_millis(50);
 
 /// Sends events to the writer. Cheap to clone.

@@ -418,7 +418,11 @@ impl Seal {
                     )
                 })?;
                 Some(
-                    self.open_software(key, &roots, "the development key file")
+                    self.open_software(
+                        key,
+                        &roots,
+                        "DATA_DIR/root.key does not open this development instance",
+                    )
                         .await?,
                 )
             }
