@@ -535,7 +535,8 @@ impl KeyService {
         Ok(out)
     }
 
-    /// Revokes a token (system-admin, or its owner). Revoking twice is not an error.
+    /// Revokes a token (system-admin, or its owner; anyone else is `forbidden`). Revoking twice
+    /// is not an error.
     pub async fn revoke_token(&self, caller: &Caller, id: TokenId) -> Result<Token> {
         caller.with_note(|n| {
             n.action = Some("token.revoke");
@@ -547,9 +548,8 @@ impl KeyService {
         };
         let mut t = self.store.get_token(id).await?.ok_or_else(not_found)?;
         let own = t.principal_id == caller.identity.principal && !caller.identity.internal;
-        if !own && !caller.may(None, Permission::ManagePrincipals) {
-            caller.note_denied();
-            return Err(not_found());
+        if !own {
+            caller.require_system(Permission::ManagePrincipals)?;
         }
         if !self.system.integrity.token_ok(&t) {
             return Err(self

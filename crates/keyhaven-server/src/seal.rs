@@ -423,7 +423,7 @@ impl Seal {
                         &roots,
                         "DATA_DIR/root.key does not open this development instance",
                     )
-                        .await?,
+                    .await?,
                 )
             }
             "passphrase" => {

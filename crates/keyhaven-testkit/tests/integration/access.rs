@@ -193,9 +193,16 @@ enum Route {
     TokenCreateOther,
     CertAdd,
     RotateRoot,
+    VaultList,
+    Whoami,
+    PrincipalDelete,
+    TokenListOther,
+    TokenRevokeOther,
+    CertList,
+    CertDelete,
 }
 
-const ROUTES: [Route; 45] = [
+const ROUTES: [Route; 52] = [
     Route::VaultCreate,
     Route::VaultGet,
     Route::VaultUpdate,
@@ -241,6 +248,13 @@ const ROUTES: [Route; 45] = [
     Route::TokenCreateOther,
     Route::CertAdd,
     Route::RotateRoot,
+    Route::VaultList,
+    Route::Whoami,
+    Route::PrincipalDelete,
+    Route::TokenListOther,
+    Route::TokenRevokeOther,
+    Route::CertList,
+    Route::CertDelete,
 ];
 
 impl Route {
@@ -250,7 +264,10 @@ impl Route {
         use P::*;
         match self {
             VaultCreate | VaultDelete | PrincipalCreate | PrincipalList | PrincipalGetOther
-            | PrincipalUpdate | TokenCreateOther | CertAdd | RotateRoot => &[SysAdmin],
+            | PrincipalUpdate | TokenCreateOther | CertAdd | RotateRoot | PrincipalDelete
+            | TokenListOther | TokenRevokeOther | CertList | CertDelete => &[SysAdmin],
+            // Everyone; the answer holds only what the caller may see (tested below).
+            VaultList | Whoami => &ALL,
             VaultGet => &[SysAdmin, SysAuditor, Admin, KeyManager, CryptoUser, Auditor],
             VaultUpdate => &[Admin],
             MembersList => &[SysAdmin, SysAuditor, Admin, Auditor],
@@ -288,6 +305,13 @@ impl Route {
                 | CertAdd
                 | RotateRoot
                 | VaultDelete
+                | VaultList
+                | Whoami
+                | PrincipalDelete
+                | TokenListOther
+                | TokenRevokeOther
+                | CertList
+                | CertDelete
         )
     }
 
@@ -516,6 +540,49 @@ impl Route {
                 json!({"match": "fingerprint", "value": format!("{n:064x}")}),
             ),
             RotateRoot => (post, "/v1/sys/rotate-root".into(), json!({})),
+            VaultList => (Method::GET, "/v1/vaults".into(), Value::Null),
+            Whoami => (Method::GET, "/v1/whoami".into(), Value::Null),
+            PrincipalDelete => {
+                let name = format!("gone{n}");
+                f.root("/v1/principals", json!({"name": name})).await;
+                (
+                    Method::DELETE,
+                    format!("/v1/principals/{name}"),
+                    Value::Null,
+                )
+            }
+            TokenListOther => (
+                Method::GET,
+                "/v1/principals/m-target/tokens".into(),
+                Value::Null,
+            ),
+            TokenRevokeOther => {
+                let t = f.root("/v1/principals/m-target/tokens", json!({})).await;
+                let id = t.body["token"]["id"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned();
+                (Method::DELETE, format!("/v1/tokens/{id}"), Value::Null)
+            }
+            CertList => (
+                Method::GET,
+                "/v1/principals/m-target/certificates".into(),
+                Value::Null,
+            ),
+            CertDelete => {
+                let b = f
+                    .root(
+                        "/v1/principals/m-target/certificates",
+                        json!({"match": "subject", "value": format!("CN=del{n}")}),
+                    )
+                    .await;
+                let id = b.str("id").to_owned();
+                (
+                    Method::DELETE,
+                    format!("/v1/certificates/{id}"),
+                    Value::Null,
+                )
+            }
         }
     }
 }
@@ -838,7 +905,7 @@ async fn revoked_expired_and_unknown_tokens_are_refused() {
         .as_str()
         .unwrap()
         .contains("revoked"));
-    // A principal may revoke its own token; not someone else's (not found for it).
+    // A principal may revoke its own token; not someone else's.
     let own = s.principal("m-self", &[]).await;
     let others = f.token(P::Auditor).to_owned();
     let list = s.get("/v1/principals/m-auditor/tokens").await;
@@ -851,7 +918,7 @@ async fn revoked_expired_and_unknown_tokens_are_refused() {
             None,
         )
         .await;
-    assert_eq!(r.code(), "not_found");
+    assert_eq!(r.code(), "forbidden");
     assert_eq!(
         s.call_as(Some(&others), Method::GET, "/v1/whoami", None)
             .await
