@@ -24,7 +24,7 @@ pub struct Argon2Params {
 }
 
 impl Default for Argon2Params {
-    /// 64 MiB, 3 passes, 1 lane: about half a second on one core of the test machine, and
+    /// 64 MiB, 3 passes, 1 lane: about 0.15 s on one core of the test machine, and
     /// RFC 9106's memory-constrained recommendation in memory and passes.
     fn default() -> Self {
         Argon2Params {
