@@ -250,21 +250,11 @@ impl SqliteStore {
         &self,
         uses: &[(TokenId, OffsetDateTime)],
     ) -> Result<(), StoreError> {
-        let mut tx = self.writer.begin().await.map_err(backend)?;
-        for (id, at) in uses {
-            sqlx::query(
-                "UPDATE tokens SET last_used_at = ? WHERE id = ? \
-                 AND (last_used_at IS NULL OR last_used_at < ?)",
-            )
-            .bind(ts(*at))
-            .bind(id.0.to_string())
-            .bind(ts(*at))
-            .execute(&mut *tx)
-            .await
-            .map_err(backend)?;
-        }
-        tx.commit().await.map_err(backend)?;
-        Ok(())
+        let uses: Vec<(String, OffsetDateTime)> = uses
+            .iter()
+            .map(|(id, at)| (id.0.to_string(), *at))
+            .collect();
+        self.last_used_in("tokens", &uses).await
     }
 
     pub(crate) async fn binding_create(&self, b: &RoleBinding) -> Result<(), StoreError> {

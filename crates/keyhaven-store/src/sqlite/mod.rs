@@ -97,6 +97,31 @@ impl SqliteStore {
         })
     }
 
+    /// Moves `last_used_at` of the rows of `table` (`keys`, `tokens`) with these ids forward
+    /// to the given times, in one transaction; never backward.
+    pub(crate) async fn last_used_in(
+        &self,
+        table: &'static str,
+        uses: &[(String, OffsetDateTime)],
+    ) -> Result<(), StoreError> {
+        let sql = format!(
+            "UPDATE {table} SET last_used_at = ? WHERE id = ? \
+             AND (last_used_at IS NULL OR last_used_at < ?)"
+        );
+        let mut tx = self.writer.begin().await.map_err(backend)?;
+        for (id, at) in uses {
+            sqlx::query(&sql)
+                .bind(ts(*at))
+                .bind(id)
+                .bind(ts(*at))
+                .execute(&mut *tx)
+                .await
+                .map_err(backend)?;
+        }
+        tx.commit().await.map_err(backend)?;
+        Ok(())
+    }
+
     /// Closes both pools, checkpointing the WAL.
     pub async fn close(&self) {
         self.reader.close().await;
@@ -725,23 +750,13 @@ impl Store for SqliteStore {
     }
 
     async fn record_last_used(&self, uses: &[(KeyId, OffsetDateTime)]) -> Result<(), StoreError> {
-        let mut tx = self.writer.begin().await.map_err(backend)?;
-        for (id, at) in uses {
-            // Not a revision bump: last use is informational and must not conflict with
-            // lifecycle changes.
-            sqlx::query(
-                "UPDATE keys SET last_used_at = ? WHERE id = ? \
-                 AND (last_used_at IS NULL OR last_used_at < ?)",
-            )
-            .bind(ts(*at))
-            .bind(id.0.to_string())
-            .bind(ts(*at))
-            .execute(&mut *tx)
-            .await
-            .map_err(backend)?;
-        }
-        tx.commit().await.map_err(backend)?;
-        Ok(())
+        // Not a revision bump: last use is informational and must not conflict with
+        // lifecycle changes.
+        let uses: Vec<(String, OffsetDateTime)> = uses
+            .iter()
+            .map(|(id, at)| (id.0.to_string(), *at))
+            .collect();
+        self.last_used_in("keys", &uses).await
     }
 
     async fn get_seal(&self) -> Result<Option<SealRecord>, StoreError> {
