@@ -37,15 +37,28 @@ fn seq_param(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
 
-/// The index entries of one event.
-fn index_entries(e: &AuditEvent) -> [(i64, Option<String>); 5] {
-    [
-        (KIND_KEY, e.key.map(|k| k.0.to_string())),
-        (KIND_PRINCIPAL, e.principal.clone()),
-        (KIND_VAULT, e.vault.clone()),
-        (KIND_ACTION, Some(e.action.clone())),
-        (KIND_OUTCOME, Some(e.outcome.name().to_owned())),
-    ]
+/// The lookup index entries (kind, value) of some records, distinct.
+fn index_of<'a>(events: impl IntoIterator<Item = &'a AuditEvent>) -> BTreeSet<(i64, String)> {
+    // Borrowed while gathering: a batch repeats the same few values many times.
+    let mut keys: BTreeSet<keyhaven_core::KeyId> = BTreeSet::new();
+    let mut terms: BTreeSet<(i64, &str)> = BTreeSet::new();
+    for e in events {
+        if let Some(k) = e.key {
+            keys.insert(k);
+        }
+        if let Some(p) = &e.principal {
+            terms.insert((KIND_PRINCIPAL, p));
+        }
+        if let Some(v) = &e.vault {
+            terms.insert((KIND_VAULT, v));
+        }
+        terms.insert((KIND_ACTION, &e.action));
+        terms.insert((KIND_OUTCOME, e.outcome.name()));
+    }
+    keys.into_iter()
+        .map(|k| (KIND_KEY, k.0.to_string()))
+        .chain(terms.into_iter().map(|(k, v)| (k, v.to_owned())))
+        .collect()
 }
 
 /// A stored record whose bytes do not decode any more (changed in the database).
@@ -149,8 +162,6 @@ struct Encoded {
 fn encode(events: &[AuditEvent]) -> Result<Encoded, StoreError> {
     let mut records = Vec::with_capacity(events.len() * 240);
     let mut leaves = Vec::with_capacity(events.len() * 32);
-    let mut entries: BTreeSet<(i64, &str)> = BTreeSet::new();
-    let mut keys: BTreeSet<keyhaven_core::KeyId> = BTreeSet::new();
     let (mut min_at, mut max_at) = (i64::MAX, i64::MIN);
     for e in events {
         let bytes = e.canonical();
@@ -158,17 +169,6 @@ fn encode(events: &[AuditEvent]) -> Result<Encoded, StoreError> {
         records.extend_from_slice(&len.to_be_bytes());
         records.extend_from_slice(&bytes);
         leaves.extend_from_slice(&keyhaven_core::merkle::leaf_hash(&bytes));
-        if let Some(k) = e.key {
-            keys.insert(k);
-        }
-        if let Some(p) = &e.principal {
-            entries.insert((KIND_PRINCIPAL, p));
-        }
-        if let Some(v) = &e.vault {
-            entries.insert((KIND_VAULT, v));
-        }
-        entries.insert((KIND_ACTION, &e.action));
-        entries.insert((KIND_OUTCOME, e.outcome.name()));
         let at = ts(e.at);
         min_at = min_at.min(at);
         max_at = max_at.max(at);
@@ -179,11 +179,7 @@ fn encode(events: &[AuditEvent]) -> Result<Encoded, StoreError> {
         max_at,
         records,
         leaves,
-        index: keys
-            .into_iter()
-            .map(|k| (KIND_KEY, k.0.to_string()))
-            .chain(entries.into_iter().map(|(k, v)| (k, v.to_owned())))
-            .collect(),
+        index: index_of(events).into_iter().collect(),
     })
 }
 
@@ -459,12 +455,7 @@ impl SqliteStore {
             for row in &rows {
                 let batch = decode_batch(row)?;
                 from = seq_param(batch.first_seq.saturating_add(1));
-                let expected: BTreeSet<(i64, String)> = batch
-                    .records
-                    .iter()
-                    .flat_map(|r| index_entries(&r.event))
-                    .filter_map(|(k, v)| v.map(|v| (k, v)))
-                    .collect();
+                let expected = index_of(batch.records.iter().map(|r| &r.event));
                 let stored: Vec<(i64, String)> = sqlx::query_as(
                     "SELECT kind, value FROM audit_index WHERE first_seq = ? ORDER BY kind, value",
                 )
