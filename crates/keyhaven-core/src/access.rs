@@ -551,22 +551,62 @@ pub enum Permission {
     ManageSeal,
 }
 
-/// Vault roles that grant a vault-scoped permission (empty for system-only permissions).
-pub fn vault_roles_for(p: Permission) -> &'static [VaultRole] {
+/// Which vault roles grant a vault-scoped permission: any one of `roles`, or all of them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct VaultGrant {
+    /// The roles.
+    pub roles: &'static [VaultRole],
+    /// Whether every role is needed (otherwise any one is enough).
+    pub all: bool,
+}
+
+impl VaultGrant {
+    const fn any(roles: &'static [VaultRole]) -> VaultGrant {
+        VaultGrant { roles, all: false }
+    }
+
+    /// Whether roles `held` satisfy the grant (never, when it names no role).
+    pub fn granted(self, held: VaultRoles) -> bool {
+        !self.roles.is_empty()
+            && if self.all {
+                self.roles.iter().all(|r| held.has(*r))
+            } else {
+                self.roles.iter().any(|r| held.has(*r))
+            }
+    }
+
+    /// For messages: `the key-manager role`, `the admin or auditor role`, `the crypto-user
+    /// and key-manager roles`.
+    pub fn describe(self) -> String {
+        let names: Vec<&str> = self.roles.iter().map(|r| r.name()).collect();
+        match (names.len(), self.all) {
+            (0, _) => "a system role".to_owned(),
+            (1, _) | (_, false) => format!("the {} role", names.join(" or ")),
+            (_, true) => format!("the {} roles", names.join(" and ")),
+        }
+    }
+}
+
+/// Vault roles that grant a vault-scoped permission (none for system-only permissions).
+pub fn vault_roles_for(p: Permission) -> VaultGrant {
     use Permission::*;
     use VaultRole::*;
     match p {
-        ReadVault => &[Admin, KeyManager, CryptoUser, Auditor],
-        UpdateVault | ManageMembers => &[Admin],
-        ReadMembers => &[Admin, Auditor],
-        CreateKey | ManageKey => &[KeyManager],
-        ReadKey => &[KeyManager, CryptoUser, Auditor],
-        ReadHistory => &[KeyManager, Auditor],
-        UseKey => &[CryptoUser],
-        // Needs both roles: see `Caller::require`.
-        UseCompromisedKey => &[CryptoUser],
-        ReadVaultAudit => &[Auditor],
-        CreateVault | DeleteVault | ManagePrincipals | ReadAllAudit | ManageSeal => &[],
+        ReadVault => VaultGrant::any(&[Admin, KeyManager, CryptoUser, Auditor]),
+        UpdateVault | ManageMembers => VaultGrant::any(&[Admin]),
+        ReadMembers => VaultGrant::any(&[Admin, Auditor]),
+        CreateKey | ManageKey => VaultGrant::any(&[KeyManager]),
+        ReadKey => VaultGrant::any(&[KeyManager, CryptoUser, Auditor]),
+        ReadHistory => VaultGrant::any(&[KeyManager, Auditor]),
+        UseKey => VaultGrant::any(&[CryptoUser]),
+        UseCompromisedKey => VaultGrant {
+            roles: &[CryptoUser, KeyManager],
+            all: true,
+        },
+        ReadVaultAudit => VaultGrant::any(&[Auditor]),
+        CreateVault | DeleteVault | ManagePrincipals | ReadAllAudit | ManageSeal => {
+            VaultGrant::any(&[])
+        }
     }
 }
 
@@ -647,12 +687,7 @@ impl Caller {
         let Some(vault) = vault else {
             return false;
         };
-        let held = self.roles_in(vault);
-        let granted = vault_roles_for(p).iter().any(|r| held.has(*r));
-        if p == Permission::UseCompromisedKey {
-            return granted && held.has(VaultRole::KeyManager);
-        }
-        granted
+        vault_roles_for(p).granted(self.roles_in(vault))
     }
 
     /// Checks a system-wide permission: `forbidden` if not granted.
@@ -688,14 +723,7 @@ impl Caller {
         if !self.sees_vault(vault) {
             return Err(not_found());
         }
-        let roles: Vec<&str> = vault_roles_for(p).iter().map(|r| r.name()).collect();
-        let needs = if p == Permission::UseCompromisedKey {
-            "the crypto-user and key-manager roles".to_owned()
-        } else if roles.is_empty() {
-            "a system role".to_owned()
-        } else {
-            format!("the {} role", roles.join(" or "))
-        };
+        let needs = vault_roles_for(p).describe();
         Err(Error::Forbidden(format!(
             "{} may not {} in this vault: it needs {needs} (ask a vault admin)",
             self.name(),
@@ -867,7 +895,7 @@ mod tests {
     fn every_permission_is_granted_to_someone() {
         for p in ALL_PERMISSIONS {
             assert!(
-                !vault_roles_for(p).is_empty() || !system_roles_for(p).is_empty(),
+                !vault_roles_for(p).roles.is_empty() || !system_roles_for(p).is_empty(),
                 "{p:?}"
             );
         }
