@@ -31,6 +31,34 @@ async fn audited(s: &TestServer, query: &str) -> serde_json::Value {
     panic!("no audit record for {query}");
 }
 
+/// Vault `t` with an active AES key that has encrypted `n` times; returns once every use is in
+/// the audit log (request records are written in batches).
+async fn key_used(s: &TestServer, n: usize) -> String {
+    vault(s, "t", 7).await;
+    let k = id(&key(
+        s,
+        json!({"vault": "t", "name": "k", "algorithm": "aes-256", "initial_state": "active"}),
+    )
+    .await);
+    for _ in 0..n {
+        s.post(
+            &format!("/v1/keys/{k}/encrypt"),
+            json!({"plaintext": b64(b"x")}),
+        )
+        .await;
+    }
+    for _ in 0..100 {
+        let a = s
+            .get(&format!("/v1/audit?key={k}&action=encrypt&limit=100"))
+            .await;
+        if a.body["items"].as_array().is_some_and(|i| i.len() == n) {
+            return k;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    panic!("the {n} encrypts did not reach the audit log");
+}
+
 #[tokio::test]
 async fn an_edited_key_state_is_refused_reported_and_audited() {
     let s = server().await;
@@ -205,29 +233,7 @@ async fn swapped_material_with_its_macs_still_fails() {
 #[tokio::test]
 async fn edited_and_deleted_audit_records_are_named() {
     let s = server().await;
-    vault(&s, "t", 7).await;
-    let k = id(&key(
-        &s,
-        json!({"vault": "t", "name": "k", "algorithm": "aes-256", "initial_state": "active"}),
-    )
-    .await);
-    for _ in 0..20 {
-        s.post(
-            &format!("/v1/keys/{k}/encrypt"),
-            json!({"plaintext": b64(b"x")}),
-        )
-        .await;
-    }
-    // Wait for the request records, then sign a checkpoint.
-    for _ in 0..100 {
-        let a = s
-            .get(&format!("/v1/audit?key={k}&action=encrypt&limit=100"))
-            .await;
-        if a.body["items"].as_array().unwrap().len() == 20 {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
+    key_used(&s, 20).await;
     s.run_jobs().await;
     let v = s.get("/v1/audit/verify").await;
     assert_eq!(v.body["ok"], true, "{v:?}");
@@ -410,26 +416,7 @@ async fn untouched_keys_decrypt_after_restart() {
 async fn export_with_proofs_verifies_against_the_checkpoint() {
     use keyhaven_testkit::keyhaven_core::merkle::{self, Hash};
     let s = server().await;
-    vault(&s, "t", 7).await;
-    let k = id(&key(
-        &s,
-        json!({"vault": "t", "name": "k", "algorithm": "aes-256", "initial_state": "active"}),
-    )
-    .await);
-    for _ in 0..10 {
-        s.post(
-            &format!("/v1/keys/{k}/encrypt"),
-            json!({"plaintext": b64(b"x")}),
-        )
-        .await;
-    }
-    for _ in 0..100 {
-        let a = s.get(&format!("/v1/audit?key={k}&action=encrypt")).await;
-        if a.body["items"].as_array().unwrap().len() == 10 {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
+    key_used(&s, 10).await;
     s.run_jobs().await;
     let resp = s
         .http
