@@ -1,0 +1,1 @@
+//! KMIP request and response messages.

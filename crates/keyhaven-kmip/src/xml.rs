@@ -1,0 +1,1 @@
+//! The OASIS KMIP test-case XML format.
