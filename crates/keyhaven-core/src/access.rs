@@ -541,6 +541,9 @@ pub enum Permission {
     UseKey,
     /// Process data with a compromised key (`allow_compromised`).
     UseCompromisedKey,
+    /// Receive the material of a key marked exportable (KMIP Get). Keys that are not
+    /// exportable never leave, whatever the role.
+    ExportKey,
     /// Read the vault's audit records.
     ReadVaultAudit,
     /// Create, change and delete principals, their tokens and certificate bindings.
@@ -599,6 +602,7 @@ pub fn vault_roles_for(p: Permission) -> VaultGrant {
         ReadKey => VaultGrant::any(&[KeyManager, CryptoUser, Auditor]),
         ReadHistory => VaultGrant::any(&[KeyManager, Auditor]),
         UseKey => VaultGrant::any(&[CryptoUser]),
+        ExportKey => VaultGrant::any(&[KeyManager, CryptoUser]),
         UseCompromisedKey => VaultGrant {
             roles: &[CryptoUser, KeyManager],
             all: true,
@@ -620,7 +624,7 @@ pub fn system_roles_for(p: Permission) -> &'static [SystemRole] {
         ManageMembers => &[SystemAdmin],
         ReadAllAudit | ReadVaultAudit => &[SystemAdmin, SystemAuditor],
         CreateKey | ReadKey | ReadHistory | ManageKey | UseKey | UseCompromisedKey
-        | UpdateVault => &[],
+        | ExportKey | UpdateVault => &[],
     }
 }
 
@@ -762,6 +766,7 @@ pub fn describe(p: Permission) -> &'static str {
         ManageKey => "manage keys",
         UseKey => "use keys",
         UseCompromisedKey => "use compromised keys",
+        ExportKey => "export exportable keys",
         ReadVaultAudit => "read the vault's audit records",
         ManagePrincipals => "manage principals and tokens",
         ReadAllAudit => "read the audit log",
@@ -770,7 +775,7 @@ pub fn describe(p: Permission) -> &'static str {
 }
 
 /// Every permission, in matrix order.
-pub const ALL_PERMISSIONS: [Permission; 16] = [
+pub const ALL_PERMISSIONS: [Permission; 17] = [
     Permission::CreateVault,
     Permission::DeleteVault,
     Permission::ReadVault,
@@ -783,6 +788,7 @@ pub const ALL_PERMISSIONS: [Permission; 16] = [
     Permission::ManageKey,
     Permission::UseKey,
     Permission::UseCompromisedKey,
+    Permission::ExportKey,
     Permission::ReadVaultAudit,
     Permission::ManagePrincipals,
     Permission::ReadAllAudit,

@@ -45,6 +45,9 @@ pub enum KeyAlgorithm {
     MlKem768,
     /// ML-KEM-1024 (FIPS 203).
     MlKem1024,
+    /// No cryptographic algorithm: secret data, opaque objects and certificates stored for
+    /// callers (KMIP Register). Never generated; no operation.
+    Opaque,
 }
 
 /// The family an algorithm belongs to; decides which operations it supports.
@@ -64,6 +67,8 @@ pub enum AlgorithmFamily {
     MlDsa,
     /// ML-KEM.
     MlKem,
+    /// Stored data without a cryptographic algorithm.
+    Data,
 }
 
 /// A cryptographic operation a caller can ask of a key.
@@ -152,7 +157,7 @@ impl Operation {
 
 impl KeyAlgorithm {
     /// Every algorithm keyhaven supports, in a stable order.
-    pub const ALL: [KeyAlgorithm; 18] = [
+    pub const ALL: [KeyAlgorithm; 19] = [
         KeyAlgorithm::Aes128,
         KeyAlgorithm::Aes192,
         KeyAlgorithm::Aes256,
@@ -171,6 +176,7 @@ impl KeyAlgorithm {
         KeyAlgorithm::MlDsa87,
         KeyAlgorithm::MlKem768,
         KeyAlgorithm::MlKem1024,
+        KeyAlgorithm::Opaque,
     ];
 
     /// The stable name (`aes-256`, `ec-p256`, ...).
@@ -194,6 +200,7 @@ impl KeyAlgorithm {
             KeyAlgorithm::MlDsa87 => "ml-dsa-87",
             KeyAlgorithm::MlKem768 => "ml-kem-768",
             KeyAlgorithm::MlKem1024 => "ml-kem-1024",
+            KeyAlgorithm::Opaque => "opaque",
         }
     }
 
@@ -217,6 +224,7 @@ impl KeyAlgorithm {
                 AlgorithmFamily::MlDsa
             }
             KeyAlgorithm::MlKem768 | KeyAlgorithm::MlKem1024 => AlgorithmFamily::MlKem,
+            KeyAlgorithm::Opaque => AlgorithmFamily::Data,
         }
     }
 
@@ -242,12 +250,16 @@ impl KeyAlgorithm {
             KeyAlgorithm::MlDsa87 => 256,
             KeyAlgorithm::MlKem768 => 192,
             KeyAlgorithm::MlKem1024 => 256,
+            KeyAlgorithm::Opaque => 0,
         }
     }
 
     /// Whether keys of this algorithm have a public half that can be exported.
     pub fn is_asymmetric(self) -> bool {
-        !matches!(self.family(), AlgorithmFamily::Aes | AlgorithmFamily::Hmac)
+        !matches!(
+            self.family(),
+            AlgorithmFamily::Aes | AlgorithmFamily::Hmac | AlgorithmFamily::Data
+        )
     }
 
     /// Whether the algorithm can perform the operation at all.
@@ -261,6 +273,7 @@ impl KeyAlgorithm {
             }
             AlgorithmFamily::Hmac => matches!(op, MacGenerate | MacVerify),
             AlgorithmFamily::MlKem => matches!(op, Encapsulate | Decapsulate),
+            AlgorithmFamily::Data => false,
         }
     }
 
@@ -280,6 +293,8 @@ impl KeyAlgorithm {
             }
             AlgorithmFamily::Hmac => UsageMask::MAC_GENERATE.union(UsageMask::MAC_VERIFY),
             AlgorithmFamily::MlKem => UsageMask::WRAP.union(UsageMask::UNWRAP),
+            AlgorithmFamily::Data => UsageMask::from_bits(UsageMask::KNOWN_BITS)
+                .unwrap_or(UsageMask::empty()),
         }
     }
 
@@ -288,6 +303,7 @@ impl KeyAlgorithm {
         match self.family() {
             AlgorithmFamily::Aes => UsageMask::ENCRYPT.union(UsageMask::DECRYPT),
             AlgorithmFamily::Rsa => UsageMask::SIGN.union(UsageMask::VERIFY),
+            AlgorithmFamily::Data => UsageMask::empty(),
             _ => self.allowed_usage(),
         }
     }
@@ -295,6 +311,10 @@ impl KeyAlgorithm {
     /// Checks a requested usage mask against this algorithm; returns a message for the caller
     /// when it is not acceptable.
     pub fn check_usage(self, usage: UsageMask) -> Result<(), String> {
+        if self.family() == AlgorithmFamily::Data {
+            // Stored data has no cryptographic use; its mask is the owner's record.
+            return Ok(());
+        }
         if usage.is_empty() {
             return Err("usage must name at least one operation".to_owned());
         }

@@ -16,7 +16,7 @@ use aws_lc_rs::hmac;
 use time::OffsetDateTime;
 
 use crate::access::{CertBinding, Principal, RoleBinding, Token};
-use crate::model::{Key, KeyVersion, Vault};
+use crate::model::{Key, KeyVersion, ObjectKind, Vault};
 use crate::secret::SecretBytes;
 
 /// The record-integrity key. Not `Debug`.
@@ -159,6 +159,12 @@ fn key_canon(k: &Key) -> Canon {
         .u64(u64::from(k.min_decryption_version))
         .str(k.origin.name())
         .time(k.created_at);
+    // Added with KMIP: written only when not the default, so records MACed before keep
+    // verifying. The kind decides what the material may be used for; `exportable` whether it
+    // may leave.
+    if k.object_kind != ObjectKind::default_for(k.algorithm) || k.exportable {
+        c.str(k.object_kind.name()).u64(u64::from(k.exportable));
+    }
     c
 }
 

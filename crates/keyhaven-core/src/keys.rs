@@ -6,7 +6,10 @@ use time::OffsetDateTime;
 use crate::access::{Caller, Permission};
 use crate::error::{Error, Result};
 use crate::lifecycle::{self, Action, Effect, KeyState};
-use crate::model::{Cause, HistoryEntry, Key, KeyId, KeyVersion, Origin};
+use crate::algorithm::{AlgorithmFamily, KeyAlgorithm};
+use crate::crypto::GeneratedKey;
+use crate::model::{Cause, HistoryEntry, Key, KeyId, KeyVersion, ObjectKind, Origin};
+use crate::secret::SecretBytes;
 use crate::service::{
     check_metadata, days, lock, material_aad, wrong_state, InitialState, KeyPage, KeyPatch,
     KeyService, ListQuery, NewKey, DEFAULT_PAGE, MAX_PAGE,
@@ -53,12 +56,44 @@ impl KeyService {
             Some(a) if a <= now => KeyState::Active,
             _ => KeyState::PreActive,
         };
-        let (generated, origin) = match &new.import_material {
-            Some(material) => (
+        let object_kind = new
+            .extras
+            .object_kind
+            .unwrap_or(ObjectKind::default_for(alg));
+        check_object_kind(alg, object_kind)?;
+        let (generated, origin) = match (&new.import_material, object_kind) {
+            (Some(material), ObjectKind::PublicKey) => {
+                // Parsing proves the public key is one of `alg`.
+                self.crypto.load_public(alg, material.expose())?;
+                let spki = material.expose().to_vec();
+                (
+                    GeneratedKey {
+                        material: SecretBytes::from_slice(&spki),
+                        public_key: Some(spki),
+                    },
+                    Origin::Imported,
+                )
+            }
+            (Some(material), kind) if !kind.is_key() => (
+                GeneratedKey {
+                    material: material.clone(),
+                    public_key: None,
+                },
+                Origin::Imported,
+            ),
+            (Some(material), _) => (
                 self.crypto.import(alg, material.expose())?,
                 Origin::Imported,
             ),
-            None => (self.crypto.generate(alg)?, Origin::Generated),
+            (None, ObjectKind::SymmetricKey | ObjectKind::PrivateKey) => {
+                (self.crypto.generate(alg)?, Origin::Generated)
+            }
+            (None, kind) => {
+                return Err(Error::InvalidRequest(format!(
+                    "a {} cannot be generated; register its material",
+                    kind.name()
+                )))
+            }
         };
         let id = KeyId(self.new_uuid(now)?);
         caller.with_note(|n| {
@@ -95,6 +130,10 @@ impl KeyService {
             updated_at: now,
             last_used_at: None,
             revision: 1,
+            object_kind,
+            exportable: new.extras.exportable,
+            links: new.extras.links,
+            kmip_attributes: new.extras.kmip_attributes,
             mac: Vec::new(),
         };
         key.mac = self.system.integrity.key_mac(&key);
@@ -269,6 +308,14 @@ impl KeyService {
         if let Some(d) = patch.process_start_date {
             new.process_start_date = Some(d);
             changed.push("process_start_date");
+        }
+        if let Some(links) = patch.links {
+            new.links = links;
+            changed.push("links");
+        }
+        if let Some(attrs) = patch.kmip_attributes {
+            new.kmip_attributes = attrs;
+            changed.push("kmip_attributes");
         }
         let dates_changed = patch.activation_date.is_some() || patch.deactivation_date.is_some();
         if let (true, Some(a), Some(d)) =
@@ -609,5 +656,24 @@ impl KeyService {
             after = Some(last);
         }
         Ok(n)
+    }
+}
+
+/// Whether an object of `kind` can have algorithm `alg`.
+fn check_object_kind(alg: KeyAlgorithm, kind: ObjectKind) -> Result<()> {
+    let fits = match kind {
+        ObjectKind::SymmetricKey => matches!(alg.family(), AlgorithmFamily::Aes | AlgorithmFamily::Hmac),
+        ObjectKind::PrivateKey | ObjectKind::PublicKey => alg.is_asymmetric(),
+        ObjectKind::SecretData | ObjectKind::OpaqueObject | ObjectKind::Certificate => {
+            alg.family() == AlgorithmFamily::Data
+        }
+    };
+    if fits {
+        Ok(())
+    } else {
+        Err(Error::InvalidRequest(format!(
+            "a {} cannot have algorithm {alg}",
+            kind.name()
+        )))
     }
 }

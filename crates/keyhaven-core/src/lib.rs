@@ -9,6 +9,7 @@ pub mod algorithm;
 pub mod audit;
 pub mod auditing;
 pub mod cache;
+pub mod cipher;
 pub mod clock;
 pub mod crypto;
 pub mod envelope;
@@ -19,6 +20,7 @@ pub mod keys;
 pub mod lifecycle;
 pub mod merkle;
 pub mod model;
+pub mod objects;
 pub mod operations;
 pub mod principals;
 pub mod root;
@@ -41,13 +43,14 @@ pub use crypto::{
 pub use error::{Error, Result};
 pub use lifecycle::{Action, KeyState};
 pub use model::{
-    Cause, HistoryEntry, Key, KeyId, KeyName, KeyVersion, Origin, Vault, VaultId, VaultName,
+    Cause, HistoryEntry, Key, KeyId, KeyName, KeyVersion, Link, LinkKind, ObjectKind, Origin,
+    Vault, VaultId, VaultName,
 };
 pub use root::{RootKey, RootKeyRecord, SealRecord, SystemKeys};
 pub use secret::SecretBytes;
 pub use service::{
-    InitAdmin, InitSeal, InitialState, IntegrityStatus, KeyPage, KeyPatch, KeyService, ListQuery,
-    NewKey, ServiceConfig,
+    InitAdmin, InitSeal, InitialState, IntegrityStatus, KeyExtras, KeyPage, KeyPatch, KeyService,
+    ListQuery, NewKey, ServiceConfig,
 };
 pub use store::{KeyChange, KeyFilter, RootRotation, Store, StoreError, StoredCheckpoint};
 pub use usage::UsageMask;

@@ -157,6 +157,183 @@ impl Origin {
     }
 }
 
+/// What kind of managed object a key record is (KMIP's Object Type). Keys made through REST
+/// are symmetric keys or private keys (whose record also holds the public key); KMIP can also
+/// register public keys alone, secret data, opaque objects and certificates.
+#[non_exhaustive]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ObjectKind {
+    /// A symmetric key (AES, HMAC).
+    SymmetricKey,
+    /// A private key (with its public key alongside).
+    PrivateKey,
+    /// A public key alone: verify and encrypt only.
+    PublicKey,
+    /// Secret data (a password, a seed): stored and returned, no cryptographic use.
+    SecretData,
+    /// An opaque object: stored and returned, no cryptographic use.
+    OpaqueObject,
+    /// An X.509 certificate (DER).
+    Certificate,
+}
+
+impl ObjectKind {
+    /// Every kind.
+    pub const ALL: [ObjectKind; 6] = [
+        ObjectKind::SymmetricKey,
+        ObjectKind::PrivateKey,
+        ObjectKind::PublicKey,
+        ObjectKind::SecretData,
+        ObjectKind::OpaqueObject,
+        ObjectKind::Certificate,
+    ];
+
+    /// Stable name (`symmetric-key`, ...).
+    pub fn name(self) -> &'static str {
+        match self {
+            ObjectKind::SymmetricKey => "symmetric-key",
+            ObjectKind::PrivateKey => "private-key",
+            ObjectKind::PublicKey => "public-key",
+            ObjectKind::SecretData => "secret-data",
+            ObjectKind::OpaqueObject => "opaque-object",
+            ObjectKind::Certificate => "certificate",
+        }
+    }
+
+    /// Parses [`ObjectKind::name`].
+    pub fn parse(s: &str) -> Option<ObjectKind> {
+        ObjectKind::ALL.into_iter().find(|k| k.name() == s)
+    }
+
+    /// The kind of a key generated with `alg` (what REST creates).
+    pub fn default_for(alg: KeyAlgorithm) -> ObjectKind {
+        if alg == KeyAlgorithm::Opaque {
+            ObjectKind::OpaqueObject
+        } else if alg.is_asymmetric() {
+            ObjectKind::PrivateKey
+        } else {
+            ObjectKind::SymmetricKey
+        }
+    }
+
+    /// Whether records of this kind hold material that can be used for cryptography.
+    pub fn is_key(self) -> bool {
+        matches!(
+            self,
+            ObjectKind::SymmetricKey | ObjectKind::PrivateKey | ObjectKind::PublicKey
+        )
+    }
+}
+
+/// How a key relates to another object (KMIP's Link Type).
+#[non_exhaustive]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum LinkKind {
+    /// The certificate of this key.
+    Certificate,
+    /// The public key of this private key.
+    PublicKey,
+    /// The private key of this public key.
+    PrivateKey,
+    /// The object this key was derived from.
+    DerivationBase,
+    /// A key derived from this one.
+    DerivedKey,
+    /// The key that replaced this one (KMIP ReKey).
+    Replacement,
+    /// The key this one replaced (KMIP ReKey).
+    Replaced,
+    /// A parent object.
+    Parent,
+    /// A child object.
+    Child,
+    /// The previous object in a chain.
+    Previous,
+    /// The next object in a chain.
+    Next,
+    /// A wrapping key.
+    Wrapping,
+}
+
+impl LinkKind {
+    /// Every kind, with its name and KMIP Link Type value.
+    pub const ALL: [(LinkKind, &'static str, u32); 12] = [
+        (LinkKind::Certificate, "certificate", 0x101),
+        (LinkKind::PublicKey, "public-key", 0x102),
+        (LinkKind::PrivateKey, "private-key", 0x103),
+        (LinkKind::DerivationBase, "derivation-base", 0x104),
+        (LinkKind::DerivedKey, "derived-key", 0x105),
+        (LinkKind::Replacement, "replacement", 0x106),
+        (LinkKind::Replaced, "replaced", 0x107),
+        (LinkKind::Parent, "parent", 0x108),
+        (LinkKind::Child, "child", 0x109),
+        (LinkKind::Previous, "previous", 0x10A),
+        (LinkKind::Next, "next", 0x10B),
+        (LinkKind::Wrapping, "wrapping-key", 0x10E),
+    ];
+
+    /// Stable name.
+    pub fn name(self) -> &'static str {
+        LinkKind::ALL
+            .iter()
+            .find(|(k, _, _)| *k == self)
+            .map_or("unknown", |(_, n, _)| n)
+    }
+    /// Parses [`LinkKind::name`].
+    pub fn parse(s: &str) -> Option<LinkKind> {
+        LinkKind::ALL
+            .iter()
+            .find(|(_, n, _)| *n == s)
+            .map(|(k, _, _)| *k)
+    }
+    /// KMIP's Link Type value.
+    pub fn kmip_value(self) -> u32 {
+        LinkKind::ALL
+            .iter()
+            .find(|(k, _, _)| *k == self)
+            .map_or(0, |(_, _, v)| *v)
+    }
+    /// Inverse of [`LinkKind::kmip_value`].
+    pub fn from_kmip(v: u32) -> Option<LinkKind> {
+        LinkKind::ALL
+            .iter()
+            .find(|(_, _, x)| *x == v)
+            .map(|(k, _, _)| *k)
+    }
+}
+
+/// A link from a key to another object, by identifier.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Link {
+    /// How they relate.
+    pub kind: LinkKind,
+    /// The other object's identifier.
+    pub target: String,
+}
+
+/// Encodes links for storage: `kind=target` lines.
+pub fn encode_links(links: &[Link]) -> String {
+    links
+        .iter()
+        .map(|l| format!("{}={}", l.kind.name(), l.target))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Inverse of [`encode_links`]; `None` when a line does not parse.
+pub fn decode_links(s: &str) -> Option<Vec<Link>> {
+    s.lines()
+        .filter(|l| !l.is_empty())
+        .map(|l| {
+            let (k, t) = l.split_once('=')?;
+            Some(Link {
+                kind: LinkKind::parse(k)?,
+                target: t.to_owned(),
+            })
+        })
+        .collect()
+}
+
 /// A key's metadata and lifecycle record (no material).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Key {
@@ -206,6 +383,14 @@ pub struct Key {
     pub last_used_at: Option<OffsetDateTime>,
     /// Optimistic-concurrency revision, bumped by every stored change.
     pub revision: u64,
+    /// What kind of object this is.
+    pub object_kind: ObjectKind,
+    /// Whether the material may be returned to callers (KMIP Get; REST keys are not).
+    pub exportable: bool,
+    /// Links to other objects.
+    pub links: Vec<Link>,
+    /// Attributes only the KMIP interface knows (encoded by it; opaque to core).
+    pub kmip_attributes: Vec<u8>,
     /// Record-integrity MAC over the security-deciding fields (see [`crate::integrity`]).
     pub mac: Vec<u8>,
 }

@@ -12,7 +12,7 @@ use crate::crypto::{KeyHandle, SignInput, SignatureScheme};
 use crate::envelope::{self, CiphertextHeader};
 use crate::error::{Error, Result};
 use crate::lifecycle::{self, Action, KeyState};
-use crate::model::{Key, KeyId};
+use crate::model::{Key, KeyId, ObjectKind};
 use crate::secret::SecretBytes;
 use crate::service::{lock, material_aad, not_found_key, refusal, refusal_named, KeyService};
 
@@ -435,7 +435,11 @@ impl KeyService {
                     key.id
                 ))
             })?;
-        let handle = self.crypto.load(key.algorithm, &material)?;
+        let handle = if key.object_kind == ObjectKind::PublicKey {
+            self.crypto.load_public(key.algorithm, material.expose())?
+        } else {
+            self.crypto.load(key.algorithm, &material)?
+        };
         entry.put_handle(version, Arc::clone(&handle));
         Ok(handle)
     }

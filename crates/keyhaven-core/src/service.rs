@@ -90,8 +90,24 @@ pub struct NewKey {
     pub protect_stop_date: Option<OffsetDateTime>,
     /// Process-start date.
     pub process_start_date: Option<OffsetDateTime>,
-    /// Material to import instead of generating.
+    /// Material to import instead of generating (for a public key: its SPKI DER; for data
+    /// objects: the bytes).
     pub import_material: Option<SecretBytes>,
+    /// Interface-specific extras (KMIP); the default is a REST key.
+    pub extras: KeyExtras,
+}
+
+/// What KMIP adds to a new key; [`KeyExtras::default`] is what REST creates.
+#[derive(Clone, Debug, Default)]
+pub struct KeyExtras {
+    /// The object kind; `None` = [`crate::model::ObjectKind::default_for`] the algorithm.
+    pub object_kind: Option<crate::model::ObjectKind>,
+    /// Whether the material may be returned to callers.
+    pub exportable: bool,
+    /// Links to other objects.
+    pub links: Vec<crate::model::Link>,
+    /// KMIP-only attributes, encoded by the KMIP interface.
+    pub kmip_attributes: Vec<u8>,
 }
 
 /// A metadata change; `None` leaves a field as it is.
@@ -111,6 +127,10 @@ pub struct KeyPatch {
     pub protect_stop_date: Option<OffsetDateTime>,
     /// New process-start date.
     pub process_start_date: Option<OffsetDateTime>,
+    /// New links (replace all).
+    pub links: Option<Vec<crate::model::Link>>,
+    /// New KMIP-only attributes (replace all).
+    pub kmip_attributes: Option<Vec<u8>>,
 }
 
 /// A page of keys.

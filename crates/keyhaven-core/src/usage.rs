@@ -37,6 +37,8 @@ impl UsageMask {
     /// MAC verify (KMIP 0x100).
     pub const MAC_VERIFY: UsageMask = UsageMask(0x100);
     const KNOWN: u32 = 0x1 | 0x2 | 0x4 | 0x8 | 0x10 | 0x20 | 0x80 | 0x100;
+    /// Every bit a mask can hold.
+    pub const KNOWN_BITS: u32 = Self::KNOWN;
 
     /// The empty mask.
     pub const fn empty() -> UsageMask {

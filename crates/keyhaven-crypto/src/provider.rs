@@ -39,6 +39,13 @@ impl SoftwareProvider {
     }
 }
 
+/// Stored data (secret data, opaque objects, certificates) has no key to generate or use.
+fn no_crypto(alg: KeyAlgorithm) -> CryptoError {
+    CryptoError::Unsupported(format!(
+        "{alg} objects hold stored data, not a key: nothing to generate or compute with"
+    ))
+}
+
 impl CryptoProvider for SoftwareProvider {
     fn generate(&self, alg: KeyAlgorithm) -> Result<GeneratedKey, CryptoError> {
         match alg.family() {
@@ -49,6 +56,7 @@ impl CryptoProvider for SoftwareProvider {
             AlgorithmFamily::Hmac => hmac::generate(alg),
             AlgorithmFamily::MlDsa => mldsa::generate(alg),
             AlgorithmFamily::MlKem => mlkem::generate(alg),
+            AlgorithmFamily::Data => Err(no_crypto(alg)),
         }
     }
 
@@ -61,6 +69,7 @@ impl CryptoProvider for SoftwareProvider {
             AlgorithmFamily::Hmac => hmac::import(alg, material),
             AlgorithmFamily::MlDsa => mldsa::import(alg, material),
             AlgorithmFamily::MlKem => mlkem::import(alg, material),
+            AlgorithmFamily::Data => Err(no_crypto(alg)),
         }
     }
 
@@ -78,6 +87,7 @@ impl CryptoProvider for SoftwareProvider {
             AlgorithmFamily::Hmac => hmac::load(alg, material),
             AlgorithmFamily::MlDsa => mldsa::load(alg, material),
             AlgorithmFamily::MlKem => mlkem::load(alg, material),
+            AlgorithmFamily::Data => Err(no_crypto(alg)),
         }
     }
 

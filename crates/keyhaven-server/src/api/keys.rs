@@ -91,6 +91,7 @@ pub async fn create(
             .as_deref()
             .map(|m| b64_secret("import_material", m))
             .transpose()?,
+        extras: Default::default(),
     };
     let key = svc.create_key(&caller, new).await?;
     Ok((StatusCode::CREATED, Json(view(&key))))
@@ -227,6 +228,7 @@ pub async fn update(
         deactivation_date: req.deactivation_date,
         protect_stop_date: req.protect_stop_date,
         process_start_date: req.process_start_date,
+        ..KeyPatch::default()
     };
     let key = svc.update_key(&caller, key_id(&id)?, patch).await?;
     Ok(Json(view(&key)))

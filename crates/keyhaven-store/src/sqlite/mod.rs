@@ -15,9 +15,10 @@ use keyhaven_core::access::{
     CertBinding, CertMatch, Principal, PrincipalId, RoleBinding, Token, TokenId, VaultRole,
 };
 use keyhaven_core::merkle::Hash;
+use keyhaven_core::model::{decode_links, encode_links};
 use keyhaven_core::{
     AuditEvent, AuditFilter, AuditRecord, Cause, Checkpoint, HistoryEntry, Key, KeyAlgorithm,
-    KeyChange, KeyFilter, KeyId, KeyName, KeyState, KeyVersion, Origin, RootKeyRecord,
+    KeyChange, KeyFilter, KeyId, KeyName, KeyState, KeyVersion, ObjectKind, Origin, RootKeyRecord,
     RootRotation, SealRecord, Store, StoreError, StoredCheckpoint, UsageMask, Vault, VaultId,
     VaultName,
 };
@@ -39,7 +40,7 @@ const KEY_COLUMNS: &str = "k.id, k.vault_id, v.name AS vault_name, k.name, k.des
     k.algorithm, k.usage, k.state, k.destroy_at, k.activation_date, k.deactivation_date, \
     k.protect_stop_date, k.process_start_date, k.compromise_date, k.destroyed_at, \
     k.primary_version, k.min_decryption_version, k.origin, k.created_at, k.updated_at, \
-    k.last_used_at, k.revision, k.mac";
+    k.last_used_at, k.revision, k.object_kind, k.exportable, k.links, k.kmip_attributes, k.mac";
 
 impl SqliteStore {
     /// Opens (creating if needed) the database at `path` and runs pending migrations.
@@ -218,6 +219,10 @@ fn key_from_row(row: &SqliteRow, tags: BTreeMap<String, String>) -> Result<Key, 
     let name: String = row.try_get("name").map_err(backend)?;
     let algorithm: String = row.try_get("algorithm").map_err(backend)?;
     let origin: String = row.try_get("origin").map_err(backend)?;
+    let algorithm = KeyAlgorithm::from_str(&algorithm).map_err(|_| corrupt("algorithm"))?;
+    let object_kind: String = row.try_get("object_kind").map_err(backend)?;
+    let links: String = row.try_get("links").map_err(backend)?;
+    let kmip_attributes: Option<Vec<u8>> = row.try_get("kmip_attributes").map_err(backend)?;
     let state = u8::try_from(get_i64("state")?)
         .ok()
         .and_then(KeyState::from_state_code)
@@ -236,7 +241,6 @@ fn key_from_row(row: &SqliteRow, tags: BTreeMap<String, String>) -> Result<Key, 
         name: KeyName::from_str(&name).map_err(|_| corrupt("key name"))?,
         description: row.try_get("description").map_err(backend)?,
         tags,
-        algorithm: KeyAlgorithm::from_str(&algorithm).map_err(|_| corrupt("algorithm"))?,
         usage,
         state,
         destroy_at: from_ots(get_opt("destroy_at")?)?,
@@ -253,8 +257,20 @@ fn key_from_row(row: &SqliteRow, tags: BTreeMap<String, String>) -> Result<Key, 
         updated_at: from_ts(get_i64("updated_at")?)?,
         last_used_at: from_ots(get_opt("last_used_at")?)?,
         revision: u64::try_from(get_i64("revision")?).map_err(|_| corrupt("revision"))?,
+        object_kind: match object_kind.as_str() {
+            "" => ObjectKind::default_for(algorithm),
+            s => ObjectKind::parse(s).ok_or_else(|| corrupt("object kind"))?,
+        },
+        exportable: get_i64("exportable")? != 0,
+        links: decode_links(&links).ok_or_else(|| corrupt("links"))?,
+        kmip_attributes: kmip_attributes.unwrap_or_default(),
+        algorithm,
         mac: mac(row)?,
     })
+}
+
+fn kmip_blob(key: &Key) -> Option<&[u8]> {
+    Some(key.kmip_attributes.as_slice()).filter(|b| !b.is_empty())
 }
 
 /// A record's MAC; a row without one (written before schema v2) reads as empty, which no
@@ -492,8 +508,8 @@ impl Store for SqliteStore {
              destroy_at, activation_date, deactivation_date, protect_stop_date, \
              process_start_date, compromise_date, destroyed_at, primary_version, \
              min_decryption_version, origin, created_at, updated_at, last_used_at, revision, \
-             next_due_at, mac) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             next_due_at, object_kind, exportable, links, kmip_attributes, mac) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(key.id.0.to_string())
         .bind(key.vault_id.0.to_string())
@@ -517,6 +533,10 @@ impl Store for SqliteStore {
         .bind(ots(key.last_used_at))
         .bind(i64::try_from(key.revision).unwrap_or(i64::MAX))
         .bind(ots(key.next_due_at()))
+        .bind(key.object_kind.name())
+        .bind(i64::from(key.exportable))
+        .bind(encode_links(&key.links))
+        .bind(kmip_blob(key))
         .bind(&key.mac)
         .execute(&mut *tx)
         .await
@@ -622,7 +642,8 @@ impl Store for SqliteStore {
              activation_date = ?, deactivation_date = ?, protect_stop_date = ?, \
              process_start_date = ?, compromise_date = ?, destroyed_at = ?, primary_version = ?, \
              min_decryption_version = ?, updated_at = ?, revision = revision + 1, \
-             next_due_at = ?, mac = ? WHERE id = ? AND revision = ?",
+             next_due_at = ?, links = ?, kmip_attributes = ?, mac = ? \
+             WHERE id = ? AND revision = ?",
         )
         .bind(key.name.as_str())
         .bind(&key.description)
@@ -639,6 +660,8 @@ impl Store for SqliteStore {
         .bind(i64::from(key.min_decryption_version))
         .bind(ts(key.updated_at))
         .bind(ots(key.next_due_at()))
+        .bind(encode_links(&key.links))
+        .bind(kmip_blob(key))
         .bind(&key.mac)
         .bind(&id)
         .bind(old_rev)

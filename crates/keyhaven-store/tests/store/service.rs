@@ -29,6 +29,7 @@ pub fn new_key(vault: &str, name: &str, alg: KeyAlgorithm, state: InitialState) 
         protect_stop_date: None,
         process_start_date: None,
         import_material: None,
+        extras: Default::default(),
     }
 }
 

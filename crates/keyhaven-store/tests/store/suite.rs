@@ -11,7 +11,8 @@ use std::collections::BTreeMap;
 
 use keyhaven_core::{
     AuditEvent, Cause, HistoryEntry, Key, KeyAlgorithm, KeyChange, KeyFilter, KeyId, KeyState,
-    KeyVersion, Origin, Outcome, Store, StoreError, UsageMask, Vault, VaultId,
+    KeyVersion, Link, LinkKind, ObjectKind, Origin, Outcome, Store, StoreError, UsageMask, Vault,
+    VaultId,
 };
 use time::macros::datetime;
 use time::{Duration, OffsetDateTime};
@@ -66,6 +67,10 @@ fn key(n: u128, vault: &Vault, name: &str) -> Key {
         updated_at: T0,
         last_used_at: None,
         revision: 1,
+        object_kind: ObjectKind::SymmetricKey,
+        exportable: false,
+        links: Vec::new(),
+        kmip_attributes: Vec::new(),
         mac: mac_of(n),
     }
 }
@@ -185,6 +190,57 @@ fn vault_crud_and_unique_names() {
         assert_eq!(s.delete_vault(a.id).await, Err(StoreError::NotEmpty));
         s.delete_vault(vault(3, "beta").id).await.unwrap();
         assert_eq!(s.get_vault_by_name("beta").await.unwrap(), None);
+    });
+}
+
+#[test]
+fn kmip_fields_round_trip_and_update() {
+    each_backend(|s| async move {
+        let v = vault(1, "v");
+        s.create_vault(&v, &[]).await.unwrap();
+        let mut k = key(10, &v, "pub");
+        k.algorithm = KeyAlgorithm::Rsa2048;
+        k.object_kind = ObjectKind::PublicKey;
+        k.exportable = true;
+        k.links = vec![
+            Link {
+                kind: LinkKind::PrivateKey,
+                target: Uuid::from_u128(11).to_string(),
+            },
+            Link {
+                kind: LinkKind::Replaced,
+                target: "external-object-7".to_owned(),
+            },
+        ];
+        k.kmip_attributes = vec![0x42, 0x00, 0x01, 0x01];
+        put_key(&*s, &k).await.unwrap();
+        assert_eq!(s.get_key(k.id).await.unwrap(), Some(k.clone()));
+        // A REST-style key reads back with the defaults.
+        let plain = key(12, &v, "plain");
+        put_key(&*s, &plain).await.unwrap();
+        let got = s.get_key(plain.id).await.unwrap().unwrap();
+        assert_eq!(got.object_kind, ObjectKind::SymmetricKey);
+        assert!(!got.exportable && got.links.is_empty() && got.kmip_attributes.is_empty());
+        // Links and KMIP attributes change with an update; the kind and exportability don't.
+        let mut changed = k.clone();
+        changed.links.pop();
+        changed.kmip_attributes.clear();
+        changed.exportable = false;
+        s.update_key(KeyChange {
+            key: &changed,
+            new_version: None,
+            erase_material: false,
+            version_macs: &[],
+            history: &[],
+            audit: &[],
+        })
+        .await
+        .unwrap();
+        let got = s.get_key(k.id).await.unwrap().unwrap();
+        assert_eq!(got.links, changed.links);
+        assert!(got.kmip_attributes.is_empty());
+        assert!(got.exportable, "exportability is fixed at creation");
+        assert_eq!(got.object_kind, ObjectKind::PublicKey);
     });
 }
 
