@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use crate::algorithm::{KeyAlgorithm, Operation};
+use crate::cipher::{CipherOutput, CipherParams, HashAlgorithm, SignParams};
 use crate::secret::SecretBytes;
 
 /// Errors from a cryptographic provider. Messages never contain secret material.
@@ -236,6 +237,63 @@ pub trait KeyHandle: Send + Sync {
         let _ = ciphertext;
         Err(unsupported(self.algorithm(), Operation::Decapsulate))
     }
+    /// Caller-framed encryption (KMIP Encrypt): the mode, padding, IV, hash and tag length
+    /// come from `params`, unset ones take the key's defaults (see [`CipherParams`]). The
+    /// output carries the ciphertext alone, the IV the provider generated when the caller gave
+    /// none, and the (truncated) GCM tag.
+    fn encrypt_with(
+        &self,
+        params: &CipherParams<'_>,
+        plaintext: &[u8],
+    ) -> Result<CipherOutput, CryptoError> {
+        let _ = (params, plaintext);
+        Err(unsupported(self.algorithm(), Operation::Encrypt))
+    }
+    /// Inverse of [`KeyHandle::encrypt_with`]; `tag` is the GCM tag (its length must equal
+    /// `params.tag_len` when that is given). A GCM tag that does not verify is
+    /// [`CryptoError::AuthenticationFailed`], and no plaintext is released; so is an RSA
+    /// ciphertext that does not decrypt.
+    fn decrypt_with(
+        &self,
+        params: &CipherParams<'_>,
+        ciphertext: &[u8],
+        tag: Option<&[u8]>,
+    ) -> Result<SecretBytes, CryptoError> {
+        let _ = (params, ciphertext, tag);
+        Err(unsupported(self.algorithm(), Operation::Decrypt))
+    }
+    /// Caller-framed signature (KMIP Sign) over a message, or over a digest when
+    /// `params.prehashed`.
+    fn sign_with(&self, params: &SignParams, data: &[u8]) -> Result<Vec<u8>, CryptoError> {
+        let _ = (params, data);
+        Err(unsupported(self.algorithm(), Operation::Sign))
+    }
+    /// Caller-framed verification (KMIP Signature Verify); `Ok(false)` for a signature that
+    /// does not verify, an error for parameters the key cannot use.
+    fn verify_with(
+        &self,
+        params: &SignParams,
+        data: &[u8],
+        signature: &[u8],
+    ) -> Result<bool, CryptoError> {
+        let _ = (params, data, signature);
+        Err(unsupported(self.algorithm(), Operation::Verify))
+    }
+    /// HMAC over `data` with `hash` (default: the key's own hash).
+    fn mac_with(&self, hash: Option<HashAlgorithm>, data: &[u8]) -> Result<Vec<u8>, CryptoError> {
+        let _ = (hash, data);
+        Err(unsupported(self.algorithm(), Operation::MacGenerate))
+    }
+    /// Constant-time check of an HMAC made by [`KeyHandle::mac_with`] with the same hash.
+    fn mac_verify_with(
+        &self,
+        hash: Option<HashAlgorithm>,
+        data: &[u8],
+        tag: &[u8],
+    ) -> Result<bool, CryptoError> {
+        let _ = (hash, data, tag);
+        Err(unsupported(self.algorithm(), Operation::MacVerify))
+    }
 }
 
 /// A cryptographic implementation.
@@ -264,4 +322,16 @@ pub trait CryptoProvider: Send + Sync {
     ) -> Result<SecretBytes, CryptoError>;
     /// Fills `buf` from the provider's CSPRNG.
     fn random(&self, buf: &mut [u8]) -> Result<(), CryptoError>;
+    /// Parses a public key alone (SubjectPublicKeyInfo DER) into a handle that can only
+    /// encrypt (RSA) and verify (RSA, ECDSA, Ed25519). Defaults to `Unsupported`.
+    fn load_public(
+        &self,
+        alg: KeyAlgorithm,
+        spki_der: &[u8],
+    ) -> Result<Arc<dyn KeyHandle>, CryptoError> {
+        let _ = spki_der;
+        Err(CryptoError::Unsupported(format!(
+            "this provider cannot load a {alg} public key alone"
+        )))
+    }
 }

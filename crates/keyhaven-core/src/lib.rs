@@ -19,6 +19,7 @@ pub mod integrity;
 pub mod keys;
 pub mod lifecycle;
 pub mod merkle;
+pub mod framed;
 pub mod model;
 pub mod objects;
 pub mod operations;

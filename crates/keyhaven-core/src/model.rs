@@ -66,6 +66,10 @@ fn check_name(kind: &str, s: &str, max: usize, extra: &[char]) -> Result<(), Str
 pub struct VaultName(String);
 
 impl VaultName {
+    /// `kmip`: where objects created over KMIP go unless configured otherwise.
+    pub fn default_kmip() -> VaultName {
+        VaultName("kmip".to_owned())
+    }
     /// The name.
     pub fn as_str(&self) -> &str {
         &self.0

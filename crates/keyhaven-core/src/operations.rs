@@ -302,7 +302,7 @@ impl KeyService {
 
     /// The single gate for cryptographic use: the caller's role, then algorithm, usage,
     /// lifecycle, usage window. Uses the cached record unless a time-driven transition is due.
-    async fn gate(
+    pub(crate) async fn gate(
         &self,
         caller: &Caller,
         id: KeyId,
@@ -402,7 +402,7 @@ impl KeyService {
     }
 
     /// The parsed handle of a version, unsealing it on first use.
-    async fn handle(
+    pub(crate) async fn handle(
         &self,
         caller: &Caller,
         entry: &CachedKey,

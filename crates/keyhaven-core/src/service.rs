@@ -446,6 +446,11 @@ impl KeyService {
         self.root(current)
     }
 
+    /// A fresh time-ordered identifier (request ids, generated names).
+    pub fn fresh_uuid(&self) -> Result<Uuid> {
+        self.new_uuid(self.clock.now())
+    }
+
     pub(crate) fn new_uuid(&self, now: OffsetDateTime) -> Result<Uuid> {
         let mut rand = [0u8; 10];
         self.crypto.random(&mut rand)?;

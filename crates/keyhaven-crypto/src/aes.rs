@@ -1,12 +1,15 @@
-//! AES-GCM keys, and the GCM framing (nonce || ciphertext || tag) shared with sealing.
+//! AES keys: keyhaven's GCM framing (nonce || ciphertext || tag), shared with sealing, and the
+//! caller-framed modes of [`crate::modes`].
 
 use std::sync::Arc;
 
 use aws_lc_rs::aead::{self, Aad, LessSafeKey, Nonce, UnboundKey, NONCE_LEN};
+use keyhaven_core::cipher::{CipherOutput, CipherParams, HashAlgorithm};
 use keyhaven_core::{CryptoError, GeneratedKey, KeyAlgorithm, KeyHandle, SecretBytes};
-use zeroize::Zeroize;
+use zeroize::{Zeroize, Zeroizing};
 
 use crate::error::{bad_material, internal, wrong_family};
+use crate::{kdf, modes};
 
 /// Length of the GCM authentication tag.
 pub(crate) const TAG_LEN: usize = 16;
@@ -46,6 +49,7 @@ pub(crate) fn load(alg: KeyAlgorithm, material: &[u8]) -> Result<Arc<dyn KeyHand
     Ok(Arc::new(AesKey {
         alg,
         key: load_key(alg, material)?,
+        raw: Zeroizing::new(material.to_vec()),
     }))
 }
 
@@ -140,10 +144,13 @@ pub(crate) fn gcm_open(
     }
 }
 
-/// An AES-GCM key version. The key schedule lives inside aws-lc, which cleanses it on drop.
+/// An AES key version. The GCM key schedule lives inside aws-lc, which cleanses it on drop;
+/// the raw bytes, kept for the caller-framed modes (which build their aws-lc key per call),
+/// are zeroized on drop.
 struct AesKey {
     alg: KeyAlgorithm,
     key: LessSafeKey,
+    raw: Zeroizing<Vec<u8>>,
 }
 
 impl KeyHandle for AesKey {
@@ -157,6 +164,50 @@ impl KeyHandle for AesKey {
 
     fn decrypt(&self, ciphertext: &[u8], aad: &[u8]) -> Result<SecretBytes, CryptoError> {
         gcm_open(&self.key, aad, ciphertext)
+    }
+
+    fn encrypt_with(
+        &self,
+        params: &CipherParams<'_>,
+        plaintext: &[u8],
+    ) -> Result<CipherOutput, CryptoError> {
+        modes::encrypt(&self.raw, params, plaintext)
+    }
+
+    fn decrypt_with(
+        &self,
+        params: &CipherParams<'_>,
+        ciphertext: &[u8],
+        tag: Option<&[u8]>,
+    ) -> Result<SecretBytes, CryptoError> {
+        modes::decrypt(&self.raw, params, ciphertext, tag)
+    }
+
+    /// HMAC keyed with this AES key's bytes, only when the caller names the hash: KMIP lets a
+    /// symmetric key registered as AES be used for MAC with an explicit HMAC algorithm
+    /// (conformance case CS-AC-M-4). Whether a key may MAC is the caller's usage policy.
+    fn mac_with(&self, hash: Option<HashAlgorithm>, data: &[u8]) -> Result<Vec<u8>, CryptoError> {
+        kdf::hmac(self.explicit_hash(hash)?, &self.raw, data)
+    }
+
+    fn mac_verify_with(
+        &self,
+        hash: Option<HashAlgorithm>,
+        data: &[u8],
+        tag: &[u8],
+    ) -> Result<bool, CryptoError> {
+        kdf::hmac_verify(self.explicit_hash(hash)?, &self.raw, data, tag)
+    }
+}
+
+impl AesKey {
+    fn explicit_hash(&self, hash: Option<HashAlgorithm>) -> Result<HashAlgorithm, CryptoError> {
+        hash.ok_or_else(|| {
+            CryptoError::Unsupported(format!(
+                "{} keys compute an HMAC only with an explicitly named hash",
+                self.alg
+            ))
+        })
     }
 }
 
@@ -284,5 +335,63 @@ mod tests {
                 assert!(load(alg, &vec![7u8; bad]).is_err());
             }
         }
+    }
+
+    #[test]
+    fn caller_framed_modes_and_explicit_hmac_through_the_handle() {
+        use keyhaven_core::cipher::{BlockMode, Padding};
+        // KMIP CS-BC-M-10: AES-128-CBC-PKCS5 with a caller IV.
+        let key = load(
+            KeyAlgorithm::Aes128,
+            &crate::testutil::unhex("0123456789abcdef0123456789abcdef"),
+        )
+        .unwrap();
+        let iv = crate::testutil::unhex("01020304050607080910111213141516");
+        let params = CipherParams {
+            mode: Some(BlockMode::Cbc),
+            padding: Some(Padding::Pkcs5),
+            iv: Some(&iv),
+            ..Default::default()
+        };
+        let pt = crate::testutil::unhex(
+            "010203040506070809101112131415160102030405060708091011121314151601",
+        );
+        let out = key.encrypt_with(&params, &pt).unwrap();
+        assert_eq!(out.data, crate::testutil::unhex("79abc5c23868ad84d388ce61110a62742bda19d694bbcb757dd06617c0d80fb1df2e71864ad9633d7d797e30860df00d"));
+        assert_eq!(
+            key.decrypt_with(&params, &out.data, None).unwrap().expose(),
+            pt
+        );
+        // Default (no mode): GCM with a fresh nonce, which keyhaven's framing can open too.
+        let out = key
+            .encrypt_with(&CipherParams::default(), b"hello")
+            .unwrap();
+        let nonce = out.iv.clone().unwrap();
+        let framed = [nonce.as_slice(), &out.data, out.tag.as_ref().unwrap()].concat();
+        assert_eq!(key.decrypt(&framed, b"").unwrap().expose(), b"hello");
+        // KMIP CS-AC-M-4: HMAC-SHA256 keyed with an AES-128 key, only with the hash named.
+        let data = crate::testutil::unhex("01020304050607080910111213141516");
+        let tag = key.mac_with(Some(HashAlgorithm::Sha256), &data).unwrap();
+        assert_eq!(
+            tag,
+            crate::testutil::unhex(
+                "c911e78196d64c30f631bb079ea37b97a95936d4da764d6a171df030c895ecf9"
+            )
+        );
+        assert!(key
+            .mac_verify_with(Some(HashAlgorithm::Sha256), &data, &tag)
+            .unwrap());
+        assert!(!key
+            .mac_verify_with(Some(HashAlgorithm::Sha256), b"x", &tag)
+            .unwrap());
+        assert!(matches!(
+            key.mac_with(None, &data),
+            Err(CryptoError::Unsupported(_))
+        ));
+        // Signing stays unsupported.
+        assert!(matches!(
+            key.sign_with(&Default::default(), b"m"),
+            Err(CryptoError::Unsupported(_))
+        ));
     }
 }

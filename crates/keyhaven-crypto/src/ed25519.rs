@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use aws_lc_rs::signature::{Ed25519KeyPair, KeyPair as _, ParsedPublicKey, ED25519};
+use keyhaven_core::cipher::{HashAlgorithm, SignParams};
 use keyhaven_core::{
     CryptoError, GeneratedKey, KeyAlgorithm, KeyHandle, SignInput, SignatureScheme,
 };
@@ -81,6 +82,96 @@ impl KeyHandle for Ed25519Key {
         let message = message_only(ALG, input)?;
         Ok(self.public.verify_sig(message, signature).is_ok())
     }
+
+    fn sign_with(&self, params: &SignParams, data: &[u8]) -> Result<Vec<u8>, CryptoError> {
+        check_params(params)?;
+        self.sign(SignatureScheme::Ed25519, SignInput::Message(data))
+    }
+
+    fn verify_with(
+        &self,
+        params: &SignParams,
+        data: &[u8],
+        signature: &[u8],
+    ) -> Result<bool, CryptoError> {
+        check_params(params)?;
+        Ok(self.public.verify_sig(data, signature).is_ok())
+    }
+}
+
+/// Ed25519 (pure) has no parameters: no padding or salt, no prehashing; SHA-512, its internal
+/// hash, may be named.
+fn check_params(params: &SignParams) -> Result<(), CryptoError> {
+    if params.prehashed {
+        return Err(CryptoError::Unsupported(
+            "ed25519 keys sign messages only, not precomputed digests".to_owned(),
+        ));
+    }
+    if params.padding.is_some()
+        || params.salt_len.is_some()
+        || params.mgf1_hash.is_some()
+        || params.hash.is_some_and(|h| h != HashAlgorithm::Sha512)
+    {
+        return Err(CryptoError::InvalidInput(
+            "Ed25519 takes no padding, salt, MGF1 hash or hash other than SHA-512".to_owned(),
+        ));
+    }
+    Ok(())
+}
+
+/// Parses a SubjectPublicKeyInfo (or the raw 32-byte key) into a verify-only handle.
+pub(crate) fn load_public(
+    alg: KeyAlgorithm,
+    spki: &[u8],
+) -> Result<Arc<dyn KeyHandle>, CryptoError> {
+    check_alg(alg)?;
+    let public = ParsedPublicKey::new(&ED25519, spki)
+        .map_err(|e| bad_material(alg, format_args!("not an Ed25519 public key ({e})")))?;
+    Ok(Arc::new(Ed25519PublicKey { public }))
+}
+
+/// An Ed25519 public key alone: verification only.
+struct Ed25519PublicKey {
+    public: ParsedPublicKey,
+}
+
+impl KeyHandle for Ed25519PublicKey {
+    fn algorithm(&self) -> KeyAlgorithm {
+        ALG
+    }
+
+    fn sign(&self, _: SignatureScheme, _: SignInput<'_>) -> Result<Vec<u8>, CryptoError> {
+        Err(public_only())
+    }
+
+    fn verify(
+        &self,
+        scheme: SignatureScheme,
+        input: SignInput<'_>,
+        signature: &[u8],
+    ) -> Result<bool, CryptoError> {
+        check_scheme(ALG, scheme)?;
+        let message = message_only(ALG, input)?;
+        Ok(self.public.verify_sig(message, signature).is_ok())
+    }
+
+    fn sign_with(&self, _: &SignParams, _: &[u8]) -> Result<Vec<u8>, CryptoError> {
+        Err(public_only())
+    }
+
+    fn verify_with(
+        &self,
+        params: &SignParams,
+        data: &[u8],
+        signature: &[u8],
+    ) -> Result<bool, CryptoError> {
+        check_params(params)?;
+        Ok(self.public.verify_sig(data, signature).is_ok())
+    }
+}
+
+fn public_only() -> CryptoError {
+    CryptoError::Unsupported("ed25519 public keys cannot sign: it needs the private key".to_owned())
 }
 
 #[cfg(test)]
@@ -177,5 +268,51 @@ mod tests {
         let spki = from_v1.public_key.unwrap();
         assert_eq!(spki.len(), 44);
         assert_eq!(&spki[12..], pair.public_key().as_ref());
+    }
+
+    #[test]
+    fn caller_framed_and_public_only() {
+        let (generated, key) = load_fresh(ALG);
+        let public = load_public(ALG, generated.public_key.as_ref().unwrap()).unwrap();
+        let sig = key.sign_with(&SignParams::default(), b"m").unwrap();
+        assert_eq!(sig, key.sign(S, SignInput::Message(b"m")).unwrap());
+        for handle in [&key, &public] {
+            assert!(handle
+                .verify_with(&SignParams::default(), b"m", &sig)
+                .unwrap());
+            assert!(handle.verify(S, SignInput::Message(b"m"), &sig).unwrap());
+            assert!(!handle
+                .verify_with(&SignParams::default(), b"n", &sig)
+                .unwrap());
+        }
+        let sha512 = SignParams {
+            hash: Some(HashAlgorithm::Sha512),
+            ..Default::default()
+        };
+        assert!(public.verify_with(&sha512, b"m", &sig).unwrap());
+        let sha256 = SignParams {
+            hash: Some(HashAlgorithm::Sha256),
+            ..Default::default()
+        };
+        assert!(matches!(
+            key.sign_with(&sha256, b"m"),
+            Err(CryptoError::InvalidInput(_))
+        ));
+        let pre = SignParams {
+            prehashed: true,
+            ..Default::default()
+        };
+        assert!(matches!(
+            key.sign_with(&pre, &[0u8; 64]),
+            Err(CryptoError::Unsupported(_))
+        ));
+        assert!(matches!(
+            public.sign_with(&SignParams::default(), b"m"),
+            Err(CryptoError::Unsupported(_))
+        ));
+        assert!(matches!(
+            load_public(ALG, b"junk"),
+            Err(CryptoError::InvalidKeyMaterial(_))
+        ));
     }
 }

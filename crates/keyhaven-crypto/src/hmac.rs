@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use aws_lc_rs::hmac;
+use keyhaven_core::cipher::HashAlgorithm;
 use keyhaven_core::{CryptoError, GeneratedKey, KeyAlgorithm, KeyHandle, SecretBytes};
 
 use crate::error::{bad_material, internal, wrong_family};
@@ -82,6 +83,39 @@ impl KeyHandle for HmacKey {
     fn mac_verify(&self, data: &[u8], tag: &[u8]) -> Result<bool, CryptoError> {
         // Constant-time comparison; a tag of the wrong length simply does not verify.
         Ok(hmac::verify(&self.key, data, tag).is_ok())
+    }
+
+    fn mac_with(&self, hash: Option<HashAlgorithm>, data: &[u8]) -> Result<Vec<u8>, CryptoError> {
+        self.check_hash(hash)?;
+        self.mac(data)
+    }
+
+    fn mac_verify_with(
+        &self,
+        hash: Option<HashAlgorithm>,
+        data: &[u8],
+        tag: &[u8],
+    ) -> Result<bool, CryptoError> {
+        self.check_hash(hash)?;
+        self.mac_verify(data, tag)
+    }
+}
+
+impl HmacKey {
+    /// An HMAC key is bound to its hash: a caller may name it, not another.
+    fn check_hash(&self, hash: Option<HashAlgorithm>) -> Result<(), CryptoError> {
+        let own = match self.alg {
+            KeyAlgorithm::HmacSha384 => HashAlgorithm::Sha384,
+            KeyAlgorithm::HmacSha512 => HashAlgorithm::Sha512,
+            _ => HashAlgorithm::Sha256,
+        };
+        match hash {
+            Some(asked) if asked != own => Err(CryptoError::Unsupported(format!(
+                "{} keys compute HMAC-{own}, not HMAC-{asked}",
+                self.alg
+            ))),
+            _ => Ok(()),
+        }
     }
 }
 
@@ -178,6 +212,46 @@ mod tests {
                     Operation::Decapsulate,
                 ],
             );
+        }
+    }
+
+    #[test]
+    fn mac_with_the_key_hash_only() {
+        for (alg, hash, other) in [
+            (
+                KeyAlgorithm::HmacSha256,
+                HashAlgorithm::Sha256,
+                HashAlgorithm::Sha512,
+            ),
+            (
+                KeyAlgorithm::HmacSha384,
+                HashAlgorithm::Sha384,
+                HashAlgorithm::Sha256,
+            ),
+            (
+                KeyAlgorithm::HmacSha512,
+                HashAlgorithm::Sha512,
+                HashAlgorithm::Sha1,
+            ),
+        ] {
+            let (generated, key) = load_fresh(alg);
+            let tag = key.mac(b"data").unwrap();
+            assert_eq!(key.mac_with(None, b"data").unwrap(), tag);
+            assert_eq!(key.mac_with(Some(hash), b"data").unwrap(), tag);
+            assert_eq!(
+                crate::kdf::hmac(hash, generated.material.expose(), b"data").unwrap(),
+                tag
+            );
+            assert!(key.mac_verify_with(Some(hash), b"data", &tag).unwrap());
+            assert!(!key.mac_verify_with(None, b"datA", &tag).unwrap());
+            assert!(matches!(
+                key.mac_with(Some(other), b"data"),
+                Err(CryptoError::Unsupported(_))
+            ));
+            assert!(matches!(
+                key.mac_verify_with(Some(other), b"data", &tag),
+                Err(CryptoError::Unsupported(_))
+            ));
         }
     }
 }

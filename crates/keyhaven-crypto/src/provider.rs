@@ -113,6 +113,28 @@ impl CryptoProvider for SoftwareProvider {
         aws_lc_rs::rand::fill(buf)
             .map_err(|_| CryptoError::Internal("random generation failed".to_owned()))
     }
+
+    fn load_public(
+        &self,
+        alg: KeyAlgorithm,
+        spki_der: &[u8],
+    ) -> Result<Arc<dyn KeyHandle>, CryptoError> {
+        load_public(alg, spki_der)
+    }
+}
+
+/// Parses a public key alone (SubjectPublicKeyInfo DER) into a handle that encrypts (RSA) and
+/// verifies (RSA, ECDSA, Ed25519); private operations answer `Unsupported`. The key must be
+/// one of `alg` (RSA modulus size, EC curve); RSA keys under 2048 bits are refused.
+pub fn load_public(alg: KeyAlgorithm, spki_der: &[u8]) -> Result<Arc<dyn KeyHandle>, CryptoError> {
+    match alg.family() {
+        AlgorithmFamily::Rsa => rsa::load_public(alg, spki_der),
+        AlgorithmFamily::Ecdsa => ec::load_public(alg, spki_der),
+        AlgorithmFamily::Ed25519 => ed25519::load_public(alg, spki_der),
+        _ => Err(CryptoError::Unsupported(format!(
+            "{alg} keys cannot be loaded from a public key alone"
+        ))),
+    }
 }
 
 fn kek_key(kek: &SecretBytes) -> Result<aws_lc_rs::aead::LessSafeKey, CryptoError> {

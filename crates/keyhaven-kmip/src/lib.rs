@@ -7,7 +7,10 @@
 //! - [`xml`]: the OASIS test-case XML format (request/response pairs) to and from items.
 //! - [`message`]: request and response messages, batch items, attributes (1.x and 2.x forms).
 
+pub mod attribute;
 pub mod dict;
 pub mod message;
+pub mod object;
+pub mod replay;
 pub mod ttlv;
 pub mod xml;

@@ -12,6 +12,7 @@ pub mod clock;
 pub mod dev;
 pub mod init;
 pub mod jobs;
+pub mod kmip;
 pub mod pki;
 pub mod seal;
 pub mod tls;
@@ -81,6 +82,8 @@ pub struct ServerConfig {
     pub passphrase: Option<SecretBytes>,
     /// The HSM (PKCS#11 method).
     pub pkcs11: Option<Pkcs11Config>,
+    /// The KMIP listener (off unless `kmip.listen` is set).
+    pub kmip: kmip::KmipConfig,
 }
 
 impl ServerConfig {
@@ -99,6 +102,7 @@ impl ServerConfig {
             insecure_http: false,
             passphrase: None,
             pkcs11: None,
+            kmip: kmip::KmipConfig::default(),
         }
     }
 }
@@ -128,6 +132,9 @@ pub struct RunningServer {
     pub insecure_http: bool,
     /// Why start-up unsealing did not happen, if it did not.
     pub unseal_error: Option<String>,
+    /// The bound KMIP address, when KMIP is on.
+    pub kmip_addr: Option<SocketAddr>,
+    kmip: Option<kmip::KmipListener>,
     handle: Handle,
     server: JoinHandle<std::io::Result<()>>,
     stop_jobs: watch::Sender<bool>,
@@ -145,6 +152,9 @@ impl RunningServer {
     /// Stops accepting, lets requests in flight finish (up to 10 s), stops the jobs, writes
     /// the queued audit records, closes the database.
     pub async fn shutdown(self) -> Result<(), ServerError> {
+        if let Some(k) = self.kmip {
+            k.shutdown().await;
+        }
         self.handle.graceful_shutdown(Some(Duration::from_secs(10)));
         let served = self.server.await;
         let _ = self.stop_jobs.send(true);
@@ -221,12 +231,30 @@ pub async fn start(cfg: ServerConfig) -> Result<RunningServer, ServerError> {
             .client_ca
             .clone()
             .or_else(|| ca_path.exists().then(|| ca_path.clone()));
-        Some(tls::server_config(
-            &read(&cert)?,
-            &SecretBytes::new(read(&key)?),
-            client_ca.as_deref(),
-        )?)
+        let cert_pem = read(&cert)?;
+        let key_pem = SecretBytes::new(read(&key)?);
+        let rest = tls::server_config(&cert_pem, &key_pem, client_ca.as_deref())?;
+        let kmip = match (cfg.kmip.listen, &client_ca) {
+            (None, _) => None,
+            (Some(_), Some(ca)) => Some(kmip::tls_config(&cert_pem, &key_pem, ca)?),
+            (Some(addr), None) => {
+                return Err(ServerError::Startup(format!(
+                    "KMIP on {addr} requires client certificates: pass --client-ca (or create \
+                     DATA_DIR/tls/ca.pem with `keyhaven init`)"
+                )))
+            }
+        };
+        Some((rest, kmip))
     };
+    let (tls, kmip_tls) = match tls {
+        Some((rest, kmip)) => (Some(rest), kmip),
+        None => (None, None),
+    };
+    if cfg.kmip.listen.is_some() && kmip_tls.is_none() {
+        return Err(ServerError::Startup(
+            "KMIP is served over TLS only: it cannot run with --insecure-http".to_owned(),
+        ));
+    }
 
     let store = SqliteStore::open(&cfg.data_dir.join("keyhaven.db"))
         .await
@@ -314,13 +342,24 @@ pub async fn start(cfg: ServerConfig) -> Result<RunningServer, ServerError> {
     let (audit, audit_task) = AuditTrail::start(store_dyn.clone());
     let state = AppState::new(api::Shared {
         seal: seal.clone(),
-        audit,
+        audit: audit.clone(),
         limiter: Arc::new(FailureLimiter::new(
             cfg.limits.auth_failures,
             cfg.limits.auth_window,
         )),
         clock: cfg.clock.clone(),
     });
+    let kmip_listener = match (cfg.kmip.listen, kmip_tls) {
+        (Some(addr), Some(tls)) => Some(kmip::start(
+            &cfg.kmip,
+            addr,
+            tls,
+            seal.clone(),
+            audit.clone(),
+            cfg.clock.clone(),
+        )?),
+        _ => None,
+    };
     let app = api::router(state, cfg.limits.clone());
 
     let listener = std::net::TcpListener::bind(cfg.listen)
@@ -359,6 +398,8 @@ pub async fn start(cfg: ServerConfig) -> Result<RunningServer, ServerError> {
             .unwrap_or_else(|| cfg.data_dir.join("root-token")),
         insecure_http: cfg.insecure_http,
         unseal_error,
+        kmip_addr: kmip_listener.as_ref().map(|k| k.addr),
+        kmip: kmip_listener,
         handle,
         server,
         stop_jobs,
@@ -372,6 +413,7 @@ pub async fn start(cfg: ServerConfig) -> Result<RunningServer, ServerError> {
 pub async fn run(opts: ServeOptions) -> Result<(), ServerError> {
     let dev = opts.config.dev;
     let data_dir = opts.config.data_dir.clone();
+    let kmip_vault = opts.config.kmip.vault.clone();
     let server = start(opts.config).await?;
     let host = if server.addr.ip().is_unspecified() {
         "127.0.0.1".to_owned()
@@ -406,6 +448,12 @@ pub async fn run(opts: ServeOptions) -> Result<(), ServerError> {
         env!("CARGO_PKG_VERSION"),
         server.addr
     );
+    if let Some(k) = server.kmip_addr {
+        println!(
+            "KMIP (TTLV over TLS, client certificate required) on {k}; objects go to vault {}",
+            kmip_vault
+        );
+    }
     if let Some(e) = &server.unseal_error {
         eprintln!("keyhaven is SEALED: {e}. Unseal with `keyhaven unseal`.");
     } else if server.service().is_none() {

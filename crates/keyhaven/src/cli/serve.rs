@@ -76,6 +76,17 @@ pub struct ServeArgs {
     /// File holding the token's user PIN (else KEYHAVEN_PKCS11_PIN).
     #[arg(long, value_name = "FILE")]
     pub pkcs11_pin_file: Option<PathBuf>,
+    /// Serve KMIP (binary TTLV over TLS, client certificate required) on this address. On by
+    /// default with --dev (127.0.0.1:5696); off otherwise unless given.
+    #[arg(long, env = "KEYHAVEN_KMIP_LISTEN", value_name = "ADDR")]
+    pub kmip_listen: Option<SocketAddr>,
+    /// Turn the KMIP listener off (also in --dev).
+    #[arg(long, conflicts_with = "kmip_listen")]
+    pub no_kmip: bool,
+    /// Vault that objects created over KMIP go to (created on first use, with no
+    /// pending-destruction period). Grant KMIP clients roles in it.
+    #[arg(long, env = "KEYHAVEN_KMIP_VAULT", value_name = "NAME", default_value = "kmip")]
+    pub kmip_vault: String,
 }
 
 /// Runs the server until SIGINT/SIGTERM. Logs go to stderr, filtered by `RUST_LOG`
@@ -89,6 +100,18 @@ pub async fn run(args: ServeArgs) -> Result<(), CliError> {
         client_ca: args.client_ca,
     };
     config.insecure_http = args.insecure_http;
+    config.kmip.listen = match (args.kmip_listen, args.no_kmip, args.dev) {
+        (Some(addr), _, _) => Some(addr),
+        (None, false, true) => Some(SocketAddr::from((
+            [127, 0, 0, 1],
+            keyhaven_server::kmip::KMIP_PORT,
+        ))),
+        _ => None,
+    };
+    config.kmip.vault = args
+        .kmip_vault
+        .parse()
+        .map_err(|e: String| CliError::Usage(format!("--kmip-vault: {e}")))?;
     config.passphrase = if args.dev {
         None
     } else {

@@ -1,0 +1,337 @@
+//! One KMIP request message: authentication, the batch items in order (with the ID
+//! Placeholder and the Batch Error Continuation Option), an audit record per item, and the
+//! one mapping from core errors to KMIP Result Reasons.
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+
+use keyhaven_core::access::{AuditNote, Caller, RequestContext};
+use keyhaven_core::{AuditEvent, Clock, Error, KeyService, Outcome, VaultName};
+use keyhaven_kmip::dict;
+use keyhaven_kmip::message::{
+    reason, BatchErrorContinuation, MessageError, ProtocolVersion, RequestBatchItem,
+    RequestMessage, ResponseBatchItem, ResponseHeader, ResponseMessage, ResultStatus,
+};
+use keyhaven_kmip::ttlv::Ttlv;
+
+use super::ops::{self, OpContext, Undo};
+use crate::audit_trail::AuditTrail;
+use crate::seal::Seal;
+
+/// Versions this server speaks, newest first (answered by DiscoverVersions).
+pub const SUPPORTED_VERSIONS: [ProtocolVersion; 7] = [
+    ProtocolVersion::V2_1,
+    ProtocolVersion::V2_0,
+    ProtocolVersion::V1_4,
+    ProtocolVersion::V1_3,
+    ProtocolVersion::V1_2,
+    ProtocolVersion::V1_1,
+    ProtocolVersion::V1_0,
+];
+
+/// One client connection: where from, and its verified certificate's (subject, fingerprint).
+#[derive(Clone, Debug)]
+pub struct Connection {
+    /// Peer address.
+    pub peer: SocketAddr,
+    /// The client certificate's subject and SHA-256 fingerprint.
+    pub identity: Option<(String, String)>,
+}
+
+/// Why an operation failed: the KMIP Result Reason and a message for the client.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KmipError {
+    /// Result Reason.
+    pub reason: u32,
+    /// Result Message (never secret).
+    pub message: String,
+}
+
+impl KmipError {
+    /// An error with `reason`.
+    pub fn new(reason: u32, message: impl Into<String>) -> KmipError {
+        KmipError {
+            reason,
+            message: message.into(),
+        }
+    }
+    /// Invalid Field.
+    pub fn invalid(message: impl Into<String>) -> KmipError {
+        KmipError::new(reason::INVALID_FIELD, message)
+    }
+    /// Operation Not Supported / Feature Not Supported.
+    pub fn unsupported(message: impl Into<String>) -> KmipError {
+        KmipError::new(reason::FEATURE_NOT_SUPPORTED, message)
+    }
+}
+
+impl From<MessageError> for KmipError {
+    fn from(e: MessageError) -> KmipError {
+        KmipError::new(e.reason, e.message)
+    }
+}
+
+/// The one place core errors become KMIP Result Reasons.
+impl From<Error> for KmipError {
+    fn from(e: Error) -> KmipError {
+        let reason = match &e {
+            Error::NotFound { .. } => reason::ITEM_NOT_FOUND,
+            Error::AlreadyExists { .. } => reason::OBJECT_ALREADY_EXISTS,
+            Error::InvalidRequest(_) => reason::INVALID_FIELD,
+            Error::Forbidden(_) => reason::PERMISSION_DENIED,
+            Error::Unauthenticated(_) => reason::AUTHENTICATION_NOT_SUCCESSFUL,
+            Error::WrongLifecycleState { .. }
+            | Error::KeyPendingDestruction { .. }
+            | Error::OutsideUsageWindow { .. } => reason::WRONG_KEY_LIFECYCLE_STATE,
+            Error::UsageNotPermitted { .. } => reason::INCOMPATIBLE_CRYPTOGRAPHIC_USAGE_MASK,
+            Error::UnsupportedOperation { .. } => reason::INVALID_FIELD,
+            Error::DecryptionFailed(_) | Error::Crypto(_) => reason::CRYPTOGRAPHIC_FAILURE,
+            _ => reason::GENERAL_FAILURE,
+        };
+        KmipError::new(reason, e.to_string())
+    }
+}
+
+/// Handles KMIP messages for the listener (and for tests, without TLS).
+pub struct Dispatcher {
+    seal: Arc<Seal>,
+    audit: AuditTrail,
+    clock: Arc<dyn Clock>,
+    vault: VaultName,
+    vault_ready: tokio::sync::OnceCell<()>,
+}
+
+impl Dispatcher {
+    /// A dispatcher creating objects in `vault`.
+    pub fn new(
+        seal: Arc<Seal>,
+        audit: AuditTrail,
+        clock: Arc<dyn Clock>,
+        vault: VaultName,
+    ) -> Dispatcher {
+        Dispatcher {
+            seal,
+            audit,
+            clock,
+            vault,
+            vault_ready: tokio::sync::OnceCell::new(),
+        }
+    }
+
+    /// Now, in seconds since the epoch.
+    pub fn now(&self) -> i64 {
+        self.clock.now().unix_timestamp()
+    }
+
+    /// Answers one request message (always a response message, never an error).
+    pub async fn handle(&self, conn: &Connection, request: &Ttlv) -> Ttlv {
+        let version = super::answer_version(request);
+        let now = self.now();
+        let message = match RequestMessage::from_ttlv(request) {
+            Ok(m) => m,
+            Err(e) => return ResponseMessage::error(version, now, &e).to_ttlv(),
+        };
+        let mut header = ResponseHeader::new(version, now);
+        header.client_correlation_value = message.header.client_correlation_value.clone();
+        if !SUPPORTED_VERSIONS.contains(&version) {
+            let items = vec![ResponseBatchItem::failure(
+                None,
+                None,
+                reason::INVALID_MESSAGE,
+                format!(
+                    "KMIP {version} is not supported; this server speaks 1.0-1.4, 2.0 and 2.1 \
+                     (use DiscoverVersions)"
+                ),
+            )];
+            return ResponseMessage::new(header, items).to_ttlv();
+        }
+        let items = self.run_batch(conn, version, &message).await;
+        ResponseMessage::new(header, items).to_ttlv()
+    }
+
+    async fn run_batch(
+        &self,
+        conn: &Connection,
+        version: ProtocolVersion,
+        message: &RequestMessage,
+    ) -> Vec<ResponseBatchItem> {
+        let continuation = message.header.batch_error_continuation;
+        let mut results: Vec<ResponseBatchItem> = Vec::with_capacity(message.items.len());
+        let mut undo: Vec<Undo> = Vec::new();
+        let mut placeholder: Option<String> = None;
+        let mut failed = false;
+        let svc = self.seal.service();
+        for item in &message.items {
+            if failed && continuation != BatchErrorContinuation::Continue {
+                // Stop and Undo: the items after a failure are not processed.
+                break;
+            }
+            let note = Arc::new(Mutex::new(AuditNote::default()));
+            let context = RequestContext {
+                request_id: svc.as_ref().and_then(|s| s.fresh_uuid().ok()).map(|u| u.to_string()),
+                source: Some(conn.peer.ip()),
+                note: note.clone(),
+            };
+            let context_id = context.request_id.clone();
+            let outcome = match &svc {
+                None => Err(KmipError::new(
+                    reason::GENERAL_FAILURE,
+                    "the server is sealed: unseal it first (keyhaven unseal)",
+                )),
+                Some(svc) => {
+                    self.run_item(svc, conn, context, version, item, &mut placeholder, &mut undo)
+                        .await
+                }
+            };
+            let principal = outcome.as_ref().ok().map(|(_, p)| p.clone()).flatten();
+            let result = match outcome {
+                Ok((payload, _)) => {
+                    ResponseBatchItem::success(item.operation, item.unique_batch_item_id.clone(), payload)
+                }
+                Err(e) => {
+                    failed = true;
+                    ResponseBatchItem::failure(
+                        Some(item.operation),
+                        item.unique_batch_item_id.clone(),
+                        e.reason,
+                        e.message,
+                    )
+                }
+            };
+            self.audit_item(conn, item, &note, &result, principal, context_id).await;
+            results.push(result);
+        }
+        if failed && continuation == BatchErrorContinuation::Undo {
+            if let Some(svc) = &svc {
+                let undone = ops::undo(svc, undo).await;
+                for r in results.iter_mut() {
+                    if r.result_status == ResultStatus::Success && undone {
+                        r.result_status = ResultStatus::OperationUndone;
+                        r.payload = None;
+                    }
+                }
+            }
+        }
+        results
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn run_item(
+        &self,
+        svc: &Arc<KeyService>,
+        conn: &Connection,
+        context: RequestContext,
+        version: ProtocolVersion,
+        item: &RequestBatchItem,
+        placeholder: &mut Option<String>,
+        undo: &mut Vec<Undo>,
+    ) -> Result<(Ttlv, Option<String>), KmipError> {
+        let caller = self.authenticate(svc, conn, context).await?;
+        let principal = Some(caller.name().to_owned());
+        if ops::creates_objects(item.operation) {
+            self.ensure_vault(svc).await?;
+        }
+        let mut ctx = OpContext {
+            svc,
+            caller: &caller,
+            version,
+            vault: &self.vault,
+            placeholder,
+            undo,
+            now: self.clock.now(),
+        };
+        let payload = ops::run(&mut ctx, item.operation, &item.payload).await?;
+        Ok((payload, principal))
+    }
+
+    async fn authenticate(
+        &self,
+        svc: &KeyService,
+        conn: &Connection,
+        context: RequestContext,
+    ) -> Result<Caller, KmipError> {
+        let Some((subject, fingerprint)) = &conn.identity else {
+            return Err(KmipError::new(
+                reason::AUTHENTICATION_NOT_SUCCESSFUL,
+                "KMIP needs a client certificate bound to a principal",
+            ));
+        };
+        svc.authenticate_certificate(subject, fingerprint, context)
+            .await
+            .map_err(|e| KmipError::new(reason::AUTHENTICATION_NOT_SUCCESSFUL, e.to_string()))
+    }
+
+    /// Creates the KMIP vault on first use (as the system: KMIP clients cannot create vaults).
+    async fn ensure_vault(&self, svc: &KeyService) -> Result<(), KmipError> {
+        self.vault_ready
+            .get_or_try_init(|| async {
+                let system = Caller::system();
+                match svc.get_vault(&system, &self.vault).await {
+                    Ok(_) => Ok(()),
+                    Err(Error::NotFound { .. }) => {
+                        match svc.create_vault(&system, self.vault.clone(), Some(0), &[]).await {
+                            Ok(_) | Err(Error::AlreadyExists { .. }) => Ok(()),
+                            Err(e) => Err(KmipError::from(e)),
+                        }
+                    }
+                    Err(e) => Err(KmipError::from(e)),
+                }
+            })
+            .await
+            .map(|_| ())
+    }
+
+    async fn audit_item(
+        &self,
+        conn: &Connection,
+        item: &RequestBatchItem,
+        note: &Mutex<AuditNote>,
+        result: &ResponseBatchItem,
+        principal: Option<String>,
+        request_id: Option<String>,
+    ) {
+        let note = match note.lock() {
+            Ok(n) => n.clone(),
+            Err(p) => p.into_inner().clone(),
+        };
+        let op_name = dict::enum_name(dict::tags::OPERATION, item.operation).unwrap_or("Unknown");
+        let outcome = match (result.result_status, result.result_reason) {
+            (ResultStatus::Success, _) => Outcome::Success,
+            (_, Some(r))
+                if r == reason::PERMISSION_DENIED
+                    || r == reason::AUTHENTICATION_NOT_SUCCESSFUL
+                    || note.denied =>
+            {
+                Outcome::Denied
+            }
+            _ => Outcome::Failure,
+        };
+        let code = result
+            .result_reason
+            .map(|r| {
+                format!(
+                    "kmip {}",
+                    dict::enum_name(dict::tags::RESULT_REASON, r).unwrap_or("Unknown")
+                )
+            })
+            .unwrap_or_else(|| "kmip Success".to_owned());
+        let event = AuditEvent {
+            at: self.clock.now(),
+            request_id,
+            principal: principal.or_else(|| conn.identity.as_ref().map(|(s, _)| format!("cert:{s}"))),
+            source: Some(conn.peer.ip().to_string()),
+            action: note
+                .action
+                .map(str::to_owned)
+                .unwrap_or_else(|| format!("kmip.{op_name}")),
+            route: Some(format!("KMIP {op_name}")),
+            vault: note.vault,
+            key: note.key,
+            key_version: note.key_version,
+            outcome,
+            code: Some(code),
+            detail: note.detail,
+        };
+        self.audit.record(event).await;
+    }
+}

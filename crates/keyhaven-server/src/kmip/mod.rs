@@ -1,0 +1,318 @@
+//! The KMIP listener: binary TTLV over TLS with a required client certificate (mapped to a
+//! principal, as for REST), one request at a time per connection, bounded connections,
+//! message size and idle time. A malformed message gets a KMIP error response when the
+//! server can still tell where it ends, and the connection is closed otherwise; other
+//! connections are not affected.
+
+mod attributes;
+mod dispatch;
+mod ops;
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use keyhaven_core::{Clock, SecretBytes, VaultName};
+use keyhaven_kmip::message::{peek_version, MessageError, ProtocolVersion, ResponseMessage};
+use keyhaven_kmip::ttlv::{self, Limits, Ttlv};
+use rustls::server::WebPkiClientVerifier;
+use rustls::RootCertStore;
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{watch, Semaphore};
+use tokio::task::JoinHandle;
+use tokio_rustls::TlsAcceptor;
+
+use crate::audit_trail::AuditTrail;
+use crate::seal::Seal;
+use crate::ServerError;
+
+pub use dispatch::Dispatcher;
+
+/// KMIP listener settings.
+#[derive(Clone, Debug)]
+pub struct KmipConfig {
+    /// Where to listen; `None` = no KMIP listener.
+    pub listen: Option<SocketAddr>,
+    /// Most connections served at once; more wait in the accept queue.
+    pub max_connections: usize,
+    /// A connection idle (or sending a message) longer than this is closed.
+    pub idle_timeout: Duration,
+    /// Largest request accepted, in bytes.
+    pub max_message: usize,
+    /// The vault that objects created over KMIP go to (created at start when missing).
+    pub vault: VaultName,
+}
+
+/// The default KMIP port (IANA).
+pub const KMIP_PORT: u16 = 5696;
+
+impl Default for KmipConfig {
+    fn default() -> KmipConfig {
+        KmipConfig {
+            listen: None,
+            max_connections: 256,
+            idle_timeout: Duration::from_secs(60),
+            max_message: 8 * 1024 * 1024,
+            vault: VaultName::default_kmip(),
+        }
+    }
+}
+
+/// A running KMIP listener.
+pub struct KmipListener {
+    /// The bound address.
+    pub addr: SocketAddr,
+    stop: watch::Sender<bool>,
+    task: JoinHandle<()>,
+}
+
+impl KmipListener {
+    /// Stops accepting and waits (up to 5 s) for the accept loop to end.
+    pub async fn shutdown(self) {
+        let _ = self.stop.send(true);
+        let _ = tokio::time::timeout(Duration::from_secs(5), self.task).await;
+    }
+}
+
+/// TLS for KMIP: the server's certificate whatever the client names (no SNI needed), TLS 1.3
+/// and 1.2, and a client certificate signed by `client_ca` required.
+pub fn tls_config(
+    cert_pem: &[u8],
+    key_pem: &SecretBytes,
+    client_ca: &Path,
+) -> Result<rustls::ServerConfig, ServerError> {
+    let bad = |e: String| ServerError::Startup(format!("KMIP TLS configuration: {e}"));
+    let certs = rustls_pemfile::certs(&mut &cert_pem[..])
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| bad(e.to_string()))?;
+    let key = rustls_pemfile::private_key(&mut key_pem.expose())
+        .map_err(|e| bad(e.to_string()))?
+        .ok_or_else(|| bad("no private key in the key file".to_owned()))?;
+    let pem = std::fs::read(client_ca).map_err(|e| {
+        bad(format!(
+            "KMIP requires client certificates: cannot read the client CA {}: {e}",
+            client_ca.display()
+        ))
+    })?;
+    let mut roots = RootCertStore::empty();
+    for c in rustls_pemfile::certs(&mut &pem[..]) {
+        roots
+            .add(c.map_err(|e| bad(e.to_string()))?)
+            .map_err(|e| bad(e.to_string()))?;
+    }
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let verifier = WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider.clone())
+        .build()
+        .map_err(|e| bad(e.to_string()))?;
+    rustls::ServerConfig::builder_with_provider(provider)
+        .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])
+        .map_err(|e| bad(e.to_string()))?
+        .with_client_cert_verifier(verifier)
+        .with_single_cert(certs, key)
+        .map_err(|e| bad(e.to_string()))
+}
+
+/// Binds `cfg.listen` and serves KMIP until shut down.
+pub fn start(
+    cfg: &KmipConfig,
+    listen: SocketAddr,
+    tls: rustls::ServerConfig,
+    seal: Arc<Seal>,
+    audit: AuditTrail,
+    clock: Arc<dyn Clock>,
+) -> Result<KmipListener, ServerError> {
+    let std_listener = std::net::TcpListener::bind(listen)
+        .map_err(|e| ServerError::Startup(format!("cannot listen for KMIP on {listen}: {e}")))?;
+    std_listener
+        .set_nonblocking(true)
+        .map_err(|e| ServerError::Startup(format!("cannot configure the KMIP listener: {e}")))?;
+    let addr = std_listener
+        .local_addr()
+        .map_err(|e| ServerError::Startup(format!("cannot read the KMIP address: {e}")))?;
+    let listener = TcpListener::from_std(std_listener)
+        .map_err(|e| ServerError::Startup(format!("cannot use the KMIP listener: {e}")))?;
+    let dispatcher = Arc::new(Dispatcher::new(seal, audit, clock, cfg.vault.clone()));
+    let acceptor = TlsAcceptor::from(Arc::new(tls));
+    let (stop, stop_rx) = watch::channel(false);
+    let task = tokio::spawn(accept_loop(
+        listener,
+        acceptor,
+        dispatcher,
+        ConnLimits {
+            idle: cfg.idle_timeout,
+            limits: Limits {
+                max_message_size: cfg.max_message,
+                ..Limits::default()
+            },
+        },
+        Arc::new(Semaphore::new(cfg.max_connections.max(1))),
+        stop_rx,
+    ));
+    Ok(KmipListener { addr, stop, task })
+}
+
+#[derive(Clone)]
+struct ConnLimits {
+    idle: Duration,
+    limits: Limits,
+}
+
+async fn accept_loop(
+    listener: TcpListener,
+    acceptor: TlsAcceptor,
+    dispatcher: Arc<Dispatcher>,
+    limits: ConnLimits,
+    slots: Arc<Semaphore>,
+    mut stop: watch::Receiver<bool>,
+) {
+    loop {
+        let permit = tokio::select! {
+            p = slots.clone().acquire_owned() => match p {
+                Ok(p) => p,
+                Err(_) => return,
+            },
+            _ = stop.changed() => return,
+        };
+        let (stream, peer) = tokio::select! {
+            r = listener.accept() => match r {
+                Ok(x) => x,
+                Err(e) => {
+                    tracing::warn!(error = %e, "KMIP accept failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            _ = stop.changed() => return,
+        };
+        let acceptor = acceptor.clone();
+        let dispatcher = dispatcher.clone();
+        let limits = limits.clone();
+        let stop = stop.clone();
+        tokio::spawn(async move {
+            serve_connection(stream, peer, acceptor, dispatcher, limits, stop).await;
+            drop(permit);
+        });
+    }
+}
+
+async fn serve_connection(
+    stream: TcpStream,
+    peer: SocketAddr,
+    acceptor: TlsAcceptor,
+    dispatcher: Arc<Dispatcher>,
+    limits: ConnLimits,
+    mut stop: watch::Receiver<bool>,
+) {
+    let _ = stream.set_nodelay(true);
+    let tls = match tokio::time::timeout(limits.idle, acceptor.accept(stream)).await {
+        Ok(Ok(s)) => s,
+        Ok(Err(e)) => {
+            tracing::info!(peer = %peer, error = %e, "KMIP TLS handshake failed");
+            return;
+        }
+        Err(_) => {
+            tracing::info!(peer = %peer, "KMIP TLS handshake timed out");
+            return;
+        }
+    };
+    let client_cert = tls
+        .get_ref()
+        .1
+        .peer_certificates()
+        .and_then(|c| c.first())
+        .map(|c| c.to_vec());
+    let conn = dispatch::Connection {
+        peer,
+        identity: client_cert
+            .as_deref()
+            .and_then(crate::api::cert_identity),
+    };
+    let mut tls = tls;
+    loop {
+        let read = tokio::select! {
+            r = tokio::time::timeout(limits.idle, read_message(&mut tls, &limits.limits)) => r,
+            _ = stop.changed() => break,
+        };
+        let reply = match read {
+            Err(_) => break, // idle
+            Ok(Ok(None)) => break, // clean close
+            Ok(Ok(Some(request))) => dispatcher.handle(&conn, &request).await,
+            Ok(Err(ReadError::Io)) => break,
+            Ok(Err(ReadError::Malformed { error, version, close })) => {
+                tracing::info!(peer = %peer, error = %error, "malformed KMIP message");
+                let reply = ResponseMessage::error(
+                    version.unwrap_or(ProtocolVersion::new(1, 0)),
+                    dispatcher.now(),
+                    &error,
+                )
+                .to_ttlv();
+                let _ = write_message(&mut tls, &reply).await;
+                if close {
+                    break;
+                }
+                continue;
+            }
+        };
+        if write_message(&mut tls, &reply).await.is_err() {
+            break;
+        }
+    }
+    let _ = tls.shutdown().await;
+}
+
+enum ReadError {
+    Io,
+    Malformed {
+        error: MessageError,
+        version: Option<ProtocolVersion>,
+        /// Whether the stream can no longer be trusted to be at a message boundary.
+        close: bool,
+    },
+}
+
+/// Reads one message: `Ok(None)` on a clean end of stream before a message begins.
+async fn read_message<S: AsyncRead + Unpin>(
+    stream: &mut S,
+    limits: &Limits,
+) -> Result<Option<Ttlv>, ReadError> {
+    let mut header = [0u8; 8];
+    match stream.read(&mut header[..1]).await {
+        Ok(0) => return Ok(None),
+        Ok(_) => {}
+        Err(_) => return Err(ReadError::Io),
+    }
+    if let Some(rest) = header.get_mut(1..) {
+        stream.read_exact(rest).await.map_err(|_| ReadError::Io)?;
+    }
+    let total = ttlv::message_length(&header, limits).map_err(|e| ReadError::Malformed {
+        error: MessageError::invalid_message(format!("the message cannot be read: {e}")),
+        version: None,
+        close: true,
+    })?;
+    let mut buf = vec![0u8; total];
+    if let Some((head, body)) = buf.split_at_mut_checked(8) {
+        head.copy_from_slice(&header);
+        stream.read_exact(body).await.map_err(|_| ReadError::Io)?;
+    }
+    match ttlv::decode(&buf, limits) {
+        Ok(item) => Ok(Some(item)),
+        Err(e) => Err(ReadError::Malformed {
+            error: MessageError::invalid_message(format!("the message does not decode: {e}")),
+            version: None,
+            // The length was read, so the next message starts after this one.
+            close: false,
+        }),
+    }
+}
+
+async fn write_message<S: AsyncWrite + Unpin>(stream: &mut S, item: &Ttlv) -> std::io::Result<()> {
+    stream.write_all(&item.encode()).await?;
+    stream.flush().await
+}
+
+/// The version to answer a message in: the client's when it can be read.
+pub(crate) fn answer_version(request: &Ttlv) -> ProtocolVersion {
+    peek_version(request).unwrap_or(ProtocolVersion::new(1, 0))
+}
