@@ -400,6 +400,9 @@ struct ObjectInfo {
     random_iv: bool,
 }
 
+/// A Byte String of the file that the server answered differently: (tag, the file's bytes).
+type Learnt = (u32, Vec<u8>);
+
 /// A request as sent.
 #[derive(Clone, Debug)]
 struct Sent {
@@ -416,7 +419,7 @@ pub struct Replay {
     window: i64,
     sent: Vec<Option<Sent>>,
     objects: HashMap<String, ObjectInfo>,
-    substitutions: BTreeMap<(u32, Vec<u8>), Vec<u8>>,
+    substitutions: BTreeMap<Learnt, Vec<u8>>,
     last_seen: BTreeMap<String, Value>,
     client_offsets: BTreeSet<i64>,
     used_operations: BTreeSet<String>,
@@ -659,7 +662,12 @@ pub fn run_case(
         };
         let response = match send(&request) {
             Ok(r) => r,
-            Err(message) => return CaseResult::Error { exchange: i, message },
+            Err(message) => {
+                return CaseResult::Error {
+                    exchange: i,
+                    message,
+                }
+            }
         };
         if let Err(difference) = replay.check_response(i, &response) {
             return CaseResult::Failed {
@@ -752,7 +760,7 @@ fn collect_used(node: &XmlNode, operations: &mut BTreeSet<String>, types: &mut B
 }
 
 /// Replaces Byte Strings found in `substitutions`; whether a `Data` item was replaced.
-fn substitute(item: &mut Ttlv, substitutions: &BTreeMap<(u32, Vec<u8>), Vec<u8>>) -> bool {
+fn substitute(item: &mut Ttlv, substitutions: &BTreeMap<Learnt, Vec<u8>>) -> bool {
     match &mut item.value {
         Value::Structure(children) => {
             let mut any = false;
@@ -988,11 +996,7 @@ impl Check {
                     if w.len() == g.len() {
                         Ok(())
                     } else {
-                        Err(format!(
-                            "expected {} bytes, got {} bytes",
-                            w.len(),
-                            g.len()
-                        ))
+                        Err(format!("expected {} bytes, got {} bytes", w.len(), g.len()))
                     }
                 }
                 _ if want == got => Ok(()),
@@ -1057,7 +1061,7 @@ struct Cmp<'r> {
     used_object_types: &'r BTreeSet<String>,
     pending: Vec<(String, Value)>,
     tolerated: Vec<Tolerated>,
-    substitutions: Vec<((u32, Vec<u8>), Vec<u8>)>,
+    substitutions: Vec<(Learnt, Vec<u8>)>,
     new_objects: HashMap<String, ObjectInfo>,
 }
 
@@ -1147,12 +1151,14 @@ impl Cmp<'_> {
             .filter(|c| is(c.tag, "BatchItem"))
             .collect();
         if expected_items.len() != actual_items.len() {
+            let statuses: Vec<String> = actual_items.iter().map(|a| status_summary(a)).collect();
             return Err(self.diff(
                 &path,
                 format!(
-                    "expected {} batch items, got {}",
+                    "expected {} batch items, got {} [{}]",
                     expected_items.len(),
-                    actual_items.len()
+                    actual_items.len(),
+                    statuses.join(", ")
                 ),
             ));
         }
@@ -1177,7 +1183,9 @@ impl Cmp<'_> {
             let info = self.item_info(ei, ai, rq, from_server, previous_uid.as_deref());
             let result = self.batch_item(ei, ai, &p, &info);
             self.learn_objects(&info, rq, ai);
-            if let Some(uid) = child(ai, "ResponsePayload").and_then(|p| child_text(p, "UniqueIdentifier")) {
+            if let Some(uid) =
+                child(ai, "ResponsePayload").and_then(|p| child_text(p, "UniqueIdentifier"))
+            {
                 previous_uid = Some(uid.to_owned());
             }
             result?;
@@ -1225,22 +1233,15 @@ impl Cmp<'_> {
             let Some(status) = actual_children.iter().find(|c| c.tag == es.tag) else {
                 return Err(self.diff(&p, "missing from the response"));
             };
-            let want = xml::convert_value(es, es.tag, self.bindings)
-                .map_err(|err| self.diff(&p, format!("the expected value cannot be read: {err}")))?;
+            let want = xml::convert_value(es, es.tag, self.bindings).map_err(|err| {
+                self.diff(&p, format!("the expected value cannot be read: {err}"))
+            })?;
             if want != status.value {
-                let mut message = format!(
+                let message = format!(
                     "expected {}, got {}",
                     show(es.tag, es.tag, &want),
-                    show(status.tag, status.tag, &status.value)
+                    status_summary(a)
                 );
-                let reason = child(a, "ResultReason").map(|r| show(r.tag, r.tag, &r.value));
-                let text = child(a, "ResultMessage").map(|r| show(r.tag, r.tag, &r.value));
-                match (reason, text) {
-                    (Some(r), Some(t)) => message.push_str(&format!(" ({r}: {t})")),
-                    (Some(r), None) => message.push_str(&format!(" ({r})")),
-                    (None, Some(t)) => message.push_str(&format!(" ({t})")),
-                    (None, None) => {}
-                }
                 return Err(self.diff(&p, message));
             }
         }
@@ -1572,9 +1573,10 @@ impl Cmp<'_> {
             ("Encrypt", "IVCounterNonce") if !info.request_iv => {
                 Some((Rule::ServerIv, Check::SameLength))
             }
-            ("Encrypt" | "Decrypt" | "Sign" | "SignatureVerify" | "MAC" | "MACVerify", "CorrelationValue") => {
-                Some((Rule::StreamCorrelation, Check::Any))
-            }
+            (
+                "Encrypt" | "Decrypt" | "Sign" | "SignatureVerify" | "MAC" | "MACVerify",
+                "CorrelationValue",
+            ) => Some((Rule::StreamCorrelation, Check::Any)),
             ("Decrypt", "Data") if !info.decrypt_deterministic() => {
                 Some((Rule::GeneratedKeyDecrypt, Check::SameLength))
             }
@@ -1717,7 +1719,10 @@ impl Cmp<'_> {
                 None if is_policy_attribute(&key) => self.note(Rule::ServerPolicyAttributes, &p),
                 None => {
                     return Err(first_error.unwrap_or_else(|| {
-                        self.diff(&p, format!("attribute \"{key}\" is missing from the response"))
+                        self.diff(
+                            &p,
+                            format!("attribute \"{key}\" is missing from the response"),
+                        )
                     }))
                 }
             }
@@ -1736,7 +1741,10 @@ impl Cmp<'_> {
             } else if is_policy_attribute(&key) {
                 self.note(Rule::ServerPolicyAttributes, &p);
             } else {
-                return Err(self.diff(&p, format!("unexpected attribute \"{key}\" in the response")));
+                return Err(self.diff(
+                    &p,
+                    format!("unexpected attribute \"{key}\" in the response"),
+                ));
             }
         }
         Ok(())
@@ -1998,8 +2006,7 @@ impl Cmp<'_> {
             .map_or(0, <[u8]>::len);
         let wrapping = request_payload.and_then(|p| child(p, "KeyWrappingSpecification"));
         let wrapped = wrapping.is_some()
-            || response_payload
-                .is_some_and(|p| find_attribute(p, "", "KeyWrappingData").is_some());
+            || response_payload.is_some_and(|p| find_attribute(p, "", "KeyWrappingData").is_some());
         let wrapping_uid = wrapping
             .and_then(|w| {
                 child(w, "EncryptionKeyInformation")
@@ -2041,13 +2048,15 @@ impl Cmp<'_> {
             generated,
             object_type: request_payload.and_then(|p| child_enum(p, "ObjectType")),
             algorithm: request_payload
-                .and_then(|p| find_attribute(p, "Cryptographic Algorithm", "CryptographicAlgorithm"))
+                .and_then(|p| {
+                    find_attribute(p, "Cryptographic Algorithm", "CryptographicAlgorithm")
+                })
                 .and_then(|v| enum_as(v, "CryptographicAlgorithm")),
             ..ObjectInfo::default()
         };
-        if let Some(params) = request_payload.and_then(|p| {
-            find_attribute(p, "Cryptographic Parameters", "CryptographicParameters")
-        }) {
+        if let Some(params) = request_payload
+            .and_then(|p| find_attribute(p, "Cryptographic Parameters", "CryptographicParameters"))
+        {
             base.mode = child_enum(params, "BlockCipherMode");
             base.padding = child_enum(params, "PaddingMethod");
             base.random_iv = child(params, "RandomIV")
@@ -2099,10 +2108,32 @@ fn request_index(e: &XmlNode, request_items: &[&Ttlv], b: usize) -> usize {
         .unwrap_or(b)
 }
 
+/// `OperationFailed (InvalidMessage: "text")`: the result of an actual batch item.
+fn status_summary(item: &Ttlv) -> String {
+    let mut summary = child(item, "ResultStatus").map_or_else(
+        || "no ResultStatus".to_owned(),
+        |s| show(s.tag, s.tag, &s.value),
+    );
+    let reason = child(item, "ResultReason").map(|r| show(r.tag, r.tag, &r.value));
+    let text = child(item, "ResultMessage").map(|r| show(r.tag, r.tag, &r.value));
+    match (reason, text) {
+        (Some(r), Some(t)) => summary.push_str(&format!(" ({r}: {t})")),
+        (Some(r), None) => summary.push_str(&format!(" ({r})")),
+        (None, Some(t)) => summary.push_str(&format!(" ({t})")),
+        (None, None) => {}
+    }
+    summary
+}
+
 fn describe(e: &XmlNode) -> String {
     match (&e.value, e.kind) {
         (Some(_), _) if xml::is_secret_tag(e.tag) => format!("<{}>", e.name),
-        (Some(v), Some(k)) => format!("<{} type=\"{}\" value=\"{}\">", e.name, k.name(), shorten(v, 80)),
+        (Some(v), Some(k)) => format!(
+            "<{} type=\"{}\" value=\"{}\">",
+            e.name,
+            k.name(),
+            shorten(v, 80)
+        ),
         _ => format!("<{}>", e.name),
     }
 }
@@ -2120,7 +2151,12 @@ fn describe_item(a: &Ttlv) -> String {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 mod tests {
     use super::*;
     use crate::ttlv;
@@ -2269,7 +2305,11 @@ mod tests {
         let mut failures = Vec::new();
         let mut exchanges = 0usize;
         for file in &files {
-            let name = file.strip_prefix(&dir).unwrap_or(file).display().to_string();
+            let name = file
+                .strip_prefix(&dir)
+                .unwrap_or(file)
+                .display()
+                .to_string();
             let text = std::fs::read_to_string(file).unwrap();
             let case = match xml::parse_test_case(&text) {
                 Ok(c) => c,
@@ -2291,7 +2331,9 @@ mod tests {
                 for (what, item) in [("request", &request), ("response", &response)] {
                     match ttlv::decode(&item.encode(), &ttlv::Limits::default()) {
                         Ok(back) if back == *item => {}
-                        Ok(_) => failures.push(format!("{name}: {what} {i} changes in encode/decode")),
+                        Ok(_) => {
+                            failures.push(format!("{name}: {what} {i} changes in encode/decode"))
+                        }
                         Err(e) => failures.push(format!("{name}: {what} {i}: {e}")),
                     }
                 }
@@ -2363,7 +2405,13 @@ mod tests {
                     }
                     let before = r.tolerated().len();
                     match r.check_response(i, &m) {
-                        Ok(()) => println!("TOL {name} {i} {tagname} {:?}", r.tolerated()[before..].iter().map(|t| t.rule).collect::<Vec<_>>()),
+                        Ok(()) => println!(
+                            "TOL {name} {i} {tagname} {:?}",
+                            r.tolerated()[before..]
+                                .iter()
+                                .map(|t| t.rule)
+                                .collect::<Vec<_>>()
+                        ),
                         Err(d) => println!("STRICT {name} {i} {tagname} {}", d.path),
                     }
                 }
@@ -2392,7 +2440,9 @@ mod tests {
     #[test]
     fn deterministic_values_must_match() {
         // Registered AES key, Encrypt in ECB mode: the ciphertext is determined.
-        let Some(case) = load("1.4/mandatory/CS-BC-M-4-14.xml") else { return };
+        let Some(case) = load("1.4/mandatory/CS-BC-M-4-14.xml") else {
+            return;
+        };
 
         let mut replay = replay_at(&case, 0);
         let mut response = fake_response(&replay, 0);
@@ -2400,21 +2450,34 @@ mod tests {
             enumeration("ResultStatus", "OperationFailed");
         let d = replay.check_response(0, &response).unwrap_err();
         assert_eq!(d.path, "ResponseMessage/BatchItem[0]/ResultStatus");
-        assert!(d.message.starts_with("expected Success, got OperationFailed"), "{d}");
+        assert!(
+            d.message
+                .starts_with("expected Success, got OperationFailed"),
+            "{d}"
+        );
         assert_eq!(d.exchange, 0);
 
         let mut replay = replay_at(&case, 1);
         let mut response = fake_response(&replay, 1);
-        find_mut(&mut response, &["BatchItem", "ResponsePayload", "UniqueIdentifier"]).value =
-            Value::TextString("someone-else".into());
+        find_mut(
+            &mut response,
+            &["BatchItem", "ResponsePayload", "UniqueIdentifier"],
+        )
+        .value = Value::TextString("someone-else".into());
         let d = replay.check_response(1, &response).unwrap_err();
-        assert_eq!(d.path, "ResponseMessage/BatchItem[0]/ResponsePayload/UniqueIdentifier");
+        assert_eq!(
+            d.path,
+            "ResponseMessage/BatchItem[0]/ResponsePayload/UniqueIdentifier"
+        );
         assert!(d.message.contains("$UNIQUE_IDENTIFIER_0"), "{d}");
         assert!(d.message.contains("\"someone-else\""), "{d}");
 
         let mut replay = replay_at(&case, 1);
         let mut response = fake_response(&replay, 1);
-        flip_first_byte(find_mut(&mut response, &["BatchItem", "ResponsePayload", "Data"]));
+        flip_first_byte(find_mut(
+            &mut response,
+            &["BatchItem", "ResponsePayload", "Data"],
+        ));
         let d = replay.check_response(1, &response).unwrap_err();
         assert_eq!(d.path, "ResponseMessage/BatchItem[0]/ResponsePayload/Data");
         assert!(d.message.starts_with("expected d9bcce11"), "{d}");
@@ -2427,27 +2490,41 @@ mod tests {
         let mut replay = Replay::new(&case, NOW);
         replay.request(0).unwrap();
         let mut response = fake_response(&replay, 0);
-        find_mut(&mut response, &["BatchItem", "ResponsePayload", "UniqueIdentifier"]).value =
-            Value::TextString("uid-42".into());
+        find_mut(
+            &mut response,
+            &["BatchItem", "ResponsePayload", "UniqueIdentifier"],
+        )
+        .value = Value::TextString("uid-42".into());
         replay.check_response(0, &response).unwrap();
         let request = replay.request(1).unwrap();
-        let uid = find_mut(&mut request.clone(), &["BatchItem", "RequestPayload", "UniqueIdentifier"])
-            .value
-            .clone();
+        let uid = find_mut(
+            &mut request.clone(),
+            &["BatchItem", "RequestPayload", "UniqueIdentifier"],
+        )
+        .value
+        .clone();
         assert_eq!(uid, Value::TextString("uid-42".into()));
     }
 
     #[test]
     fn encrypt_with_a_generated_key_is_tolerated() {
         // Create (server key), Encrypt ECB: the file's ciphertext is the vendor's.
-        let Some(case) = load("1.4/mandatory/CS-BC-M-1-14.xml") else { return };
+        let Some(case) = load("1.4/mandatory/CS-BC-M-1-14.xml") else {
+            return;
+        };
         let mut replay = replay_at(&case, 1);
         let mut response = fake_response(&replay, 1);
-        flip_first_byte(find_mut(&mut response, &["BatchItem", "ResponsePayload", "Data"]));
+        flip_first_byte(find_mut(
+            &mut response,
+            &["BatchItem", "ResponsePayload", "Data"],
+        ));
         replay.check_response(1, &response).unwrap();
         let tolerated = replay.tolerated().last().unwrap();
         assert_eq!(tolerated.rule, Rule::NondeterministicEncrypt);
-        assert_eq!(tolerated.path, "ResponseMessage/BatchItem[0]/ResponsePayload/Data");
+        assert_eq!(
+            tolerated.path,
+            "ResponseMessage/BatchItem[0]/ResponsePayload/Data"
+        );
 
         let mut replay = replay_at(&case, 1);
         let mut response = fake_response(&replay, 1);
@@ -2461,7 +2538,9 @@ mod tests {
     fn server_ciphertext_is_reused_and_the_round_trip_checked() {
         // Create, Encrypt (tolerated), Decrypt of the file's ciphertext, which must be the
         // server's, and whose plaintext is then exact.
-        let Some(case) = load("1.4/mandatory/CS-BC-M-3-14.xml") else { return };
+        let Some(case) = load("1.4/mandatory/CS-BC-M-3-14.xml") else {
+            return;
+        };
         for mutate_plaintext in [false, true] {
             let mut replay = replay_at(&case, 1);
             let mut response = fake_response(&replay, 1);
@@ -2475,7 +2554,10 @@ mod tests {
 
             let mut response = fake_response(&replay, 2);
             if mutate_plaintext {
-                flip_first_byte(find_mut(&mut response, &["BatchItem", "ResponsePayload", "Data"]));
+                flip_first_byte(find_mut(
+                    &mut response,
+                    &["BatchItem", "ResponsePayload", "Data"],
+                ));
                 let d = replay.check_response(2, &response).unwrap_err();
                 assert_eq!(d.path, "ResponseMessage/BatchItem[0]/ResponsePayload/Data");
             } else {
@@ -2484,24 +2566,37 @@ mod tests {
         }
 
         // Decrypt of the file's ciphertext with a generated key: any plaintext of that length.
-        let Some(case) = load("1.4/mandatory/CS-BC-M-2-14.xml") else { return };
+        let Some(case) = load("1.4/mandatory/CS-BC-M-2-14.xml") else {
+            return;
+        };
         let mut replay = replay_at(&case, 1);
         let mut response = fake_response(&replay, 1);
-        flip_first_byte(find_mut(&mut response, &["BatchItem", "ResponsePayload", "Data"]));
+        flip_first_byte(find_mut(
+            &mut response,
+            &["BatchItem", "ResponsePayload", "Data"],
+        ));
         replay.check_response(1, &response).unwrap();
-        assert_eq!(rules_applied(&replay).last(), Some(&Rule::GeneratedKeyDecrypt));
+        assert_eq!(
+            rules_applied(&replay).last(),
+            Some(&Rule::GeneratedKeyDecrypt)
+        );
     }
 
     #[test]
     fn placeholders_used_before_bound_take_the_last_server_value() {
         // CS-BC-M-13: Encrypt with a random IV, then Decrypt $DATA_0 with $IV_COUNTER_NONCE.
-        let Some(case) = load("1.4/mandatory/CS-BC-M-13-14.xml") else { return };
+        let Some(case) = load("1.4/mandatory/CS-BC-M-13-14.xml") else {
+            return;
+        };
         let mut replay = replay_at(&case, 1);
         let mut response = fake_response(&replay, 1);
         find_mut(&mut response, &["BatchItem", "ResponsePayload", "Data"]).value =
             Value::ByteString(vec![7; 48]);
-        find_mut(&mut response, &["BatchItem", "ResponsePayload", "IVCounterNonce"]).value =
-            Value::ByteString(vec![9; 16]);
+        find_mut(
+            &mut response,
+            &["BatchItem", "ResponsePayload", "IVCounterNonce"],
+        )
+        .value = Value::ByteString(vec![9; 16]);
         replay.check_response(1, &response).unwrap();
         let rules = rules_applied(&replay);
         assert!(rules.contains(&Rule::NondeterministicEncrypt), "{rules:?}");
@@ -2509,7 +2604,10 @@ mod tests {
         step(&mut replay, 2);
         let mut request = replay.request(3).unwrap();
         let payload = find_mut(&mut request, &["BatchItem", "RequestPayload"]);
-        assert_eq!(child(payload, "Data").unwrap().value, Value::ByteString(vec![7; 48]));
+        assert_eq!(
+            child(payload, "Data").unwrap().value,
+            Value::ByteString(vec![7; 48])
+        );
         assert_eq!(
             child(payload, "IVCounterNonce").unwrap().value,
             Value::ByteString(vec![9; 16])
@@ -2518,7 +2616,9 @@ mod tests {
 
     #[test]
     fn get_attributes_compares_a_multiset() {
-        let Some(case) = load("1.4/mandatory/SKLC-M-1-14.xml") else { return };
+        let Some(case) = load("1.4/mandatory/SKLC-M-1-14.xml") else {
+            return;
+        };
 
         // Reversed order, another digest of a generated key, a date within the window.
         let mut replay = replay_at(&case, 1);
@@ -2542,14 +2642,19 @@ mod tests {
         let mut response = fake_response(&replay, 1);
         attribute_value(&mut response, "Cryptographic Length").value = Value::Integer(128);
         let d = replay.check_response(1, &response).unwrap_err();
-        assert!(d.path.starts_with("ResponseMessage/BatchItem[0]/ResponsePayload/Attribute["), "{d}");
+        assert!(
+            d.path
+                .starts_with("ResponseMessage/BatchItem[0]/ResponsePayload/Attribute["),
+            "{d}"
+        );
         assert!(d.path.ends_with("/AttributeValue"), "{d}");
         assert!(d.message.contains("expected 256, got 128"), "{d}");
 
         // A date far from now.
         let mut replay = replay_at(&case, 1);
         let mut response = fake_response(&replay, 1);
-        attribute_value(&mut response, "Last Change Date").value = Value::DateTime(NOW - 3 * 86_400);
+        attribute_value(&mut response, "Last Change Date").value =
+            Value::DateTime(NOW - 3 * 86_400);
         let d = replay.check_response(1, &response).unwrap_err();
         assert!(d.message.contains("within 86400 s"), "{d}");
 
@@ -2574,13 +2679,16 @@ mod tests {
     #[test]
     fn get_all_attributes_accepts_more_and_policy_attributes() {
         // TL-M-3: GetAttributes without names after a Locate.
-        let Some(case) = load("1.4/mandatory/TL-M-3-14.xml") else { return };
+        let Some(case) = load("1.4/mandatory/TL-M-3-14.xml") else {
+            return;
+        };
         let mut replay = replay_at(&case, 2);
         let mut response = fake_response(&replay, 2);
         let items = find_mut(&mut response, &["BatchItem#1", "ResponsePayload"]);
         let extra = {
             let mut a = items.children()[1].clone();
-            find_mut(&mut a, &["AttributeName"]).value = Value::TextString("Contact Information".into());
+            find_mut(&mut a, &["AttributeName"]).value =
+                Value::TextString("Contact Information".into());
             find_mut(&mut a, &["AttributeValue"]).value = Value::TextString("admin".into());
             a
         };
@@ -2606,17 +2714,28 @@ mod tests {
             .unwrap();
         children_mut(items).remove(algorithm);
         let d = replay.check_response(2, &response).unwrap_err();
-        assert_eq!(d.path, "ResponseMessage/BatchItem[1]/ResponsePayload/Attribute[7]");
-        assert!(d.message.contains("\"Cryptographic Algorithm\" is missing"), "{d}");
+        assert_eq!(
+            d.path,
+            "ResponseMessage/BatchItem[1]/ResponsePayload/Attribute[7]"
+        );
+        assert!(
+            d.message.contains("\"Cryptographic Algorithm\" is missing"),
+            "{d}"
+        );
     }
 
     #[test]
     fn kmip2_attributes_and_header() {
-        let Some(case) = load("2.1/mandatory/SKLC-M-1-21.xml") else { return };
+        let Some(case) = load("2.1/mandatory/SKLC-M-1-21.xml") else {
+            return;
+        };
         let mut replay = replay_at(&case, 1);
         let mut response = fake_response(&replay, 1);
-        children_mut(find_mut(&mut response, &["BatchItem", "ResponsePayload", "Attributes"]))
-            .reverse();
+        children_mut(find_mut(
+            &mut response,
+            &["BatchItem", "ResponsePayload", "Attributes"],
+        ))
+        .reverse();
         children_mut(find_mut(&mut response, &["ResponseHeader"]))
             .push(Ttlv::text(tag("ServerCorrelationValue"), "xyz"));
         replay.check_response(1, &response).unwrap();
@@ -2641,7 +2760,12 @@ mod tests {
         let mut response = fake_response(&replay, 1);
         find_mut(
             &mut response,
-            &["BatchItem", "ResponsePayload", "Attributes", "CryptographicAlgorithm"],
+            &[
+                "BatchItem",
+                "ResponsePayload",
+                "Attributes",
+                "CryptographicAlgorithm",
+            ],
         )
         .value = enumeration("CryptographicAlgorithm", "DES");
         let d = replay.check_response(1, &response).unwrap_err();
@@ -2654,12 +2778,21 @@ mod tests {
 
     #[test]
     fn key_material_is_never_shown() {
-        let Some(case) = load("2.1/mandatory/BL-M-1-21.xml") else { return };
+        let Some(case) = load("2.1/mandatory/BL-M-1-21.xml") else {
+            return;
+        };
         let mut replay = replay_at(&case, 3);
         let mut response = fake_response(&replay, 3);
         let material = find_mut(
             &mut response,
-            &["BatchItem", "ResponsePayload", "SymmetricKey", "KeyBlock", "KeyValue", "KeyMaterial"],
+            &[
+                "BatchItem",
+                "ResponsePayload",
+                "SymmetricKey",
+                "KeyBlock",
+                "KeyValue",
+                "KeyMaterial",
+            ],
         );
         flip_first_byte(material);
         let d = replay.check_response(3, &response).unwrap_err();
@@ -2672,13 +2805,25 @@ mod tests {
     #[test]
     fn generated_key_material_is_tolerated() {
         // SKFF-M-6: Create, Locate, Get of the generated key.
-        let Some(case) = load("1.4/mandatory/SKFF-M-6-14.xml") else { return };
+        let Some(case) = load("1.4/mandatory/SKFF-M-6-14.xml") else {
+            return;
+        };
         let mut replay = replay_at(&case, 2);
         let mut response = fake_response(&replay, 2);
-        let path = ["BatchItem", "ResponsePayload", "SymmetricKey", "KeyBlock", "KeyValue", "KeyMaterial"];
+        let path = [
+            "BatchItem",
+            "ResponsePayload",
+            "SymmetricKey",
+            "KeyBlock",
+            "KeyValue",
+            "KeyMaterial",
+        ];
         flip_first_byte(find_mut(&mut response, &path));
         replay.check_response(2, &response).unwrap();
-        assert_eq!(rules_applied(&replay).last(), Some(&Rule::GeneratedKeyMaterial));
+        assert_eq!(
+            rules_applied(&replay).last(),
+            Some(&Rule::GeneratedKeyMaterial)
+        );
 
         let mut replay = replay_at(&case, 2);
         let mut response = fake_response(&replay, 2);
@@ -2696,14 +2841,22 @@ mod tests {
 
     #[test]
     fn identifiers_must_be_distinct() {
-        let Some(case) = load("1.4/mandatory/AKLC-M-1-14.xml") else { return };
+        let Some(case) = load("1.4/mandatory/AKLC-M-1-14.xml") else {
+            return;
+        };
         let mut replay = replay_at(&case, 0);
         let mut response = fake_response(&replay, 0);
-        let private = find_mut(&mut response, &["BatchItem", "ResponsePayload", "PrivateKeyUniqueIdentifier"])
-            .value
-            .clone();
-        find_mut(&mut response, &["BatchItem", "ResponsePayload", "PublicKeyUniqueIdentifier"]).value =
-            private;
+        let private = find_mut(
+            &mut response,
+            &["BatchItem", "ResponsePayload", "PrivateKeyUniqueIdentifier"],
+        )
+        .value
+        .clone();
+        find_mut(
+            &mut response,
+            &["BatchItem", "ResponsePayload", "PublicKeyUniqueIdentifier"],
+        )
+        .value = private;
         let d = replay.check_response(0, &response).unwrap_err();
         assert!(d.message.contains("$UNIQUE_IDENTIFIER_1"), "{d}");
         assert!(d.message.contains("$UNIQUE_IDENTIFIER_0"), "{d}");
@@ -2711,7 +2864,9 @@ mod tests {
 
     #[test]
     fn query_lists_and_random_numbers() {
-        let Some(case) = load("1.4/mandatory/TL-M-1-14.xml") else { return };
+        let Some(case) = load("1.4/mandatory/TL-M-1-14.xml") else {
+            return;
+        };
         // Listing fewer operations is fine unless the case uses them (it uses Query).
         let mut replay = replay_at(&case, 0);
         let mut response = fake_response(&replay, 0);
@@ -2731,10 +2886,15 @@ mod tests {
         let d = replay.check_response(0, &response).unwrap_err();
         assert!(d.message.contains("does not list Operation Query"), "{d}");
 
-        let Some(case) = load("1.4/mandatory/CS-RNG-M-1-14.xml") else { return };
+        let Some(case) = load("1.4/mandatory/CS-RNG-M-1-14.xml") else {
+            return;
+        };
         let mut replay = replay_at(&case, 0);
         let mut response = fake_response(&replay, 0);
-        flip_first_byte(find_mut(&mut response, &["BatchItem", "ResponsePayload", "Data"]));
+        flip_first_byte(find_mut(
+            &mut response,
+            &["BatchItem", "ResponsePayload", "Data"],
+        ));
         replay.check_response(0, &response).unwrap();
         let mut replay = replay_at(&case, 0);
         let mut response = fake_response(&replay, 0);
@@ -2746,7 +2906,9 @@ mod tests {
     #[test]
     fn result_message_is_free() {
         // CS-BC-M-11 exchange 3: Decrypt without IV fails with "missing-iv".
-        let Some(case) = load("1.4/mandatory/CS-BC-M-11-14.xml") else { return };
+        let Some(case) = load("1.4/mandatory/CS-BC-M-11-14.xml") else {
+            return;
+        };
         let mut replay = replay_at(&case, 3);
         let mut response = fake_response(&replay, 3);
         find_mut(&mut response, &["BatchItem", "ResultMessage"]).value =
@@ -2755,7 +2917,8 @@ mod tests {
 
         let mut replay = replay_at(&case, 3);
         let mut response = fake_response(&replay, 3);
-        children_mut(find_mut(&mut response, &["BatchItem"])).retain(|c| !is(c.tag, "ResultMessage"));
+        children_mut(find_mut(&mut response, &["BatchItem"]))
+            .retain(|c| !is(c.tag, "ResultMessage"));
         replay.check_response(3, &response).unwrap();
 
         // Another reason is a difference, and the message says what the server said.
@@ -2765,7 +2928,11 @@ mod tests {
             enumeration("ResultReason", "CryptographicFailure");
         let d = replay.check_response(3, &response).unwrap_err();
         assert_eq!(d.path, "ResponseMessage/BatchItem[0]/ResultReason");
-        assert!(d.message.contains("expected InvalidMessage, got CryptographicFailure"), "{d}");
+        assert!(
+            d.message
+                .contains("expected InvalidMessage, got CryptographicFailure"),
+            "{d}"
+        );
 
         let mut replay = replay_at(&case, 3);
         let mut response = fake_response(&replay, 3);
@@ -2773,14 +2940,17 @@ mod tests {
             enumeration("ResultStatus", "Success");
         let d = replay.check_response(3, &response).unwrap_err();
         assert!(
-            d.message.contains("expected OperationFailed, got Success (InvalidMessage: \"missing-iv\")"),
+            d.message
+                .contains("expected OperationFailed, got Success (InvalidMessage: \"missing-iv\")"),
             "{d}"
         );
     }
 
     #[test]
     fn run_case_drives_a_whole_file() {
-        let Some(case) = load("1.4/mandatory/SKLC-M-2-14.xml") else { return };
+        let Some(case) = load("1.4/mandatory/SKLC-M-2-14.xml") else {
+            return;
+        };
         let responses: Vec<Ttlv> = {
             let env = Bindings {
                 now: NOW,
@@ -2829,8 +2999,104 @@ mod tests {
     }
 
     #[test]
+    fn attribute_index_zero_and_streams() {
+        let Some(case) = load("1.4/mandatory/SKLC-M-1-14.xml") else {
+            return;
+        };
+        let mut replay = replay_at(&case, 1);
+        let mut response = fake_response(&replay, 1);
+        let index = attribute_index(&mut response, "State");
+        let attribute = &mut children_mut(payload(&mut response))[index];
+        children_mut(attribute).insert(1, Ttlv::integer(tag("AttributeIndex"), 0));
+        replay.check_response(1, &response).unwrap();
+        assert!(rules_applied(&replay).contains(&Rule::AttributeIndexZero));
+
+        // The last part of a GCM stream continues with the first part's IV: exact.
+        let Some(case) = load("1.4/mandatory/CS-BC-M-GCM-3-14.xml") else {
+            return;
+        };
+        let mut replay = replay_at(&case, 2);
+        let mut response = fake_response(&replay, 2);
+        flip_first_byte(find_mut(
+            &mut response,
+            &["BatchItem", "ResponsePayload", "AuthenticatedEncryptionTag"],
+        ));
+        let d = replay.check_response(2, &response).unwrap_err();
+        assert!(d.path.ends_with("/AuthenticatedEncryptionTag"), "{d}");
+    }
+
+    #[test]
+    fn locate_binds_in_order_and_compares_as_a_set() {
+        let text = r#"<KMIP>
+<RequestMessage>
+  <RequestHeader>
+    <ProtocolVersion>
+      <ProtocolVersionMajor type="Integer" value="1"/>
+      <ProtocolVersionMinor type="Integer" value="4"/>
+    </ProtocolVersion>
+    <BatchCount type="Integer" value="1"/>
+  </RequestHeader>
+  <BatchItem>
+    <Operation type="Enumeration" value="Locate"/>
+    <RequestPayload/>
+  </BatchItem>
+</RequestMessage>
+<ResponseMessage>
+  <ResponseHeader>
+    <ProtocolVersion>
+      <ProtocolVersionMajor type="Integer" value="1"/>
+      <ProtocolVersionMinor type="Integer" value="4"/>
+    </ProtocolVersion>
+    <TimeStamp type="DateTime" value="$NOW"/>
+    <BatchCount type="Integer" value="1"/>
+  </ResponseHeader>
+  <BatchItem>
+    <Operation type="Enumeration" value="Locate"/>
+    <ResultStatus type="Enumeration" value="Success"/>
+    <ResponsePayload>
+      <UniqueIdentifier type="TextString" value="$UNIQUE_IDENTIFIER_0"/>
+      <UniqueIdentifier type="TextString" value="$UNIQUE_IDENTIFIER_1"/>
+    </ResponsePayload>
+  </BatchItem>
+</ResponseMessage>
+</KMIP>"#;
+        let mut case = xml::parse_test_case(text).unwrap();
+        let mut second = case.exchanges[0].clone();
+        let ids = &mut second.response.children[1].children[2].children;
+        ids.swap(0, 1);
+        case.exchanges.push(second);
+
+        let mut replay = Replay::new(&case, NOW);
+        replay.request(0).unwrap();
+        let mut response = fake_response(&replay, 0);
+        let uid = tag("UniqueIdentifier");
+        *children_mut(payload(&mut response)) = vec![Ttlv::text(uid, "b"), Ttlv::text(uid, "a")];
+        replay.check_response(0, &response).unwrap();
+        assert_eq!(
+            replay.bindings().get("UNIQUE_IDENTIFIER_0"),
+            Some(&Value::TextString("b".into()))
+        );
+        // The second Locate lists them the other way round: the order is free.
+        replay.request(1).unwrap();
+        let mut again = response.clone();
+        replay.check_response(1, &again).unwrap();
+        assert_eq!(rules_applied(&replay), vec![Rule::LocateOrder]);
+        // But not another identifier.
+        let mut replay2 = replay.clone();
+        *children_mut(payload(&mut again)) = vec![Ttlv::text(uid, "b"), Ttlv::text(uid, "c")];
+        let d = replay2.check_response(1, &again).unwrap_err();
+        assert!(
+            d.message
+                .contains("\"a\" ($UNIQUE_IDENTIFIER_1) is not in the response"),
+            "{d}"
+        );
+    }
+
+    #[test]
     fn request_errors() {
-        let Some(case) = load("1.4/mandatory/SKLC-M-1-14.xml") else { return };
+        let Some(case) = load("1.4/mandatory/SKLC-M-1-14.xml") else {
+            return;
+        };
         let mut replay = Replay::new(&case, NOW);
         assert_eq!(
             replay.request(99),

@@ -170,7 +170,11 @@ impl XmlError {
     }
 
     fn at(node: &XmlNode, message: impl fmt::Display) -> XmlError {
-        XmlError::new(node.line, node.column, format!("<{}>: {message}", node.name))
+        XmlError::new(
+            node.line,
+            node.column,
+            format!("<{}>: {message}", node.name),
+        )
     }
 }
 
@@ -299,13 +303,7 @@ impl<'a> Reader<'a> {
         loop {
             let (l, c) = (self.line, self.column);
             match self.bump() {
-                None => {
-                    return Err(XmlError::new(
-                        line,
-                        column,
-                        "unterminated attribute value",
-                    ))
-                }
+                None => return Err(XmlError::new(line, column, "unterminated attribute value")),
                 Some(ch) if ch == quote => return Ok(out),
                 Some('<') => return Err(XmlError::new(l, c, "'<' in an attribute value")),
                 Some('&') => {
@@ -314,9 +312,7 @@ impl<'a> Reader<'a> {
                         match self.bump() {
                             Some(';') => break,
                             Some(ch) if entity.len() < 12 && ch != quote => entity.push(ch),
-                            _ => {
-                                return Err(XmlError::new(l, c, "unterminated entity reference"))
-                            }
+                            _ => return Err(XmlError::new(l, c, "unterminated entity reference")),
                         }
                     }
                     let ch = decode_entity(&entity).ok_or_else(|| {
@@ -341,7 +337,10 @@ fn decode_entity(entity: &str) -> Option<char> {
         "apos" => Some('\''),
         _ => {
             let number = entity.strip_prefix('#')?;
-            let code = match number.strip_prefix('x').or_else(|| number.strip_prefix('X')) {
+            let code = match number
+                .strip_prefix('x')
+                .or_else(|| number.strip_prefix('X'))
+            {
                 Some(hex) => u32::from_str_radix(hex, 16).ok()?,
                 None => number.parse::<u32>().ok()?,
             };
@@ -381,9 +380,7 @@ pub fn parse_document(text: &str) -> Result<Vec<XmlNode>, XmlError> {
                 break;
             }
             if !ch.is_whitespace() {
-                return Err(r.error(
-                    "unexpected text (values belong in a value=\"...\" attribute)",
-                ));
+                return Err(r.error("unexpected text (values belong in a value=\"...\" attribute)"));
             }
             r.bump();
         }
@@ -722,7 +719,11 @@ impl fmt::Debug for Bindings {
     }
 }
 
-fn resolve_placeholder(p: Placeholder<'_>, kind: ItemType, env: &Bindings) -> Result<Value, String> {
+fn resolve_placeholder(
+    p: Placeholder<'_>,
+    kind: ItemType,
+    env: &Bindings,
+) -> Result<Value, String> {
     match (p, kind) {
         (Placeholder::Now(offset), ItemType::DateTime) => env
             .now
@@ -994,7 +995,7 @@ fn hex_digit(b: u8) -> Option<u8> {
 /// Decodes hex digits (an even number of them); `None` otherwise.
 pub(crate) fn decode_hex(t: &str) -> Option<Vec<u8>> {
     let bytes = t.as_bytes();
-    if bytes.len() % 2 != 0 {
+    if bytes.len() % 2 == 1 {
         return None;
     }
     bytes
@@ -1349,7 +1350,12 @@ fn render_into(node: &XmlNode, depth: usize, out: &mut String) {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 mod tests {
     use super::*;
 
@@ -1482,9 +1488,19 @@ mod tests {
     #[test]
     fn reader_errors_name_line_and_column() {
         let cases: &[(&str, u32, u32, &str)] = &[
-            ("<KMIP>\n  <RequestMessage>\n</KMIP>", 3, 1, "closes <RequestMessage>"),
+            (
+                "<KMIP>\n  <RequestMessage>\n</KMIP>",
+                3,
+                1,
+                "closes <RequestMessage>",
+            ),
             ("<KMIP>\n <RequestMessage>", 2, 2, "not closed"),
-            ("<KMIP>\n  <NoSuchTag/>\n</KMIP>", 2, 3, "unknown element <NoSuchTag>"),
+            (
+                "<KMIP>\n  <NoSuchTag/>\n</KMIP>",
+                2,
+                3,
+                "unknown element <NoSuchTag>",
+            ),
             ("<KMIP>\n  hello\n</KMIP>", 2, 3, "unexpected text"),
             (
                 "<KMIP><BatchCount type=\"Integer\" value=\"&bogus;\"/></KMIP>",
@@ -1509,13 +1525,11 @@ mod tests {
         ];
         for (text, line, column, message) in cases {
             let err = parse_document(text).unwrap_err();
-            assert_eq!(
-                (err.line, err.column),
-                (*line, *column),
-                "{text}: {err}"
-            );
+            assert_eq!((err.line, err.column), (*line, *column), "{text}: {err}");
             assert!(err.message.contains(message), "{text}: {err}");
-            assert!(err.to_string().starts_with(&format!("line {line}, column {column}")));
+            assert!(err
+                .to_string()
+                .starts_with(&format!("line {line}, column {column}")));
         }
     }
 
@@ -1537,7 +1551,10 @@ mod tests {
         let flags = dict::mask_flags(tag("CryptographicUsageMask")).unwrap();
         let bit = |n: &str| flags.iter().find(|(f, _)| *f == n).unwrap().1;
         let want = bit("Encrypt") | bit("Decrypt");
-        assert_eq!(usage.value, Value::Integer(i32::from_be_bytes(want.to_be_bytes())));
+        assert_eq!(
+            usage.value,
+            Value::Integer(i32::from_be_bytes(want.to_be_bytes()))
+        );
         let algorithm = &attrs.children()[1].children()[1];
         assert_eq!(
             algorithm.value,
@@ -1564,15 +1581,27 @@ mod tests {
     #[test]
     fn conversion_errors() {
         let bad = [
-            ("<Operation type=\"Enumeration\" value=\"Frobnicate\"/>", "unknown enumeration"),
-            ("<BatchCount type=\"Integer\" value=\"many\"/>", "not a number"),
+            (
+                "<Operation type=\"Enumeration\" value=\"Frobnicate\"/>",
+                "unknown enumeration",
+            ),
+            (
+                "<BatchCount type=\"Integer\" value=\"many\"/>",
+                "not a number",
+            ),
             (
                 "<CryptographicUsageMask type=\"Integer\" value=\"Encrypt Frob\"/>",
                 "unknown mask flag \"Frob\"",
             ),
             ("<KeyMaterial type=\"ByteString\" value=\"abc\"/>", "hex"),
-            ("<TimeStamp type=\"DateTime\" value=\"yesterday\"/>", "not a valid DateTime"),
-            ("<BatchOrderOption type=\"Boolean\" value=\"yes\"/>", "not a valid Boolean"),
+            (
+                "<TimeStamp type=\"DateTime\" value=\"yesterday\"/>",
+                "not a valid DateTime",
+            ),
+            (
+                "<BatchOrderOption type=\"Boolean\" value=\"yes\"/>",
+                "not a valid Boolean",
+            ),
         ];
         for (text, message) in bad {
             let nodes = parse_document(text).unwrap();
@@ -1605,7 +1634,10 @@ mod tests {
         let values: Vec<&Value> = item.children().iter().map(|c| &c.value).collect();
         assert_eq!(values[0], &Value::Integer(10));
         assert_eq!(values[1], &Value::LongInteger(-12));
-        assert_eq!(values[2], &Value::BigInteger(vec![0, 0, 0, 0, 0, 0xC0, 0xFF, 0xEE]));
+        assert_eq!(
+            values[2],
+            &Value::BigInteger(vec![0, 0, 0, 0, 0, 0xC0, 0xFF, 0xEE])
+        );
         assert_eq!(values[3], &Value::Enumeration(2));
         assert_eq!(values[4], &Value::Boolean(true));
         assert_eq!(values[5], &Value::TextString(String::new()));
@@ -1632,7 +1664,10 @@ mod tests {
             for node in [&exchange.request, &exchange.response] {
                 let item = to_ttlv(node, &env).unwrap();
                 let xml = render(&from_ttlv(&item));
-                assert!(xml.contains("value=\"Encrypt Decrypt\"") || node.name != "RequestMessage", "{xml}");
+                assert!(
+                    xml.contains("value=\"Encrypt Decrypt\"") || node.name != "RequestMessage",
+                    "{xml}"
+                );
                 assert!(xml.contains("value=\"SymmetricKey\""), "{xml}");
                 let back = parse_document(&xml).unwrap();
                 assert_eq!(to_ttlv(&back[0], &env).unwrap(), item);

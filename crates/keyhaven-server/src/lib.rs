@@ -349,6 +349,12 @@ pub async fn start(cfg: ServerConfig) -> Result<RunningServer, ServerError> {
         )),
         clock: cfg.clock.clone(),
     });
+    if let (true, Some(_), Some(svc)) = (cfg.dev, cfg.kmip.listen, seal.service()) {
+        let client = std::fs::read(tls_dir.join("client.pem")).map_err(|e| {
+            ServerError::Startup(format!("cannot read the development client certificate: {e}"))
+        })?;
+        kmip::provision_dev_client(&svc, &cfg.kmip.vault, &client).await?;
+    }
     let kmip_listener = match (cfg.kmip.listen, kmip_tls) {
         (Some(addr), Some(tls)) => Some(kmip::start(
             &cfg.kmip,

@@ -316,3 +316,73 @@ async fn write_message<S: AsyncWrite + Unpin>(stream: &mut S, item: &Ttlv) -> st
 pub(crate) fn answer_version(request: &Ttlv) -> ProtocolVersion {
     peek_version(request).unwrap_or(ProtocolVersion::new(1, 0))
 }
+
+/// Development mode: the vault for KMIP objects, and a principal `dev-kmip-client` bound to
+/// the development client certificate (`DATA_DIR/tls/client.pem`) with the key-manager and
+/// crypto-user roles in it, so that `keyhaven kmip replay` and KMIP clients work at once.
+/// Idempotent.
+pub async fn provision_dev_client(
+    svc: &keyhaven_core::KeyService,
+    vault: &VaultName,
+    client_cert_pem: &[u8],
+) -> Result<(), ServerError> {
+    use keyhaven_core::access::{CertMatch, PrincipalKind, SystemRoles, VaultRole};
+    use keyhaven_core::principals::NewPrincipal;
+    use keyhaven_core::{Caller, Error};
+    let fail = |what: &str, e: Error| {
+        ServerError::Startup(format!("cannot set up the development KMIP client ({what}): {e}"))
+    };
+    let ok_if_exists = |r: Result<(), Error>, what: &str| match r {
+        Ok(()) | Err(Error::AlreadyExists { .. }) => Ok(()),
+        Err(e) => Err(fail(what, e)),
+    };
+    let system = Caller::system();
+    ok_if_exists(
+        svc.create_vault(&system, vault.clone(), Some(0), &[])
+            .await
+            .map(|_| ()),
+        "vault",
+    )?;
+    let name: keyhaven_core::access::PrincipalName = "dev-kmip-client"
+        .parse()
+        .map_err(|e: String| ServerError::Startup(e))?;
+    ok_if_exists(
+        svc.create_principal(
+            &system,
+            NewPrincipal {
+                name: name.clone(),
+                kind: PrincipalKind::Service,
+                system_roles: SystemRoles::NONE,
+                description: Some("development KMIP client (serve --dev)".to_owned()),
+            },
+        )
+        .await
+        .map(|_| ()),
+        "principal",
+    )?;
+    let der = rustls_pemfile::certs(&mut &client_cert_pem[..])
+        .next()
+        .and_then(Result::ok)
+        .ok_or_else(|| ServerError::Startup("the development client certificate does not parse".to_owned()))?;
+    let (_, fingerprint) = crate::api::cert_identity(&der).ok_or_else(|| {
+        ServerError::Startup("the development client certificate does not parse".to_owned())
+    })?;
+    let bound = svc
+        .list_cert_bindings(&system, &name)
+        .await
+        .map_err(|e| fail("certificate", e))?
+        .iter()
+        .any(|b| b.value == fingerprint);
+    if !bound {
+        svc.add_cert_binding(&system, &name, CertMatch::Fingerprint, &fingerprint)
+            .await
+            .map_err(|e| fail("certificate", e))?;
+    }
+    for role in [VaultRole::KeyManager, VaultRole::CryptoUser] {
+        ok_if_exists(
+            svc.grant_role(&system, vault, &name, role).await.map(|_| ()),
+            "role",
+        )?;
+    }
+    Ok(())
+}

@@ -15,6 +15,7 @@ pub mod error;
 pub mod init;
 pub mod input;
 pub mod key;
+pub mod kmip;
 pub mod keyref;
 pub mod output;
 pub mod principal;
@@ -156,6 +157,9 @@ pub enum Command {
     Crypto(crypto::CryptoCommand),
     /// Load-test a running server over HTTPS keep-alive connections.
     Bench(crate::bench::BenchArgs),
+    /// KMIP tools: replay OASIS KMIP test cases against a KMIP server.
+    #[command(subcommand)]
+    Kmip(kmip::KmipCommand),
 }
 
 /// What a client command needs: a connected client and the output format.
@@ -294,6 +298,11 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Key(cmd) => key::run(&global.context()?, cmd).await,
         Command::Crypto(cmd) => crypto::run(&global.context()?, cmd).await,
         Command::Bench(args) => crate::bench::run(&global, args).await,
+        Command::Kmip(cmd) => {
+            tokio::task::spawn_blocking(move || kmip::run(&global, cmd))
+                .await
+                .map_err(|e| CliError::Local(format!("the KMIP task failed: {e}")))?
+        }
     }
 }
 
