@@ -266,7 +266,10 @@ impl KeyAlgorithm {
     pub fn supports(self, op: Operation) -> bool {
         use Operation::*;
         match self.family() {
-            AlgorithmFamily::Aes => matches!(op, Encrypt | Decrypt | DataKey | Rewrap),
+            // HMAC with the AES key's bytes: KMIP registers symmetric keys for both.
+            AlgorithmFamily::Aes => {
+                matches!(op, Encrypt | Decrypt | DataKey | Rewrap | MacGenerate | MacVerify)
+            }
             AlgorithmFamily::Rsa => matches!(op, Encrypt | Decrypt | Sign | Verify),
             AlgorithmFamily::Ecdsa | AlgorithmFamily::Ed25519 | AlgorithmFamily::MlDsa => {
                 matches!(op, Sign | Verify)
@@ -283,7 +286,9 @@ impl KeyAlgorithm {
             AlgorithmFamily::Aes => UsageMask::ENCRYPT
                 .union(UsageMask::DECRYPT)
                 .union(UsageMask::WRAP)
-                .union(UsageMask::UNWRAP),
+                .union(UsageMask::UNWRAP)
+                .union(UsageMask::MAC_GENERATE)
+                .union(UsageMask::MAC_VERIFY),
             AlgorithmFamily::Rsa => UsageMask::ENCRYPT
                 .union(UsageMask::DECRYPT)
                 .union(UsageMask::SIGN)

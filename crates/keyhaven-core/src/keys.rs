@@ -133,7 +133,13 @@ impl KeyService {
             object_kind,
             exportable: new.extras.exportable,
             links: new.extras.links,
-            kmip_attributes: new.extras.kmip_attributes,
+            kmip_attributes: match &new.extras.derive_attributes {
+                Some(hook) => (hook.0)(
+                    generated.material.expose(),
+                    generated.public_key.as_deref(),
+                ),
+                None => new.extras.kmip_attributes,
+            },
             mac: Vec::new(),
         };
         key.mac = self.system.integrity.key_mac(&key);

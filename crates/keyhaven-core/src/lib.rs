@@ -50,7 +50,8 @@ pub use model::{
 pub use root::{RootKey, RootKeyRecord, SealRecord, SystemKeys};
 pub use secret::SecretBytes;
 pub use service::{
-    InitAdmin, InitSeal, InitialState, IntegrityStatus, KeyExtras, KeyPage, KeyPatch, KeyService,
+    AttributeHook, InitAdmin, InitSeal, InitialState, IntegrityStatus, KeyExtras, KeyPage, KeyPatch,
+    KeyService,
     ListQuery, NewKey, ServiceConfig,
 };
 pub use store::{KeyChange, KeyFilter, RootRotation, Store, StoreError, StoredCheckpoint};

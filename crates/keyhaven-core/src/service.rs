@@ -108,6 +108,20 @@ pub struct KeyExtras {
     pub links: Vec<crate::model::Link>,
     /// KMIP-only attributes, encoded by the KMIP interface.
     pub kmip_attributes: Vec<u8>,
+    /// Computes the KMIP-only attributes from the new material (a digest, say) instead of
+    /// `kmip_attributes`, in the same write as the key.
+    pub derive_attributes: Option<AttributeHook>,
+}
+
+/// `f(material, public_key) -> kmip_attributes`: see [`KeyExtras::derive_attributes`]. The
+/// material is the storage encoding; the function must not keep or log it.
+#[derive(Clone)]
+pub struct AttributeHook(pub Arc<dyn Fn(&[u8], Option<&[u8]>) -> Vec<u8> + Send + Sync>);
+
+impl std::fmt::Debug for AttributeHook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AttributeHook")
+    }
 }
 
 /// A metadata change; `None` leaves a field as it is.

@@ -186,6 +186,16 @@ impl KeyHandle for AesKey {
     /// HMAC keyed with this AES key's bytes, only when the caller names the hash: KMIP lets a
     /// symmetric key registered as AES be used for MAC with an explicit HMAC algorithm
     /// (conformance case CS-AC-M-4). Whether a key may MAC is the caller's usage policy.
+    /// An AES key whose usage allows MAC (KMIP registers such keys) computes HMAC-SHA-256
+    /// with its key bytes.
+    fn mac(&self, data: &[u8]) -> Result<Vec<u8>, CryptoError> {
+        kdf::hmac(HashAlgorithm::Sha256, &self.raw, data)
+    }
+
+    fn mac_verify(&self, data: &[u8], tag: &[u8]) -> Result<bool, CryptoError> {
+        kdf::hmac_verify(HashAlgorithm::Sha256, &self.raw, data, tag)
+    }
+
     fn mac_with(&self, hash: Option<HashAlgorithm>, data: &[u8]) -> Result<Vec<u8>, CryptoError> {
         kdf::hmac(self.explicit_hash(hash)?, &self.raw, data)
     }

@@ -326,3 +326,44 @@ pub fn names(key: &Key) -> Vec<String> {
     }
     names
 }
+
+/// The Digest attribute of new material: SHA-256 over the key in the format KMIP names
+/// (Raw for symmetric keys, PKCS#1 for RSA keys, PKCS#8 / X.509 for other private / public
+/// keys, the bytes of data objects and certificates).
+pub fn digest_of(
+    kind: ObjectKind,
+    alg: KeyAlgorithm,
+    material: &[u8],
+    public_key: Option<&[u8]>,
+) -> Option<Ttlv> {
+    use keyhaven_core::cipher::HashAlgorithm;
+    use keyhaven_kmip::dict::values::{hashing_algorithm as ha, key_format_type as kf};
+    let rsa = alg.family() == keyhaven_core::AlgorithmFamily::Rsa;
+    let (bytes, format): (Vec<u8>, Option<u32>) = match kind {
+        ObjectKind::SymmetricKey => (material.to_vec(), Some(kf::RAW)),
+        ObjectKind::PrivateKey if rsa => (
+            keyhaven_crypto::pkcs8_to_rsa_pkcs1(material)
+                .ok()?
+                .expose()
+                .to_vec(),
+            Some(kf::PKCS_1),
+        ),
+        ObjectKind::PrivateKey => (material.to_vec(), Some(kf::PKCS_8)),
+        ObjectKind::PublicKey if rsa => (
+            keyhaven_crypto::spki_to_rsa_pkcs1_public(public_key.unwrap_or(material)).ok()?,
+            Some(kf::PKCS_1),
+        ),
+        ObjectKind::PublicKey => (public_key.unwrap_or(material).to_vec(), Some(kf::X_509)),
+        ObjectKind::SecretData | ObjectKind::OpaqueObject => (material.to_vec(), Some(kf::OPAQUE)),
+        _ => (material.to_vec(), None),
+    };
+    let value = keyhaven_crypto::digest(HashAlgorithm::Sha256, &bytes).ok()?;
+    let mut c = vec![
+        Ttlv::enumeration(tag::HASHING_ALGORITHM, ha::SHA_256),
+        Ttlv::bytes(tag::DIGEST_VALUE, value),
+    ];
+    if let Some(f) = format {
+        c.push(Ttlv::enumeration(tag::KEY_FORMAT_TYPE, f));
+    }
+    Some(Ttlv::structure(tag::DIGEST, c))
+}

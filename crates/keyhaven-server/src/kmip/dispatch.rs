@@ -80,9 +80,12 @@ impl From<Error> for KmipError {
             Error::InvalidRequest(_) => reason::INVALID_FIELD,
             Error::Forbidden(_) => reason::PERMISSION_DENIED,
             Error::Unauthenticated(_) => reason::AUTHENTICATION_NOT_SUCCESSFUL,
-            Error::WrongLifecycleState { .. }
-            | Error::KeyPendingDestruction { .. }
-            | Error::OutsideUsageWindow { .. } => reason::WRONG_KEY_LIFECYCLE_STATE,
+            Error::WrongLifecycleState { .. } | Error::KeyPendingDestruction { .. } => {
+                reason::WRONG_KEY_LIFECYCLE_STATE
+            }
+            // Past the protect-stop date or before the process-start date: the KMIP profiles
+            // answer Permission Denied.
+            Error::OutsideUsageWindow { .. } => reason::PERMISSION_DENIED,
             Error::UsageNotPermitted { .. } => reason::INCOMPATIBLE_CRYPTOGRAPHIC_USAGE_MASK,
             Error::UnsupportedOperation { .. } => reason::INVALID_FIELD,
             Error::DecryptionFailed(_) | Error::Crypto(_) => reason::CRYPTOGRAPHIC_FAILURE,
@@ -146,7 +149,30 @@ impl Dispatcher {
             return ResponseMessage::new(header, items).to_ttlv();
         }
         let items = self.run_batch(conn, version, &message).await;
-        ResponseMessage::new(header, items).to_ttlv()
+        let response = ResponseMessage::new(header.clone(), items).to_ttlv();
+        match message
+            .header
+            .maximum_response_size
+            .and_then(|m| usize::try_from(m).ok())
+        {
+            Some(max) if response.encode().len() > max => {
+                // Too large for the client: every item says so instead.
+                let items = message
+                    .items
+                    .iter()
+                    .map(|i| {
+                        ResponseBatchItem::failure(
+                            Some(i.operation),
+                            i.unique_batch_item_id.clone(),
+                            reason::RESPONSE_TOO_LARGE,
+                            format!("the response exceeds the Maximum Response Size of {max} bytes"),
+                        )
+                    })
+                    .collect();
+                ResponseMessage::new(header, items).to_ttlv()
+            }
+            _ => response,
+        }
     }
 
     async fn run_batch(

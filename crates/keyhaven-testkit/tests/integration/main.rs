@@ -14,6 +14,7 @@ mod crypto_ops;
 mod flows;
 mod lifecycle_table;
 mod mtls;
+mod pykmip;
 mod tamper;
 mod unseal;
 

@@ -129,6 +129,33 @@ fn opt_bytes(payload: &Ttlv, t: u32) -> Option<&[u8]> {
     payload.child(t).and_then(Ttlv::as_bytes)
 }
 
+/// Checks the KMIP profiles answer in their own way: a GCM tag length outside 12-16 bytes
+/// (General Failure), and decryption in a chained mode without an IV (Invalid Message).
+fn check_framing(
+    params: &CipherParams<'_>,
+    decrypting: bool,
+) -> Result<(), KmipError> {
+    if let (Some(BlockMode::Gcm), Some(t)) = (params.mode, params.tag_len) {
+        if !(12..=16).contains(&t) {
+            return Err(KmipError::new(
+                reason::GENERAL_FAILURE,
+                format!("invalid GCM tag length {t}: 12 to 16 bytes"),
+            ));
+        }
+    }
+    let chained = matches!(
+        params.mode,
+        Some(BlockMode::Cbc | BlockMode::Ctr | BlockMode::Gcm)
+    );
+    if decrypting && chained && params.iv.is_none() {
+        return Err(KmipError::new(
+            reason::INVALID_MESSAGE,
+            "missing IV: decryption in this mode needs the IV Counter Nonce",
+        ));
+    }
+    Ok(())
+}
+
 fn cipher_params<'a>(
     p: &'a CryptographicParameters,
     iv: Option<&'a [u8]>,
@@ -194,6 +221,7 @@ pub async fn encrypt(ctx: &mut OpContext<'_>, payload: &Ttlv) -> Result<Vec<Ttlv
     let iv = opt_bytes(payload, tag::IV_COUNTER_NONCE);
     let aad = opt_bytes(payload, tag::AUTHENTICATED_ENCRYPTION_ADDITIONAL_DATA).unwrap_or(&[]);
     let params = cipher_params(&p, iv, aad)?;
+    check_framing(&params, false)?;
     let out = ctx.svc.encrypt_framed(ctx.caller, id, &params, data).await?;
     let mut body = vec![uid(id), Ttlv::bytes(tag::DATA, out.data)];
     if let Some(iv) = out.iv {
@@ -215,6 +243,7 @@ pub async fn decrypt(ctx: &mut OpContext<'_>, payload: &Ttlv) -> Result<Vec<Ttlv
     let aad = opt_bytes(payload, tag::AUTHENTICATED_ENCRYPTION_ADDITIONAL_DATA).unwrap_or(&[]);
     let tag_bytes = opt_bytes(payload, tag::AUTHENTICATED_ENCRYPTION_TAG);
     let params = cipher_params(&p, iv, aad)?;
+    check_framing(&params, true)?;
     let plain = ctx
         .svc
         .decrypt_framed(ctx.caller, id, &params, data, tag_bytes)
@@ -251,10 +280,20 @@ pub async fn signature_verify(
         None => (bytes(payload, tag::DATA, "Data")?, false),
     };
     let sig = bytes(payload, tag::SIGNATURE_DATA, "Signature Data")?;
-    let ok = ctx
+    let ok = match ctx
         .svc
         .verify_framed(ctx.caller, id, &sign_params(&p, prehashed)?, data, sig)
-        .await?;
+        .await
+    {
+        Ok(ok) => ok,
+        // Parameters the key cannot verify with (PSS with SHA-1, say) confirm nothing: the
+        // signature is reported invalid, as the KMIP profiles expect.
+        Err(keyhaven_core::Error::InvalidRequest(m)) => {
+            tracing::debug!(reason = %m, "signature reported invalid: parameters not usable");
+            false
+        }
+        Err(e) => return Err(e.into()),
+    };
     Ok(vec![
         uid(id),
         Ttlv::enumeration(tag::VALIDITY_INDICATOR, if ok { vi::VALID } else { vi::INVALID }),

@@ -5,6 +5,7 @@
 use keyhaven_core::{Key, KeyFilter, ListQuery};
 use keyhaven_kmip::attribute::{name as an, read_container, Attribute, Container};
 use keyhaven_kmip::dict::tags as tag;
+use keyhaven_kmip::dict::values::state as st;
 use keyhaven_kmip::ttlv::{Ttlv, Value};
 
 use super::{uid, OpContext};
@@ -30,6 +31,14 @@ pub async fn locate(ctx: &mut OpContext<'_>, payload: &Ttlv) -> Result<Vec<Ttlv>
     for item in payload.children_with(tag::ATTRIBUTE) {
         criteria.push(keyhaven_kmip::attribute::read_attribute(item)?);
     }
+    // Destroyed objects are found only when the criteria ask for that state.
+    let include_destroyed = criteria.iter().any(|c| {
+        c.name == an::STATE
+            && matches!(
+                c.value.as_enum(),
+                Some(st::DESTROYED | st::DESTROYED_COMPROMISED)
+            )
+    });
     let mut matches: Vec<Key> = Vec::new();
     let mut after = None;
     let mut scanned = 0usize;
@@ -41,7 +50,7 @@ pub async fn locate(ctx: &mut OpContext<'_>, payload: &Ttlv) -> Result<Vec<Ttlv>
                 ListQuery {
                     vault: None,
                     filter: KeyFilter {
-                        include_destroyed: true,
+                        include_destroyed,
                         ..KeyFilter::default()
                     },
                     after,
@@ -70,7 +79,12 @@ pub async fn locate(ctx: &mut OpContext<'_>, payload: &Ttlv) -> Result<Vec<Ttlv>
             i32::try_from(total).unwrap_or(i32::MAX),
         ));
     }
-    out.extend(chosen.map(|k| uid(k.id)));
+    let chosen: Vec<Key> = chosen.collect();
+    // The ID Placeholder becomes the first object found.
+    if let Some(first) = chosen.first() {
+        ctx.produced(first.id);
+    }
+    out.extend(chosen.iter().map(|k| uid(k.id)));
     Ok(out)
 }
 

@@ -1,7 +1,7 @@
 //! Operations that make objects: Create, Create Key Pair, Register, Re-key.
 
 use keyhaven_core::{
-    InitialState, Key, KeyAlgorithm, KeyExtras, KeyName, KeyPatch, Link, LinkKind, NewKey,
+    AttributeHook, InitialState, Key, KeyAlgorithm, KeyExtras, KeyName, KeyPatch, Link, LinkKind, NewKey,
     ObjectKind, SecretBytes, UsageMask,
 };
 use keyhaven_kmip::attribute::{name as an, read_container, Attribute, Container};
@@ -131,7 +131,8 @@ async fn make(
                 object_kind: Some(kind),
                 exportable: spec.extractable.unwrap_or(true),
                 links: spec.links.clone(),
-                kmip_attributes: encode_stored(&spec.stored),
+                kmip_attributes: Vec::new(),
+                derive_attributes: Some(with_digest(kind, algorithm, spec.stored.clone())),
             },
         };
         match ctx.svc.create_key(ctx.caller, new).await {
@@ -145,6 +146,18 @@ async fn make(
         }
     }
     Err(KmipError::new(reason::GENERAL_FAILURE, "could not name the new object"))
+}
+
+/// The stored attributes plus the Digest of the material, computed when core has it.
+fn with_digest(kind: ObjectKind, alg: KeyAlgorithm, stored: Vec<Attribute>) -> AttributeHook {
+    AttributeHook(std::sync::Arc::new(move |material: &[u8], public: Option<&[u8]>| {
+        let mut attrs = stored.clone();
+        attrs.retain(|a| a.name != an::DIGEST);
+        if let Some(d) = attributes::digest_of(kind, alg, material, public) {
+            attrs.push(Attribute::new(an::DIGEST, d));
+        }
+        encode_stored(&attrs)
+    }))
 }
 
 fn generated_name(ctx: &OpContext<'_>) -> Result<KeyName, KmipError> {
