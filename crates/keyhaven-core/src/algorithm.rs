@@ -95,6 +95,11 @@ pub enum Operation {
     Encapsulate,
     /// ML-KEM decapsulation (processes protected data).
     Decapsulate,
+    /// Wrap another key's material with this key (applies protection; KMIP Get with a key
+    /// wrapping specification).
+    WrapKey,
+    /// Unwrap key material with this key (processes protected data).
+    UnwrapKey,
 }
 
 /// Whether an operation applies protection or processes already-protected data (LIFECYCLE.md).
@@ -120,6 +125,8 @@ impl Operation {
             Operation::Rewrap => "rewrap",
             Operation::Encapsulate => "encapsulate",
             Operation::Decapsulate => "decapsulate",
+            Operation::WrapKey => "wrap-key",
+            Operation::UnwrapKey => "unwrap-key",
         }
     }
 
@@ -131,11 +138,13 @@ impl Operation {
             | Operation::MacGenerate
             | Operation::DataKey
             | Operation::Rewrap
-            | Operation::Encapsulate => OperationKind::Apply,
+            | Operation::Encapsulate
+            | Operation::WrapKey => OperationKind::Apply,
             Operation::Decrypt
             | Operation::Verify
             | Operation::MacVerify
-            | Operation::Decapsulate => OperationKind::Process,
+            | Operation::Decapsulate
+            | Operation::UnwrapKey => OperationKind::Process,
         }
     }
 
@@ -149,8 +158,8 @@ impl Operation {
             Operation::Verify => UsageMask::VERIFY,
             Operation::MacGenerate => UsageMask::MAC_GENERATE,
             Operation::MacVerify => UsageMask::MAC_VERIFY,
-            Operation::Encapsulate => UsageMask::WRAP,
-            Operation::Decapsulate => UsageMask::UNWRAP,
+            Operation::Encapsulate | Operation::WrapKey => UsageMask::WRAP,
+            Operation::Decapsulate | Operation::UnwrapKey => UsageMask::UNWRAP,
         }
     }
 }
@@ -268,7 +277,10 @@ impl KeyAlgorithm {
         match self.family() {
             // HMAC with the AES key's bytes: KMIP registers symmetric keys for both.
             AlgorithmFamily::Aes => {
-                matches!(op, Encrypt | Decrypt | DataKey | Rewrap | MacGenerate | MacVerify)
+                matches!(
+                    op,
+                    Encrypt | Decrypt | DataKey | Rewrap | MacGenerate | MacVerify | WrapKey | UnwrapKey
+                )
             }
             AlgorithmFamily::Rsa => matches!(op, Encrypt | Decrypt | Sign | Verify),
             AlgorithmFamily::Ecdsa | AlgorithmFamily::Ed25519 | AlgorithmFamily::MlDsa => {

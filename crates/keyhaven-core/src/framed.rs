@@ -37,6 +37,21 @@ impl KeyService {
         Ok(handle.encrypt_with(params, plaintext)?)
     }
 
+    /// Wraps `material` (another key's, already exported by the caller) with this key's
+    /// primary version: needs the wrap-key usage, not encrypt.
+    pub async fn wrap_framed(
+        &self,
+        caller: &Caller,
+        id: KeyId,
+        params: &CipherParams<'_>,
+        material: &[u8],
+    ) -> Result<CipherOutput> {
+        check_len(material)?;
+        let entry = self.gate(caller, id, Operation::WrapKey, false).await?;
+        let handle = self.handle(caller, &entry, entry.key.primary_version).await?;
+        Ok(handle.encrypt_with(params, material)?)
+    }
+
     /// Decrypts with the key's primary version and the caller's parameters.
     pub async fn decrypt_framed(
         &self,

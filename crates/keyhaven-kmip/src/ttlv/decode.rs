@@ -184,7 +184,8 @@ impl std::error::Error for DecodeError {}
 /// that is not a Structure and a size over [`Limits::max_message_size`].
 pub fn message_length(header: &[u8; 8], limits: &Limits) -> Result<usize, DecodeError> {
     let [_, _, _, code, l0, l1, l2, l3] = *header;
-    let item_type = ItemType::from_code(code).ok_or(DecodeError::UnknownType { offset: 3, code })?;
+    let item_type =
+        ItemType::from_code(code).ok_or(DecodeError::UnknownType { offset: 3, code })?;
     if item_type != ItemType::Structure {
         return Err(DecodeError::NotAStructure {
             offset: 3,

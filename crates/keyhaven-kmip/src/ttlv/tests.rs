@@ -59,7 +59,10 @@ fn spec_examples() {
         (
             Ttlv::structure(
                 t,
-                vec![Ttlv::enumeration(0x420004, 254), Ttlv::integer(0x420005, 255)],
+                vec![
+                    Ttlv::enumeration(0x420004, 254),
+                    Ttlv::integer(0x420005, 255),
+                ],
             ),
             "42 00 20 | 01 | 00 00 00 20 | 42 00 04 | 05 | 00 00 00 04 | 00 00 00 FE 00 00 00 00 \
              | 42 00 05 | 02 | 00 00 00 04 | 00 00 00 FF 00 00 00 00",
@@ -84,11 +87,17 @@ fn date_time_extended_and_big_integer_sign_extension() {
     assert_eq!(wire[3], 0x0B);
     assert_eq!(&wire[8..], &[0xFF; 8]);
     assert_eq!(item.as_date_time(), Some(-1));
-    assert_eq!(Ttlv::date_time_extended(1, 2_500_000).as_date_time(), Some(2));
+    assert_eq!(
+        Ttlv::date_time_extended(1, 2_500_000).as_date_time(),
+        Some(2)
+    );
 
     let negative = Ttlv::big_integer(0x420020, vec![0x80, 0x01]).encode();
     assert_eq!(&negative[4..8], &[0, 0, 0, 8]);
-    assert_eq!(&negative[8..], &[0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x80, 0x01]);
+    assert_eq!(
+        &negative[8..],
+        &[0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x80, 0x01]
+    );
     let zero = Ttlv::big_integer(0x420020, Vec::new()).encode();
     assert_eq!(&zero[4..], &[0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0, 0]);
 }
@@ -143,7 +152,10 @@ fn debug_hides_key_material() {
     );
     let shown = format!("{item:?}");
     assert!(shown.starts_with("0x42007C "), "{shown}");
-    assert!(shown.contains("<16 bytes>") && shown.contains("<8 bytes>"), "{shown}");
+    assert!(
+        shown.contains("<16 bytes>") && shown.contains("<8 bytes>"),
+        "{shown}"
+    );
     assert!(shown.contains("alice"), "{shown}");
     for secret in ["171", "AB", "ab", "205", "CD", "cd", "hunter2"] {
         assert!(!shown.contains(secret), "{secret} in {shown}");

@@ -50,7 +50,9 @@ fn truncated_inside_a_structure_whose_length_was_adjusted() {
     // The message is cut and the outer length made to match: an inner Structure, which still
     // claims its whole length, then crosses the end of the outer one.
     let wire = create_request().encode();
-    let first_child_end = 8 + decode(&wire, &limits()).unwrap().children()[0].encode().len();
+    let first_child_end = 8 + decode(&wire, &limits()).unwrap().children()[0]
+        .encode()
+        .len();
     // (Cut at item boundaries, so that no header is partly there.)
     for cut in (16..wire.len()).step_by(8) {
         let mut short = wire[..cut].to_vec();
@@ -466,7 +468,10 @@ fn too_many_items() {
     let few = Limits { max_items: 4, ..l };
     assert!(matches!(
         decode(&nested(), &few),
-        Err(DecodeError::TooManyItems { offset: 48, limit: 4 })
+        Err(DecodeError::TooManyItems {
+            offset: 48,
+            limit: 4
+        })
     ));
 }
 
@@ -494,7 +499,10 @@ fn unknown_type_codes() {
 #[test]
 fn unknown_tags_are_accepted() {
     for tag in [0x000000u32, 0x000001, 0x540001, 0x42FFFF, 0xFFFFFF] {
-        let item = Ttlv::structure(tag, vec![Ttlv::text(tag, "x"), Ttlv::structure(tag, vec![])]);
+        let item = Ttlv::structure(
+            tag,
+            vec![Ttlv::text(tag, "x"), Ttlv::structure(tag, vec![])],
+        );
         assert_eq!(decode(&item.encode(), &limits()).unwrap(), item);
     }
 }

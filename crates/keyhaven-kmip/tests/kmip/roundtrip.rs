@@ -5,7 +5,11 @@ use keyhaven_kmip::ttlv::{decode, message_length, Limits, Ttlv, Value};
 use proptest::prelude::*;
 
 fn tag() -> impl Strategy<Value = u32> {
-    prop_oneof![0x420001u32..0x420160, 0x540000u32..0x540010, 0u32..=0xFF_FFFF]
+    prop_oneof![
+        0x420001u32..0x420160,
+        0x540000u32..0x540010,
+        0u32..=0xFF_FFFF
+    ]
 }
 
 fn leaf() -> impl Strategy<Value = Value> {
@@ -42,7 +46,11 @@ fn decode_is_total_and_canonical(bytes: &[u8]) {
         },
     ] {
         if let Ok(item) = decode(bytes, &limits) {
-            assert_eq!(item.encode(), bytes, "a decoded item must encode to its input");
+            assert_eq!(
+                item.encode(),
+                bytes,
+                "a decoded item must encode to its input"
+            );
         }
     }
 }

@@ -95,6 +95,35 @@ impl From<Error> for KmipError {
     }
 }
 
+/// The Result Reason as the client's version has it: reasons added in KMIP 2.0 (0x19 and up)
+/// become the 1.x reason the KMIP 1.x profiles use for the same case (Wrong Key Lifecycle
+/// State and usage refusals are Permission Denied there).
+pub fn reason_for(version: ProtocolVersion, r: u32) -> u32 {
+    if version.is_2x() || r <= reason::OBJECT_ALREADY_EXISTS || r == reason::GENERAL_FAILURE {
+        return r;
+    }
+    match r {
+        reason::WRONG_KEY_LIFECYCLE_STATE
+        | reason::INCOMPATIBLE_CRYPTOGRAPHIC_USAGE_MASK
+        | reason::USAGE_LIMIT_EXCEEDED
+        | reason::NOT_AUTHORISED
+        | reason::READ_ONLY_ATTRIBUTE
+        | reason::ATTRIBUTE_READ_ONLY => reason::PERMISSION_DENIED,
+        reason::ATTRIBUTE_NOT_FOUND
+        | reason::ATTRIBUTE_INSTANCE_NOT_FOUND
+        | reason::OBJECT_NOT_FOUND
+        | reason::OBJECT_DESTROYED => reason::ITEM_NOT_FOUND,
+        reason::KEY_WRAP_TYPE_NOT_SUPPORTED | reason::UNSUPPORTED_CRYPTOGRAPHIC_PARAMETERS => {
+            reason::FEATURE_NOT_SUPPORTED
+        }
+        reason::MISSING_INITIALIZATION_VECTOR => reason::INVALID_MESSAGE,
+        reason::INTERNAL_SERVER_ERROR | reason::PROTECTION_STORAGE_UNAVAILABLE => {
+            reason::GENERAL_FAILURE
+        }
+        _ => reason::INVALID_FIELD,
+    }
+}
+
 /// Handles KMIP messages for the listener (and for tests, without TLS).
 pub struct Dispatcher {
     seal: Arc<Seal>,
@@ -219,7 +248,7 @@ impl Dispatcher {
                     ResponseBatchItem::failure(
                         Some(item.operation),
                         item.unique_batch_item_id.clone(),
-                        e.reason,
+                        reason_for(version, e.reason),
                         e.message,
                     )
                 }

@@ -57,10 +57,11 @@ pub struct ReplayArgs {
 
 /// Test cases that exercise what keyhaven deliberately refuses; reported as not applicable
 /// (see docs/KMIP.md, "Known deviations").
-const NOT_APPLICABLE: [(&str, &str); 3] = [
+const NOT_APPLICABLE: [(&str, &str); 4] = [
     ("SKFF-M-4-14", "Triple DES keys: withdrawn by NIST SP 800-131A, refused for new keys"),
     ("SKFF-M-8-14", "Triple DES keys: withdrawn by NIST SP 800-131A, refused for new keys"),
     ("SKFF-M-12-14", "Triple DES keys: withdrawn by NIST SP 800-131A, refused for new keys"),
+    ("SKFF-M-4-21", "Triple DES keys: withdrawn by NIST SP 800-131A, refused for new keys"),
 ];
 
 /// Default KMIP address when `--addr` holds a URL (the REST address) rather than HOST:PORT.

@@ -1,6 +1,6 @@
 //! Get: an exportable object's material in the requested Key Format Type.
 
-use keyhaven_core::{AlgorithmFamily, KeyAlgorithm, ObjectKind};
+use keyhaven_core::{AlgorithmFamily, KeyAlgorithm, KeyId, ObjectKind};
 use keyhaven_kmip::dict::tags as tag;
 use keyhaven_kmip::dict::values::key_format_type as kf;
 use keyhaven_kmip::message::reason;
@@ -14,13 +14,10 @@ use crate::kmip::dispatch::KmipError;
 /// Get.
 pub async fn get(ctx: &mut OpContext<'_>, payload: &Ttlv) -> Result<Vec<Ttlv>, KmipError> {
     let id = ctx.target(payload)?;
-    if payload.child(tag::KEY_WRAPPING_SPECIFICATION).is_some() {
-        return Err(KmipError::new(
-            reason::KEY_WRAP_TYPE_NOT_SUPPORTED,
-            "returning wrapped keys is not supported yet; Get returns the key over the mutually \
-             authenticated TLS connection",
-        ));
-    }
+    let wrapping = payload
+        .child(tag::KEY_WRAPPING_SPECIFICATION)
+        .map(WrapSpec::read)
+        .transpose()?;
     let format = payload.child(tag::KEY_FORMAT_TYPE).and_then(Ttlv::as_enum);
     let exported = ctx.svc.export_object(ctx.caller, id).await.map_err(|e| match e {
         keyhaven_core::Error::Forbidden(m) => KmipError::new(reason::PERMISSION_DENIED, m),
@@ -28,6 +25,8 @@ pub async fn get(ctx: &mut OpContext<'_>, payload: &Ttlv) -> Result<Vec<Ttlv>, K
     })?;
     let key = &exported.key;
     let material = exported.material.expose();
+    // Without a requested format, the one the object was registered or created in.
+    let format = format.or_else(|| stored_enum(key, keyhaven_kmip::attribute::name::KEY_FORMAT_TYPE));
     let object = match key.object_kind {
         ObjectKind::SymmetricKey => {
             ManagedObject::SymmetricKey(symmetric_block(key.algorithm, material, format)?)
@@ -40,7 +39,13 @@ pub async fn get(ctx: &mut OpContext<'_>, payload: &Ttlv) -> Result<Vec<Ttlv>, K
         }
         ObjectKind::SecretData => ManagedObject::SecretData {
             secret_data_type: stored_enum(key, "y-keyhaven-secret-data-type").unwrap_or(2),
-            key_block: KeyBlock::new(kf::OPAQUE, KeyMaterial::Bytes(material.to_vec())),
+            key_block: KeyBlock::new(
+                match format {
+                    Some(kf::RAW) => kf::RAW,
+                    _ => kf::OPAQUE,
+                },
+                KeyMaterial::Bytes(material.to_vec()),
+            ),
         },
         ObjectKind::OpaqueObject => ManagedObject::OpaqueObject {
             opaque_data_type: stored_enum(key, "y-keyhaven-opaque-data-type").unwrap_or(0x8000_0001),
@@ -61,11 +66,141 @@ pub async fn get(ctx: &mut OpContext<'_>, payload: &Ttlv) -> Result<Vec<Ttlv>, K
             ))
         }
     };
+    let mut object_item = object.to_ttlv(ctx.version);
+    if let Some(spec) = wrapping {
+        object_item = spec.wrap(ctx, object_item).await?;
+    }
     Ok(vec![
         Ttlv::enumeration(tag::OBJECT_TYPE, object_type(key.object_kind)),
         uid(key.id),
-        object.to_ttlv(ctx.version),
+        object_item,
     ])
+}
+
+/// A Key Wrapping Specification: encrypt the key value with another managed key (NIST AES key
+/// wrap, with or without padding). MAC/sign wrapping is not offered.
+struct WrapSpec {
+    wrapping_key: KeyId,
+    params: Option<Ttlv>,
+    encoding: u32,
+    information: Ttlv,
+}
+
+impl WrapSpec {
+    fn read(spec: &Ttlv) -> Result<WrapSpec, KmipError> {
+        use keyhaven_kmip::dict::values::{encoding_option as eo, wrapping_method as wm};
+        let method = spec
+            .child(tag::WRAPPING_METHOD)
+            .and_then(Ttlv::as_enum)
+            .ok_or_else(|| KmipError::new(reason::MISSING_DATA, "Wrapping Method is required"))?;
+        if method != wm::ENCRYPT || spec.child(tag::MAC_SIGNATURE_KEY_INFORMATION).is_some() {
+            return Err(KmipError::new(
+                reason::KEY_WRAP_TYPE_NOT_SUPPORTED,
+                "only the Encrypt wrapping method is offered",
+            ));
+        }
+        let information = spec
+            .child(tag::ENCRYPTION_KEY_INFORMATION)
+            .ok_or_else(|| {
+                KmipError::new(reason::MISSING_DATA, "Encryption Key Information is required")
+            })?
+            .clone();
+        let wrapping_key = super::parse_id(
+            information
+                .child(tag::UNIQUE_IDENTIFIER)
+                .and_then(Ttlv::as_text)
+                .ok_or_else(|| {
+                    KmipError::new(reason::MISSING_DATA, "the wrapping key's Unique Identifier is required")
+                })?,
+        )?;
+        if spec.child(tag::ATTRIBUTE_NAME).is_some() {
+            return Err(KmipError::unsupported(
+                "wrapping attributes with the key value is not offered",
+            ));
+        }
+        Ok(WrapSpec {
+            wrapping_key,
+            params: information.child(tag::CRYPTOGRAPHIC_PARAMETERS).cloned(),
+            encoding: spec
+                .child(tag::ENCODING_OPTION)
+                .and_then(Ttlv::as_enum)
+                .unwrap_or(eo::TTLV_ENCODING),
+            information,
+        })
+    }
+
+    /// Replaces the object's Key Value with its wrapped form and adds Key Wrapping Data.
+    async fn wrap(self, ctx: &OpContext<'_>, mut object: Ttlv) -> Result<Ttlv, KmipError> {
+        use keyhaven_core::cipher::{BlockMode, CipherParams};
+        use keyhaven_kmip::dict::values::{block_cipher_mode as bm, encoding_option as eo};
+        use keyhaven_kmip::ttlv::Value;
+        let mode = match self
+            .params
+            .as_ref()
+            .and_then(|p| p.child(tag::BLOCK_CIPHER_MODE))
+            .and_then(Ttlv::as_enum)
+        {
+            None | Some(bm::NISTKEYWRAP) => BlockMode::KeyWrap,
+            Some(bm::AESKEYWRAPPADDING) => BlockMode::KeyWrapPadded,
+            Some(_) => {
+                return Err(KmipError::new(
+                    reason::KEY_WRAP_TYPE_NOT_SUPPORTED,
+                    "keys are wrapped with NIST key wrap (RFC 3394) or AES key wrap with padding \
+                     (RFC 5649)",
+                ))
+            }
+        };
+        let Value::Structure(children) = &mut object.value else {
+            return Err(KmipError::new(reason::INVALID_OBJECT_TYPE, "this object has no key block"));
+        };
+        let block = children
+            .iter_mut()
+            .find(|c| c.tag == tag::KEY_BLOCK)
+            .ok_or_else(|| KmipError::new(reason::INVALID_OBJECT_TYPE, "this object has no key block"))?;
+        let Value::Structure(fields) = &mut block.value else {
+            return Err(KmipError::new(reason::INVALID_OBJECT_TYPE, "malformed key block"));
+        };
+        let value = fields
+            .iter_mut()
+            .find(|c| c.tag == tag::KEY_VALUE)
+            .ok_or_else(|| KmipError::new(reason::INVALID_OBJECT_TYPE, "this object has no key value"))?;
+        let plain = if self.encoding == eo::NO_ENCODING {
+            value
+                .child(tag::KEY_MATERIAL)
+                .and_then(Ttlv::as_bytes)
+                .map(<[u8]>::to_vec)
+                .ok_or_else(|| {
+                    KmipError::new(
+                        reason::ENCODING_OPTION_ERROR,
+                        "No Encoding needs key material that is a byte string",
+                    )
+                })?
+        } else {
+            value.encode()
+        };
+        let plain = keyhaven_core::SecretBytes::new(plain);
+        let params = CipherParams {
+            mode: Some(mode),
+            ..CipherParams::default()
+        };
+        let wrapped = ctx
+            .svc
+            .wrap_framed(ctx.caller, self.wrapping_key, &params, plain.expose())
+            .await?;
+        *value = Ttlv::bytes(tag::KEY_VALUE, wrapped.data);
+        let mut data = vec![
+            Ttlv::enumeration(
+                tag::WRAPPING_METHOD,
+                keyhaven_kmip::dict::values::wrapping_method::ENCRYPT,
+            ),
+            self.information,
+        ];
+        if self.encoding == eo::NO_ENCODING {
+            data.push(Ttlv::enumeration(tag::ENCODING_OPTION, eo::NO_ENCODING));
+        }
+        fields.push(Ttlv::structure(tag::KEY_WRAPPING_DATA, data));
+        Ok(object)
+    }
 }
 
 fn stored_enum(key: &keyhaven_core::Key, name: &str) -> Option<u32> {

@@ -93,7 +93,27 @@ fn matches_all(key: &Key, criteria: &[Attribute]) -> bool {
         return true;
     }
     let have = attributes::all(key);
-    criteria.iter().all(|c| matches_one(&have, c))
+    let mut done: Vec<&str> = Vec::new();
+    criteria.iter().all(|c| {
+        // A date attribute given twice is a range: first <= value <= second.
+        let dates: Vec<i64> = criteria
+            .iter()
+            .filter(|x| x.name == c.name)
+            .filter_map(|x| x.value.as_date_time())
+            .collect();
+        if let [from, to] = dates.as_slice() {
+            if done.contains(&c.name.as_str()) {
+                return true;
+            }
+            done.push(c.name.as_str());
+            return have
+                .iter()
+                .filter(|a| a.name == c.name)
+                .filter_map(|a| a.value.as_date_time())
+                .any(|d| *from <= d && d <= *to);
+        }
+        matches_one(&have, c)
+    })
 }
 
 fn matches_one(have: &[Attribute], c: &Attribute) -> bool {

@@ -166,6 +166,28 @@ fn generated_name(ctx: &OpContext<'_>) -> Result<KeyName, KmipError> {
         .map_err(|e: String| KmipError::new(reason::GENERAL_FAILURE, e))
 }
 
+/// Records the Key Format Type the object is kept in (what Get returns by default).
+fn set_format(spec: &mut Spec, format: u32) {
+    spec.stored.retain(|a| a.name != an::KEY_FORMAT_TYPE);
+    spec.stored.push(Attribute::new(
+        an::KEY_FORMAT_TYPE,
+        Ttlv::enumeration(tag::KEY_FORMAT_TYPE, format),
+    ));
+}
+
+/// The default format of a generated key of `kind`.
+fn default_format(kind: ObjectKind, alg: KeyAlgorithm) -> u32 {
+    let rsa = alg.family() == keyhaven_core::AlgorithmFamily::Rsa;
+    match kind {
+        ObjectKind::SymmetricKey => kf::RAW,
+        ObjectKind::PrivateKey if rsa => kf::PKCS_1,
+        ObjectKind::PrivateKey => kf::PKCS_8,
+        ObjectKind::PublicKey if rsa => kf::PKCS_1,
+        ObjectKind::PublicKey => kf::X_509,
+        _ => kf::OPAQUE,
+    }
+}
+
 /// Create: a symmetric key.
 pub async fn create(ctx: &mut OpContext<'_>, payload: &Ttlv) -> Result<Vec<Ttlv>, KmipError> {
     let object_type = required(payload, tag::OBJECT_TYPE, "Object Type")?
@@ -183,6 +205,8 @@ pub async fn create(ctx: &mut OpContext<'_>, payload: &Ttlv) -> Result<Vec<Ttlv>
         .algorithm
         .ok_or_else(|| KmipError::new(reason::MISSING_DATA, "Cryptographic Algorithm is required"))?;
     let alg = attributes::key_algorithm(kmip_alg, spec.length)?;
+    let mut spec = spec;
+    set_format(&mut spec, kf::RAW);
     let key = make(ctx, &spec, alg, ObjectKind::SymmetricKey, None).await?;
     Ok(vec![
         Ttlv::enumeration(tag::OBJECT_TYPE, ot::SYMMETRIC_KEY),
@@ -216,6 +240,8 @@ pub async fn create_key_pair(
     let mut public_spec = Spec::default();
     public_spec.merge(common);
     public_spec.merge(public_only);
+    set_format(&mut private_spec, default_format(ObjectKind::PrivateKey, alg));
+    set_format(&mut public_spec, default_format(ObjectKind::PublicKey, alg));
     let private = make(ctx, &private_spec, alg, ObjectKind::PrivateKey, None).await?;
     let spki = ctx
         .svc
@@ -321,6 +347,9 @@ pub async fn register(ctx: &mut OpContext<'_>, payload: &Ttlv) -> Result<Vec<Ttl
         }
     };
     spec.algorithm = None;
+    if let Some(block) = object.key_block() {
+        set_format(&mut spec, block.key_format_type);
+    }
     // What the object's type adds to the attributes KMIP reports.
     if let ManagedObject::SecretData { secret_data_type, .. } = &object {
         spec.stored.push(Attribute::new(
