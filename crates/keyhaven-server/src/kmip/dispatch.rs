@@ -131,6 +131,7 @@ pub struct Dispatcher {
     clock: Arc<dyn Clock>,
     vault: VaultName,
     vault_ready: tokio::sync::OnceCell<()>,
+    streams: ops::Streams,
 }
 
 impl Dispatcher {
@@ -147,6 +148,7 @@ impl Dispatcher {
             clock,
             vault,
             vault_ready: tokio::sync::OnceCell::new(),
+            streams: ops::Streams::default(),
         }
     }
 
@@ -294,6 +296,7 @@ impl Dispatcher {
             placeholder,
             undo,
             now: self.clock.now(),
+            streams: &self.streams,
         };
         let payload = ops::run(&mut ctx, item.operation, &item.payload).await?;
         Ok((payload, principal))

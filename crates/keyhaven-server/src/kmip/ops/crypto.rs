@@ -212,9 +212,35 @@ fn streaming_refused(payload: &Ttlv) -> Result<(), KmipError> {
     Ok(())
 }
 
+/// A part of a multi-part Encrypt or Decrypt.
+async fn streaming(
+    ctx: &mut OpContext<'_>,
+    payload: &Ttlv,
+    decrypting: bool,
+) -> Result<Vec<Ttlv>, KmipError> {
+    let continuing = payload.child(tag::CORRELATION_VALUE).is_some();
+    let id = if continuing && payload.child(tag::UNIQUE_IDENTIFIER).is_none() {
+        None
+    } else {
+        Some(ctx.target(payload)?)
+    };
+    if continuing {
+        return super::stream::part(ctx, id, None, payload, decrypting).await;
+    }
+    let key = id.ok_or_else(|| KmipError::new(reason::MISSING_DATA, "Unique Identifier is required"))?;
+    let p = parameters(ctx, key, payload).await?;
+    let iv = opt_bytes(payload, tag::IV_COUNTER_NONCE);
+    let aad = opt_bytes(payload, tag::AUTHENTICATED_ENCRYPTION_ADDITIONAL_DATA).unwrap_or(&[]);
+    let params = cipher_params(&p, iv, aad)?;
+    check_framing(&params, decrypting)?;
+    super::stream::part(ctx, id, Some(&params), payload, decrypting).await
+}
+
 /// Encrypt.
 pub async fn encrypt(ctx: &mut OpContext<'_>, payload: &Ttlv) -> Result<Vec<Ttlv>, KmipError> {
-    streaming_refused(payload)?;
+    if super::stream::is_streaming(payload) {
+        return streaming(ctx, payload, false).await;
+    }
     let id = ctx.target(payload)?;
     let p = parameters(ctx, id, payload).await?;
     let data = bytes(payload, tag::DATA, "Data")?;
@@ -222,6 +248,7 @@ pub async fn encrypt(ctx: &mut OpContext<'_>, payload: &Ttlv) -> Result<Vec<Ttlv
     let aad = opt_bytes(payload, tag::AUTHENTICATED_ENCRYPTION_ADDITIONAL_DATA).unwrap_or(&[]);
     let params = cipher_params(&p, iv, aad)?;
     check_framing(&params, false)?;
+    super::limits::take(ctx, id, data.len()).await?;
     let out = ctx.svc.encrypt_framed(ctx.caller, id, &params, data).await?;
     let mut body = vec![uid(id), Ttlv::bytes(tag::DATA, out.data)];
     if let Some(iv) = out.iv {
@@ -235,7 +262,9 @@ pub async fn encrypt(ctx: &mut OpContext<'_>, payload: &Ttlv) -> Result<Vec<Ttlv
 
 /// Decrypt.
 pub async fn decrypt(ctx: &mut OpContext<'_>, payload: &Ttlv) -> Result<Vec<Ttlv>, KmipError> {
-    streaming_refused(payload)?;
+    if super::stream::is_streaming(payload) {
+        return streaming(ctx, payload, true).await;
+    }
     let id = ctx.target(payload)?;
     let p = parameters(ctx, id, payload).await?;
     let data = bytes(payload, tag::DATA, "Data")?;
@@ -260,6 +289,7 @@ pub async fn sign(ctx: &mut OpContext<'_>, payload: &Ttlv) -> Result<Vec<Ttlv>, 
         Some(d) => (d, true),
         None => (bytes(payload, tag::DATA, "Data")?, false),
     };
+    super::limits::take(ctx, id, data.len()).await?;
     let sig = ctx
         .svc
         .sign_framed(ctx.caller, id, &sign_params(&p, prehashed)?, data)
@@ -321,6 +351,7 @@ pub async fn mac(ctx: &mut OpContext<'_>, payload: &Ttlv) -> Result<Vec<Ttlv>, K
     let id = ctx.target(payload)?;
     let p = parameters(ctx, id, payload).await?;
     let data = bytes(payload, tag::DATA, "Data")?;
+    super::limits::take(ctx, id, data.len()).await?;
     let out = ctx.svc.mac_framed(ctx.caller, id, mac_hash(&p)?, data).await?;
     Ok(vec![uid(id), Ttlv::bytes(tag::MAC_DATA, out)])
 }

@@ -72,6 +72,10 @@ impl Spec {
                         format!("{name} is set by the server"),
                     ))
                 }
+                an::USAGE_LIMITS => {
+                    s.stored
+                        .push(Attribute::new(an::USAGE_LIMITS, super::limits::initial(&a.value)));
+                }
                 name if is_stored(name) => s.stored.push(a),
                 _ => {}
             }

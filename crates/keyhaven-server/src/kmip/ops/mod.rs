@@ -3,10 +3,14 @@
 mod attrs;
 mod crypto;
 mod get;
+mod limits;
 mod lifecycle;
 mod locate;
 mod make;
 mod server;
+mod stream;
+
+pub use stream::Streams;
 
 use std::sync::Arc;
 
@@ -35,6 +39,8 @@ pub struct OpContext<'a> {
     pub undo: &'a mut Vec<Undo>,
     /// Now.
     pub now: OffsetDateTime,
+    /// Multi-part operations in progress.
+    pub streams: &'a Streams,
 }
 
 /// How to undo a batch item.
