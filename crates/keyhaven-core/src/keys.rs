@@ -17,6 +17,48 @@ use crate::service::{
 use crate::store::StoreError;
 
 impl KeyService {
+    /// Puts a key back as it was before a change made earlier in the same KMIP request
+    /// (Batch Error Continuation Option Undo): state, dates, links and KMIP attributes return
+    /// to `before`, provided the record is still at `revision` (nothing else changed it since).
+    /// Destruction and compromise are never undone. Recorded in the history as `kmip-undo`.
+    pub async fn undo_change(&self, caller: &Caller, before: &Key, revision: u64) -> Result<Key> {
+        let key = self
+            .load_for(caller, before.id, Permission::ManageKey, "key.undo")
+            .await?;
+        if key.revision != revision {
+            return Err(Error::Conflict(format!(
+                "key {} changed since; the batch cannot be undone",
+                key.id
+            )));
+        }
+        if key.state.is_destroyed()
+            || (key.state == KeyState::Compromised && before.state != KeyState::Compromised)
+        {
+            return Err(Error::InvalidRequest(format!(
+                "key {} was destroyed or compromised: that is never undone",
+                key.id
+            )));
+        }
+        let mut new = key.clone();
+        new.state = before.state;
+        new.activation_date = before.activation_date;
+        new.deactivation_date = before.deactivation_date;
+        new.protect_stop_date = before.protect_stop_date;
+        new.process_start_date = before.process_start_date;
+        new.links = before.links.clone();
+        new.kmip_attributes = before.kmip_attributes.clone();
+        new.updated_at = self.clock.now();
+        let entry = self.history(
+            &key,
+            &new,
+            "kmip-undo",
+            caller,
+            Cause::Request,
+            Some("KMIP batch undone".to_owned()),
+        );
+        self.commit(caller, &key, new, &[entry], None, false).await
+    }
+
     /// Creates (generates or imports) a key (key-manager in the vault).
     pub async fn create_key(&self, caller: &Caller, new: NewKey) -> Result<Key> {
         caller.with_note(|n| {

@@ -75,7 +75,7 @@ impl From<MessageError> for KmipError {
 impl From<Error> for KmipError {
     fn from(e: Error) -> KmipError {
         let reason = match &e {
-            Error::NotFound { .. } => reason::ITEM_NOT_FOUND,
+            Error::NotFound { .. } => reason::OBJECT_NOT_FOUND,
             Error::AlreadyExists { .. } => reason::OBJECT_ALREADY_EXISTS,
             Error::InvalidRequest(_) => reason::INVALID_FIELD,
             Error::Forbidden(_) => reason::PERMISSION_DENIED,
@@ -215,6 +215,9 @@ impl Dispatcher {
         let continuation = message.header.batch_error_continuation;
         let mut results: Vec<ResponseBatchItem> = Vec::with_capacity(message.items.len());
         let mut undo: Vec<Undo> = Vec::new();
+        // Per result: the range of `undo` its item produced.
+        let mut effects: Vec<std::ops::Range<usize>> = Vec::new();
+        let mut last_caller: Option<Caller> = None;
         let mut placeholder: Option<String> = None;
         let mut failed = false;
         let svc = self.seal.service();
@@ -230,6 +233,7 @@ impl Dispatcher {
                 note: note.clone(),
             };
             let context_id = context.request_id.clone();
+            let undo_from = undo.len();
             let outcome = match &svc {
                 None => Err(KmipError::new(
                     reason::GENERAL_FAILURE,
@@ -238,6 +242,11 @@ impl Dispatcher {
                 Some(svc) => {
                     self.run_item(svc, conn, context, version, item, &mut placeholder, &mut undo)
                         .await
+                        .map(|(payload, caller)| {
+                            let name = Some(caller.name().to_owned());
+                            last_caller = Some(caller);
+                            (payload, name)
+                        })
                 }
             };
             let principal = outcome.as_ref().ok().map(|(_, p)| p.clone()).flatten();
@@ -256,15 +265,18 @@ impl Dispatcher {
                 }
             };
             self.audit_item(conn, item, &note, &result, principal, context_id).await;
+            effects.push(undo_from..undo.len());
             results.push(result);
         }
         if failed && continuation == BatchErrorContinuation::Undo {
-            if let Some(svc) = &svc {
-                let undone = ops::undo(svc, undo).await;
-                for r in results.iter_mut() {
-                    if r.result_status == ResultStatus::Success && undone {
+            if let (Some(svc), Some(caller)) = (&svc, &last_caller) {
+                let done = ops::undo(svc, caller, &undo).await;
+                for (r, range) in results.iter_mut().zip(effects) {
+                    // An item is undone when each of its effects was (items without effects,
+                    // such as Check or Get, trivially).
+                    let all = done.get(range).is_some_and(|d| d.iter().all(|x| *x));
+                    if r.result_status == ResultStatus::Success && all {
                         r.result_status = ResultStatus::OperationUndone;
-                        r.payload = None;
                     }
                 }
             }
@@ -282,9 +294,8 @@ impl Dispatcher {
         item: &RequestBatchItem,
         placeholder: &mut Option<String>,
         undo: &mut Vec<Undo>,
-    ) -> Result<(Ttlv, Option<String>), KmipError> {
+    ) -> Result<(Ttlv, Caller), KmipError> {
         let caller = self.authenticate(svc, conn, context).await?;
-        let principal = Some(caller.name().to_owned());
         if ops::creates_objects(item.operation) {
             self.ensure_vault(svc).await?;
         }
@@ -299,7 +310,7 @@ impl Dispatcher {
             streams: &self.streams,
         };
         let payload = ops::run(&mut ctx, item.operation, &item.payload).await?;
-        Ok((payload, principal))
+        Ok((payload, caller))
     }
 
     async fn authenticate(

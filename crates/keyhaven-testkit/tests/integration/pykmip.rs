@@ -1,7 +1,8 @@
 //! Interoperability with PyKMIP: its `ProxyKmipClient` runs every operation it offers against a
 //! real keyhaven KMIP listener (TLS with the development client certificate), once per KMIP
-//! version (1.2, 1.4, 2.0). The client side is `tests/pykmip/interop.py`, run as a
-//! subprocess; it prints `PASS step` / `FAIL step: reason` and exits non-zero on a failure.
+//! version (1.2 over TLS 1.2, 1.4 and 2.0 over TLS 1.3). The client side is
+//! `tests/pykmip/interop.py`, run as a subprocess; it prints `PASS step` / `FAIL step: reason`
+//! (with the last request and response decoded) and exits non-zero on a failure.
 //!
 //! Needs `python3` with the `pykmip` package (`python3 -m pip install pykmip`): without it the
 //! tests are skipped, except under `CI=true`, where they fail.
@@ -106,7 +107,9 @@ fn run_script(args: Vec<String>) -> (Option<i32>, String) {
     (code, text)
 }
 
-async fn interop(version: &str) {
+/// Runs the script with KMIP `version` over TLS chosen by PyKMIP's `ssl_version` (a name of
+/// Python's `ssl.PROTOCOL_*`), expecting the handshake to settle on `tls` (as Python names it).
+async fn interop(version: &str, ssl_version: &str, tls: &str) {
     if !require_pykmip() {
         return;
     }
@@ -140,6 +143,8 @@ async fn interop(version: &str) {
         path("ca.pem"),
         "--version".to_owned(),
         version.to_owned(),
+        "--ssl-version".to_owned(),
+        ssl_version.to_owned(),
     ];
     // The script blocks; the in-process server runs on the other runtime threads.
     let (code, output) = tokio::task::spawn_blocking(move || run_script(args))
@@ -147,10 +152,11 @@ async fn interop(version: &str) {
         .unwrap();
     println!("=== PyKMIP interop, KMIP {version} (exit {code:?}) ===\n{output}");
     s.stop().await.unwrap();
-    let failed: Vec<&str> = output
-        .lines()
-        .filter(|l| l.starts_with("FAIL "))
-        .collect();
+    assert!(
+        output.contains(&format!("negotiated {tls})")),
+        "KMIP {version}: expected a {tls} session with {ssl_version} (output above)"
+    );
+    let failed: Vec<&str> = output.lines().filter(|l| l.starts_with("FAIL ")).collect();
     assert_eq!(
         code,
         Some(0),
@@ -161,15 +167,16 @@ async fn interop(version: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pykmip_interop_kmip_1_2() {
-    interop("1.2").await;
+    // PyKMIP pinned to TLS 1.2; the other versions negotiate TLS 1.3.
+    interop("1.2", "PROTOCOL_TLSv1_2", "TLSv1.2").await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pykmip_interop_kmip_1_4() {
-    interop("1.4").await;
+    interop("1.4", "PROTOCOL_TLS", "TLSv1.3").await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pykmip_interop_kmip_2_0() {
-    interop("2.0").await;
+    interop("2.0", "PROTOCOL_TLS", "TLSv1.3").await;
 }

@@ -275,6 +275,16 @@ def pyval(v):
     return v
 
 
+# What each context entry a step needs comes from (for "not run" reports).
+PROVIDED_BY = {
+    "c": "create", "c_active": "activate", "ct": "encrypt", "r": "register",
+    "r_active": "encrypt (known answer on the registered key)",
+    "h": "register + activate (HMAC-SHA256 key)", "pub": "create_key_pair",
+    "pair_active": "activate (key pair)", "sig": "sign", "rekeyed": "rekey",
+    "contact": "set_attribute", "r_revoked": "revoke", "h_revoked": "revoke (key compromise)",
+}
+
+
 def unique(label):
     return "pykmip-%s-%s" % (label, uuid.uuid4().hex[:10])
 
@@ -314,7 +324,8 @@ class Interop:
     def step(self, name, fn, needs=()):
         missing = [n for n in needs if n not in self.ctx]
         if missing:
-            self.report("FAIL", name, "not run: needs %s, which failed" % ", ".join(missing))
+            self.report("FAIL", name, "not run: needs the result of %s, which failed"
+                        % ", ".join("'%s'" % PROVIDED_BY.get(m, m) for m in missing))
             return
         Wire.reset()
         try:
@@ -344,7 +355,7 @@ class Interop:
             line += ": " + detail if status != "PASS" else " (%s)" % detail
         print(line, flush=True)
         if wire and Wire.last() is not None:
-            kind, req, resp = Wire.last()
+            _, req, resp = Wire.last()
             print("    last request sent:")
             for ln in format_ttlv(parse_ttlv(req)) if req else ["(none)"]:
                 print("      " + ln)
@@ -357,13 +368,17 @@ class Interop:
 
     # -- attribute helpers
 
-    def attrs(self, uid, names):
-        got_uid, attributes = self.client.get_attributes(uid, names)
+    @staticmethod
+    def decoded(uid, got_uid, attributes):
         expect(got_uid == uid, "Get Attributes answered for %r, asked %r" % (got_uid, uid))
         out = {}
         for a in attributes:
             out.setdefault(a.attribute_name.value, []).append(pyval(a.attribute_value))
         return out
+
+    def attrs(self, uid, names):
+        """Get Attributes through PyKMIP: {name: [value]}."""
+        return self.decoded(uid, *self.client.get_attributes(uid, names))
 
     def attrs_or_wire(self, uid, names=None):
         """Get Attributes through PyKMIP; when PyKMIP cannot decode a correct answer, the
@@ -379,11 +394,7 @@ class Interop:
                    % (describe(e), status, reason, message))
             return wire_attributes(), "[PyKMIP limitation: it cannot decode the answer (%s); " \
                 "checked on the wire]" % describe(e)
-        expect(got_uid == uid, "Get Attributes answered for %r, asked %r" % (got_uid, uid))
-        out = {}
-        for a in attributes:
-            out.setdefault(a.attribute_name.value, []).append(pyval(a.attribute_value))
-        return out, None
+        return self.decoded(uid, got_uid, attributes), None
 
     def not_in_version(self, names):
         """The attribute names that the chosen KMIP version does not define."""
@@ -870,7 +881,9 @@ def main():
     p.add_argument("--ca", required=True, help="CA that signed the server certificate (PEM)")
     p.add_argument("--version", required=True, choices=sorted(VERSIONS))
     p.add_argument("--ssl-version", default="PROTOCOL_TLS",
-                   help="name of the ssl module protocol constant PyKMIP uses")
+                   help="name of the ssl module protocol constant PyKMIP uses: PROTOCOL_TLS "
+                        "(TLS 1.3 or 1.2) or PROTOCOL_TLSv1_2; not PROTOCOL_TLS_CLIENT, which "
+                        "checks host names and PyKMIP passes none")
     p.add_argument("--debug", action="store_true", help="log PyKMIP (and its TTLV) at DEBUG")
     args = p.parse_args()
     logging.basicConfig(level=logging.DEBUG if args.debug else logging.ERROR,
@@ -886,8 +899,10 @@ def main():
         print("FAIL connect: %s" % describe(e))
         print("PyKMIP interop, KMIP %s: could not connect" % args.version)
         return 2
-    print("PASS connect (%s:%d, KMIP %s, %s)" % (args.host, args.port, args.version,
-                                                 args.ssl_version))
+    sock = getattr(interop.client.proxy, "socket", None)
+    tls = sock.version() if sock is not None else "?"
+    print("PASS connect (%s:%d, KMIP %s, %s negotiated %s)"
+          % (args.host, args.port, args.version, args.ssl_version, tls))
     try:
         interop.run()
     finally:

@@ -144,7 +144,8 @@ async fn apply(ctx: &mut OpContext<'_>, key: &Key, change: Change) -> Result<Att
     } else {
         result = apply_modelled(key, change, &mut patch)?;
     }
-    ctx.svc.update_key(ctx.caller, key.id, patch).await?;
+    let after = ctx.svc.update_key(ctx.caller, key.id, patch).await?;
+    ctx.changed(key.clone(), after.revision);
     Ok(result)
 }
 

@@ -34,7 +34,9 @@ pub async fn check(ctx: &mut OpContext<'_>, payload: &Ttlv) -> Result<Vec<Ttlv>,
 /// Activate.
 pub async fn activate(ctx: &mut OpContext<'_>, payload: &Ttlv) -> Result<Vec<Ttlv>, KmipError> {
     let id = ctx.target(payload)?;
+    let before = ctx.svc.get_key(ctx.caller, id).await?;
     let key = ctx.svc.activate(ctx.caller, id, Some("KMIP Activate".to_owned())).await?;
+    ctx.changed(before, key.revision);
     Ok(vec![uid(key.id)])
 }
 
@@ -78,6 +80,7 @@ pub async fn revoke(ctx: &mut OpContext<'_>, payload: &Ttlv) -> Result<Vec<Ttlv>
     if let Some(d) = payload.child(tag::COMPROMISE_OCCURRENCE_DATE) {
         stored.push(Attribute::new(an::COMPROMISE_OCCURRENCE_DATE, d.clone()));
     }
+    ctx.undo.push(super::Undo::Irreversible);
     // The state change above is what matters; a failure to record the reason is reported.
     ctx.svc
         .update_key(
@@ -100,5 +103,6 @@ pub async fn destroy(ctx: &mut OpContext<'_>, payload: &Ttlv) -> Result<Vec<Ttlv
         .svc
         .destroy(ctx.caller, id, Some("KMIP Destroy".to_owned()))
         .await?;
+    ctx.undo.push(super::Undo::Irreversible);
     Ok(vec![uid(key.id)])
 }

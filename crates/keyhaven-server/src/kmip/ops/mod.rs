@@ -43,11 +43,20 @@ pub struct OpContext<'a> {
     pub streams: &'a Streams,
 }
 
-/// How to undo a batch item.
+/// How to undo a batch item's effect.
 #[derive(Clone, Debug)]
 pub enum Undo {
     /// An object was created: destroy and purge it.
     Created(KeyId),
+    /// An object was changed: put it back as `before`, if it is still at `revision`.
+    Restore {
+        /// The record before the change.
+        before: Box<keyhaven_core::Key>,
+        /// Its revision after the change.
+        revision: u64,
+    },
+    /// Something that cannot be undone (destruction, compromise).
+    Irreversible,
 }
 
 impl OpContext<'_> {
@@ -68,6 +77,14 @@ impl OpContext<'_> {
         parse_id(&text)
     }
 
+    /// Records a change of `before` (now at `revision`) for Undo.
+    pub fn changed(&mut self, before: keyhaven_core::Key, revision: u64) {
+        self.undo.push(Undo::Restore {
+            before: Box::new(before),
+            revision,
+        });
+    }
+
     /// Records `id` as the ID Placeholder for the next batch items.
     pub fn produced(&mut self, id: KeyId) {
         *self.placeholder = Some(id.to_string());
@@ -78,7 +95,7 @@ impl OpContext<'_> {
 pub fn parse_id(text: &str) -> Result<KeyId, KmipError> {
     text.parse::<KeyId>().map_err(|_| {
         KmipError::new(
-            reason::ITEM_NOT_FOUND,
+            reason::OBJECT_NOT_FOUND,
             format!(
                 "no object {:?}",
                 text.chars().take(64).collect::<String>()
@@ -145,28 +162,33 @@ pub async fn run(ctx: &mut OpContext<'_>, operation: u32, payload: &Ttlv) -> Res
     Ok(Ttlv::structure(tag::RESPONSE_PAYLOAD, body))
 }
 
-/// Undoes the objects a failed batch created (Batch Error Continuation Option Undo): each is
-/// destroyed and purged. Returns whether everything was undone.
-pub async fn undo(svc: &KeyService, undo: Vec<Undo>) -> bool {
+/// Undoes effects of a failed batch (Batch Error Continuation Option Undo), newest first:
+/// created objects are destroyed and purged, changed ones restored. Returns, per effect, whether
+/// it was undone.
+pub async fn undo(svc: &KeyService, caller: &Caller, undo: &[Undo]) -> Vec<bool> {
     let system = Caller::internal("kmip-undo");
-    let mut all = true;
-    for u in undo.into_iter().rev() {
-        match u {
+    let mut done = vec![false; undo.len()];
+    for (i, u) in undo.iter().enumerate().rev() {
+        let ok = match u {
             Undo::Created(id) => {
-                let destroyed = svc
-                    .destroy(&system, id, Some("KMIP batch undone".to_owned()))
+                svc.destroy(&system, *id, Some("KMIP batch undone".to_owned()))
                     .await
-                    .is_ok();
-                let purged = destroyed
+                    .is_ok()
                     && svc
-                        .purge(&system, id, Some("KMIP batch undone".to_owned()))
+                        .purge(&system, *id, Some("KMIP batch undone".to_owned()))
                         .await
-                        .is_ok();
-                all &= purged;
+                        .is_ok()
             }
+            Undo::Restore { before, revision } => {
+                svc.undo_change(caller, before, *revision).await.is_ok()
+            }
+            Undo::Irreversible => false,
+        };
+        if let Some(d) = done.get_mut(i) {
+            *d = ok;
         }
     }
-    all
+    done
 }
 
 /// The Unique Identifier item of a response.

@@ -102,14 +102,13 @@ pub fn rng_retrieve(ctx: &mut OpContext<'_>, payload: &Ttlv) -> Result<Vec<Ttlv>
 }
 
 /// RNG Seed: keyhaven's generator is the provider's DRBG, seeded by the operating system;
-/// client seed material is accepted and not used (the KMIP profile allows a server to ignore
-/// it), and the answer says how much was accepted.
+/// client seed material is not mixed in, and the answer says so: Data Length 0 (the KMIP
+/// profiles allow a server to accept none of it).
 pub fn rng_seed(_ctx: &mut OpContext<'_>, payload: &Ttlv) -> Result<Vec<Ttlv>, KmipError> {
-    let data = required(payload, tag::DATA, "Data")?
+    required(payload, tag::DATA, "Data")?
         .as_bytes()
         .ok_or_else(|| KmipError::invalid("Data must be a Byte String"))?;
-    let len = i32::try_from(data.len()).unwrap_or(i32::MAX);
-    Ok(vec![Ttlv::integer(tag::DATA_LENGTH, len)])
+    Ok(vec![Ttlv::integer(tag::DATA_LENGTH, 0)])
 }
 
 /// Hash: the digest of Data with the Cryptographic Parameters' Hashing Algorithm.
