@@ -356,14 +356,21 @@ pub async fn start(cfg: ServerConfig) -> Result<RunningServer, ServerError> {
         kmip::provision_dev_client(&svc, &cfg.kmip.vault, &client).await?;
     }
     let kmip_listener = match (cfg.kmip.listen, kmip_tls) {
-        (Some(addr), Some(tls)) => Some(kmip::start(
+        (Some(addr), Some(tls)) => match kmip::start(
             &cfg.kmip,
             addr,
             tls,
             seal.clone(),
             audit.clone(),
             cfg.clock.clone(),
-        )?),
+        ) {
+            Ok(l) => Some(l),
+            Err(e) if !cfg.kmip.required => {
+                tracing::warn!(error = %e, "KMIP is off: its default address is not available (pass --kmip-listen)");
+                None
+            }
+            Err(e) => return Err(e),
+        },
         _ => None,
     };
     let app = api::router(state, cfg.limits.clone());

@@ -8,6 +8,9 @@
 //!
 //! It is bounded in time (at most 600 s per operation) and, optionally, in requests, and
 //! refuses non-loopback targets unless `--allow-remote` is given.
+//!
+//! `keyhaven bench kmip ...` runs the same kind of measurement over KMIP (module
+//! [`kmip`], in `bench_kmip.rs`) against keyhaven's KMIP listener or another KMIP server.
 
 use std::fmt;
 use std::hash::{BuildHasher, Hasher};
@@ -17,7 +20,7 @@ use std::time::{Duration, Instant};
 
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
-use clap::{Args, ValueEnum};
+use clap::{Args, Subcommand, ValueEnum};
 use keyhaven_client::proto::{CreateKey, CreateVault, EncryptRequest, SignRequest};
 use keyhaven_client::{Client, ClientBuilder, ClientError, Url};
 use tokio::sync::Barrier;
@@ -27,6 +30,9 @@ use uuid::Uuid;
 use crate::cli::output::{self, OutputFormat, Table};
 use crate::cli::{CliError, GlobalArgs};
 
+#[path = "bench_kmip.rs"]
+pub mod kmip;
+
 /// Size of the encrypt plaintext and the signed message.
 const PAYLOAD_BYTES: usize = 1024;
 /// Per-request timeout of the benchmark clients.
@@ -34,7 +40,11 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// `keyhaven bench`.
 #[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct BenchArgs {
+    /// Benchmark another protocol than the REST API (its own options follow it).
+    #[command(subcommand)]
+    pub protocol: Option<BenchProtocol>,
     /// Concurrent connections: one worker, one client and one keep-alive connection each.
     #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=1024))]
     pub connections: u32,
@@ -52,6 +62,14 @@ pub struct BenchArgs {
     /// Allow a server address that is not loopback (localhost, 127.0.0.0/8, ::1).
     #[arg(long)]
     pub allow_remote: bool,
+}
+
+/// `keyhaven bench <PROTOCOL>`.
+#[derive(Debug, Subcommand)]
+pub enum BenchProtocol {
+    /// KMIP (binary TTLV over TLS, client certificate): Encrypt, Create and Discover Versions
+    /// (noop), one thread and one connection per `--connections`.
+    Kmip(kmip::KmipBenchArgs),
 }
 
 /// A benchmarked operation.
@@ -98,6 +116,8 @@ pub struct OpResult {
     pub elapsed: Duration,
     /// Successful requests per second.
     pub ops_per_sec: f64,
+    /// Mean latency of successful requests, ms.
+    pub mean_ms: f64,
     /// Median latency of successful requests, ms.
     pub p50_ms: f64,
     /// 99th percentile latency, ms.
@@ -140,6 +160,12 @@ struct Shared {
 
 /// Runs the benchmark and prints the results.
 pub async fn run(global: &GlobalArgs, args: BenchArgs) -> Result<(), CliError> {
+    if let Some(BenchProtocol::Kmip(kmip_args)) = args.protocol {
+        let format = global.output;
+        return tokio::task::spawn_blocking(move || kmip::run(format, kmip_args))
+            .await
+            .map_err(|e| CliError::Local(format!("the KMIP benchmark failed: {e}")))?;
+    }
     let ops = dedup(&args.ops);
     let needs_keys = ops.iter().any(|op| *op != BenchOp::Noop);
     let token = match global.resolve_token() {
@@ -196,6 +222,7 @@ pub async fn run(global: &GlobalArgs, args: BenchArgs) -> Result<(), CliError> {
     let vault = fixture.as_ref().map(|f| f.vault.as_str());
     let report = Report {
         target: admin.base_url().as_str(),
+        detail: None,
         connections: args.connections,
         duration_secs: args.duration,
         requests_max: args.requests_max,
@@ -373,12 +400,19 @@ fn summarize(
     let ok = latencies_ns.len() as u64;
     let secs = elapsed.as_secs_f64();
     let ops_per_sec = if secs > 0.0 { ok as f64 / secs } else { 0.0 };
+    let total_ns: u128 = latencies_ns.iter().map(|ns| u128::from(*ns)).sum();
+    let mean_ns = if ok > 0 {
+        (total_ns / u128::from(ok)) as f64
+    } else {
+        0.0
+    };
     OpResult {
         op,
         requests: ok + errors,
         errors,
         elapsed,
         ops_per_sec,
+        mean_ms: mean_ns / 1_000_000.0,
         p50_ms: ms(percentile(&latencies_ns, 0.50)),
         p99_ms: ms(percentile(&latencies_ns, 0.99)),
         max_ms: ms(latencies_ns.last().copied().unwrap_or(0)),
@@ -407,6 +441,8 @@ fn round2(x: f64) -> f64 {
 /// Everything printed at the end.
 struct Report<'a> {
     target: &'a str,
+    /// What else identifies the run (protocol, parameters), shown after the target.
+    detail: Option<&'a str>,
     connections: u32,
     duration_secs: u64,
     requests_max: Option<u64>,
@@ -429,8 +465,9 @@ impl Report<'_> {
 
     fn table(&self) -> String {
         let mut text = format!(
-            "target {}, {} connections, up to {} s per operation{}",
+            "target {}{}, {} connections, up to {} s per operation{}",
             self.target,
+            self.detail.map(|d| format!(" ({d})")).unwrap_or_default(),
             self.connections,
             self.duration_secs,
             self.requests_max
@@ -442,7 +479,7 @@ impl Report<'_> {
         }
         text.push_str("\n\n");
         let mut table = Table::new(&[
-            "OP", "REQUESTS", "ERRORS", "OPS/S", "P50_MS", "P99_MS", "MAX_MS",
+            "OP", "REQUESTS", "ERRORS", "OPS/S", "MEAN_MS", "P50_MS", "P99_MS", "MAX_MS",
         ]);
         for r in self.results {
             table.row(vec![
@@ -450,6 +487,7 @@ impl Report<'_> {
                 r.requests.to_string(),
                 r.errors.to_string(),
                 format!("{:.2}", r.ops_per_sec),
+                format!("{:.2}", r.mean_ms),
                 format!("{:.2}", r.p50_ms),
                 format!("{:.2}", r.p99_ms),
                 format!("{:.2}", r.max_ms),
@@ -495,6 +533,7 @@ impl Report<'_> {
                     "errors": r.errors,
                     "elapsed_secs": round2(r.elapsed.as_secs_f64()),
                     "ops_per_sec": round2(r.ops_per_sec),
+                    "mean_ms": round2(r.mean_ms),
                     "p50_ms": round2(r.p50_ms),
                     "p99_ms": round2(r.p99_ms),
                     "max_ms": round2(r.max_ms),
@@ -505,6 +544,7 @@ impl Report<'_> {
             .collect();
         serde_json::json!({
             "target": self.target,
+            "detail": self.detail,
             "connections": self.connections,
             "duration_secs": self.duration_secs,
             "requests_max": self.requests_max,
@@ -528,8 +568,8 @@ fn is_loopback_host(host: &str) -> bool {
         .is_ok_and(|ip| ip.is_loopback())
 }
 
-fn dedup(ops: &[BenchOp]) -> Vec<BenchOp> {
-    let mut out: Vec<BenchOp> = Vec::new();
+fn dedup<T: Copy + PartialEq>(ops: &[T]) -> Vec<T> {
+    let mut out: Vec<T> = Vec::new();
     for op in ops {
         if !out.contains(op) {
             out.push(*op);
@@ -663,6 +703,7 @@ mod tests {
         assert_eq!(r.requests, 5);
         assert_eq!(r.errors, 1);
         assert!((r.ops_per_sec - 2.0).abs() < 1e-9);
+        assert!((r.mean_ms - 2.5).abs() < 1e-9);
         assert!((r.p50_ms - 2.0).abs() < 1e-9);
         assert!((r.p99_ms - 4.0).abs() < 1e-9);
         assert!((r.max_ms - 4.0).abs() < 1e-9);
@@ -676,6 +717,7 @@ mod tests {
         let results = [r, noop];
         let report = Report {
             target: "https://127.0.0.1:8443/",
+            detail: None,
             connections: 8,
             duration_secs: 2,
             requests_max: None,
@@ -685,7 +727,7 @@ mod tests {
         let table = report.table();
         assert!(table.contains("vault bench-abc"), "{table}");
         assert!(
-            table.contains("encrypt  5         1       2.00   2.00    4.00    4.00\n"),
+            table.contains("encrypt  5         1       2.00   2.50     2.00    4.00    4.00\n"),
             "{table}"
         );
         assert!(table.contains("encrypt  0.50\n"), "{table}");
@@ -695,6 +737,19 @@ mod tests {
         assert_eq!(json["results"][0]["ratio_to_noop"], 0.5);
         assert_eq!(json["results"][1]["ops_per_sec"], 4.0);
         assert_eq!(json["vault"], "bench-abc");
+        assert_eq!(json["results"][0]["mean_ms"], 2.5);
+        assert!(json["detail"].is_null());
+        let report = Report {
+            detail: Some("KMIP 1.4"),
+            vault: None,
+            ..report
+        };
+        let table = report.table();
+        assert!(
+            table.starts_with("target https://127.0.0.1:8443/ (KMIP 1.4), 8 connections"),
+            "{table}"
+        );
+        assert_eq!(report.json()["detail"], "KMIP 1.4");
     }
 
     #[test]

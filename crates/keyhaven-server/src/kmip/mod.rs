@@ -43,6 +43,9 @@ pub struct KmipConfig {
     pub max_message: usize,
     /// The vault that objects created over KMIP go to (created at start when missing).
     pub vault: VaultName,
+    /// Whether failing to listen stops the server (an address the operator asked for) or only
+    /// warns (the `--dev` default, so that a second development instance still starts).
+    pub required: bool,
 }
 
 /// The default KMIP port (IANA).
@@ -56,6 +59,7 @@ impl Default for KmipConfig {
             idle_timeout: Duration::from_secs(60),
             max_message: 8 * 1024 * 1024,
             vault: VaultName::default_kmip(),
+            required: true,
         }
     }
 }

@@ -57,12 +57,33 @@ pub struct ReplayArgs {
 
 /// Test cases that exercise what keyhaven deliberately refuses; reported as not applicable
 /// (see docs/KMIP.md, "Known deviations").
-const NOT_APPLICABLE: [(&str, &str); 4] = [
-    ("SKFF-M-4-14", "Triple DES keys: withdrawn by NIST SP 800-131A, refused for new keys"),
-    ("SKFF-M-8-14", "Triple DES keys: withdrawn by NIST SP 800-131A, refused for new keys"),
-    ("SKFF-M-12-14", "Triple DES keys: withdrawn by NIST SP 800-131A, refused for new keys"),
-    ("SKFF-M-4-21", "Triple DES keys: withdrawn by NIST SP 800-131A, refused for new keys"),
+const NOT_APPLICABLE: [(&str, &str); 8] = [
+    (
+        "SKFF-M-4-14",
+        "Triple DES keys: withdrawn by NIST SP 800-131A, refused for new keys",
+    ),
+    (
+        "SKFF-M-8-14",
+        "Triple DES keys: withdrawn by NIST SP 800-131A, refused for new keys",
+    ),
+    (
+        "SKFF-M-12-14",
+        "Triple DES keys: withdrawn by NIST SP 800-131A, refused for new keys",
+    ),
+    (
+        "SKFF-M-4-21",
+        "Triple DES keys: withdrawn by NIST SP 800-131A, refused for new keys",
+    ),
+    ("CS-AC-M-OAEP-7-14", OAEP_MIXED),
+    ("CS-AC-M-OAEP-8-14", OAEP_MIXED),
+    ("CS-AC-M-OAEP-9-14", OAEP_MIXED),
+    ("CS-AC-M-OAEP-10-14", OAEP_MIXED),
 ];
+
+const OAEP_MIXED: &str =
+    "RSA-OAEP with an MGF1 hash other than the OAEP hash (SHA-384 / MGF1-SHA-256): \
+     refused; aws-lc, keyhaven's cryptographic module, pairs MGF1 with the OAEP hash only, and \
+     keyhaven does not implement RSA private-key operations outside it";
 
 /// Default KMIP address when `--addr` holds a URL (the REST address) rather than HOST:PORT.
 const DEFAULT_KMIP_ADDR: &str = "127.0.0.1:5696";
@@ -85,11 +106,16 @@ fn replay(global: &GlobalArgs, args: ReplayArgs) -> Result<(), CliError> {
     let tls = args.data_dir.join("tls");
     let ca = args.ca.clone().unwrap_or_else(|| tls.join("ca.pem"));
     let cert = args.cert.clone().unwrap_or_else(|| tls.join("client.pem"));
-    let key = args.key.clone().unwrap_or_else(|| tls.join("client-key.pem"));
+    let key = args
+        .key
+        .clone()
+        .unwrap_or_else(|| tls.join("client-key.pem"));
     let config = Arc::new(client_config(&ca, &cert, &key)?);
     let files = collect(&args.paths)?;
     if files.is_empty() {
-        return Err(CliError::Usage("no test-case files (*.xml) found".to_owned()));
+        return Err(CliError::Usage(
+            "no test-case files (*.xml) found".to_owned(),
+        ));
     }
     let (mut passed, mut failed, mut skipped) = (0usize, 0usize, 0usize);
     for file in &files {
@@ -170,15 +196,21 @@ fn replay_file(
     let case = parse_test_case(&text).map_err(|e| format!("not a test case: {e}"))?;
     let mut conn = connect(addr, config, timeout)?;
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
-    let result = run_case(&case, now, &mut |request: &Ttlv| exchange(&mut conn, request));
+    let result = run_case(&case, now, &mut |request: &Ttlv| {
+        exchange(&mut conn, request)
+    });
     let _ = conn.conn.send_close_notify();
     let _ = conn.flush();
     Ok(result)
 }
 
-type Conn = rustls::StreamOwned<rustls::ClientConnection, TcpStream>;
+pub(crate) type Conn = rustls::StreamOwned<rustls::ClientConnection, TcpStream>;
 
-fn connect(addr: &str, config: &Arc<rustls::ClientConfig>, timeout: u64) -> Result<Conn, String> {
+pub(crate) fn connect(
+    addr: &str,
+    config: &Arc<rustls::ClientConfig>,
+    timeout: u64,
+) -> Result<Conn, String> {
     let sock = addr
         .to_socket_addrs()
         .map_err(|e| format!("bad address {addr}: {e}"))?
@@ -190,13 +222,14 @@ fn connect(addr: &str, config: &Arc<rustls::ClientConfig>, timeout: u64) -> Resu
         .map_err(|e| e.to_string())?;
     let host = addr.rsplit_once(':').map_or(addr, |(h, _)| h);
     let host = host.trim_start_matches('[').trim_end_matches(']');
-    let name = ServerName::try_from(host.to_owned()).map_err(|e| format!("bad host {host}: {e}"))?;
-    let client = rustls::ClientConnection::new(config.clone(), name)
-        .map_err(|e| format!("TLS: {e}"))?;
+    let name =
+        ServerName::try_from(host.to_owned()).map_err(|e| format!("bad host {host}: {e}"))?;
+    let client =
+        rustls::ClientConnection::new(config.clone(), name).map_err(|e| format!("TLS: {e}"))?;
     Ok(rustls::StreamOwned::new(client, tcp))
 }
 
-fn exchange(conn: &mut Conn, request: &Ttlv) -> Result<Ttlv, String> {
+pub(crate) fn exchange(conn: &mut Conn, request: &Ttlv) -> Result<Ttlv, String> {
     conn.write_all(&request.encode())
         .and_then(|()| conn.flush())
         .map_err(|e| format!("send failed: {e}"))?;
@@ -224,7 +257,11 @@ fn read_file(path: &Path, what: &str) -> Result<Vec<u8>, CliError> {
     })
 }
 
-fn client_config(ca: &Path, cert: &Path, key: &Path) -> Result<rustls::ClientConfig, CliError> {
+pub(crate) fn client_config(
+    ca: &Path,
+    cert: &Path,
+    key: &Path,
+) -> Result<rustls::ClientConfig, CliError> {
     let bad = |what: &str, e: String| CliError::Usage(format!("{what}: {e}"));
     let mut roots = rustls::RootCertStore::empty();
     for c in rustls_pemfile::certs(&mut &read_file(ca, "CA certificate")?[..]) {

@@ -108,6 +108,7 @@ pub async fn run(args: ServeArgs) -> Result<(), CliError> {
         ))),
         _ => None,
     };
+    config.kmip.required = args.kmip_listen.is_some();
     config.kmip.vault = args
         .kmip_vault
         .parse()

@@ -18,9 +18,19 @@ const BIN: &str = env!("CARGO_BIN_EXE_keyhaven");
 struct Server {
     child: Child,
     addr: String,
+    kmip_addr: String,
     dir: Option<tempfile::TempDir>,
     data: PathBuf,
     log: PathBuf,
+}
+
+/// A loopback port that was free a moment ago.
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 impl Server {
@@ -34,17 +44,16 @@ impl Server {
 
     /// Starts `serve --dev`; its stderr (logs at `log_level`) goes to `DIR/server.log`.
     fn start_logging(dir: tempfile::TempDir, log_level: &str) -> Server {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
+        let port = free_port();
+        let kmip_port = free_port();
         let child = Command::new(BIN)
             .args([
                 "serve",
                 "--dev",
                 "--listen",
                 &format!("127.0.0.1:{port}"),
+                "--kmip-listen",
+                &format!("127.0.0.1:{kmip_port}"),
                 "--data-dir",
             ])
             .arg(dir.path().join("data"))
@@ -57,6 +66,7 @@ impl Server {
         let s = Server {
             child,
             addr: format!("https://127.0.0.1:{port}"),
+            kmip_addr: format!("127.0.0.1:{kmip_port}"),
             data: dir.path().join("data"),
             log: dir.path().join("server.log"),
             dir: Some(dir),
@@ -356,6 +366,7 @@ fn dev_files_are_private_and_reused() {
 }
 
 mod audit_log;
+mod kmip;
 mod unseal;
 
 #[test]
