@@ -322,13 +322,21 @@ mod tests {
                 &[
                     Operation::Sign,
                     Operation::Verify,
-                    Operation::MacGenerate,
-                    Operation::MacVerify,
                     Operation::Encapsulate,
                     Operation::Decapsulate,
                 ],
             );
         }
+    }
+
+    #[test]
+    fn mac_is_hmac_sha256_with_the_key_bytes() {
+        let raw = [0x0bu8; 32];
+        let key = load(KeyAlgorithm::Aes256, &raw).unwrap();
+        let tag = key.mac(b"data").unwrap();
+        assert_eq!(tag, kdf::hmac(HashAlgorithm::Sha256, &raw, b"data").unwrap());
+        assert!(key.mac_verify(b"data", &tag).unwrap());
+        assert!(!key.mac_verify(b"datA", &tag).unwrap());
     }
 
     #[test]

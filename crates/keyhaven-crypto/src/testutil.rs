@@ -29,6 +29,13 @@ pub(crate) fn load_fresh(alg: KeyAlgorithm) -> (GeneratedKey, Arc<dyn KeyHandle>
 static SHARED: [OnceLock<GeneratedKey>; KeyAlgorithm::ALL.len()] =
     [const { OnceLock::new() }; KeyAlgorithm::ALL.len()];
 
+/// The algorithms that have keys (not stored data).
+pub(crate) fn key_algorithms() -> impl Iterator<Item = KeyAlgorithm> {
+    KeyAlgorithm::ALL
+        .into_iter()
+        .filter(|a| a.family() != keyhaven_core::AlgorithmFamily::Data)
+}
+
 /// One key per algorithm, generated on first use and shared by every test.
 pub(crate) fn shared(alg: KeyAlgorithm) -> &'static GeneratedKey {
     let index = KeyAlgorithm::ALL.iter().position(|a| *a == alg).unwrap();
