@@ -100,6 +100,8 @@ pub enum Operation {
     WrapKey,
     /// Unwrap key material with this key (processes protected data).
     UnwrapKey,
+    /// Derive a new key from this key's material (KMIP Derive Key; applies protection).
+    DeriveKey,
 }
 
 /// Whether an operation applies protection or processes already-protected data (LIFECYCLE.md).
@@ -127,6 +129,7 @@ impl Operation {
             Operation::Decapsulate => "decapsulate",
             Operation::WrapKey => "wrap-key",
             Operation::UnwrapKey => "unwrap-key",
+            Operation::DeriveKey => "derive-key",
         }
     }
 
@@ -139,7 +142,8 @@ impl Operation {
             | Operation::DataKey
             | Operation::Rewrap
             | Operation::Encapsulate
-            | Operation::WrapKey => OperationKind::Apply,
+            | Operation::WrapKey
+            | Operation::DeriveKey => OperationKind::Apply,
             Operation::Decrypt
             | Operation::Verify
             | Operation::MacVerify
@@ -160,6 +164,7 @@ impl Operation {
             Operation::MacVerify => UsageMask::MAC_VERIFY,
             Operation::Encapsulate | Operation::WrapKey => UsageMask::WRAP,
             Operation::Decapsulate | Operation::UnwrapKey => UsageMask::UNWRAP,
+            Operation::DeriveKey => UsageMask::DERIVE_KEY,
         }
     }
 }
@@ -279,16 +284,25 @@ impl KeyAlgorithm {
             AlgorithmFamily::Aes => {
                 matches!(
                     op,
-                    Encrypt | Decrypt | DataKey | Rewrap | MacGenerate | MacVerify | WrapKey | UnwrapKey
+                    Encrypt
+                        | Decrypt
+                        | DataKey
+                        | Rewrap
+                        | MacGenerate
+                        | MacVerify
+                        | WrapKey
+                        | UnwrapKey
+                        | DeriveKey
                 )
             }
             AlgorithmFamily::Rsa => matches!(op, Encrypt | Decrypt | Sign | Verify),
             AlgorithmFamily::Ecdsa | AlgorithmFamily::Ed25519 | AlgorithmFamily::MlDsa => {
                 matches!(op, Sign | Verify)
             }
-            AlgorithmFamily::Hmac => matches!(op, MacGenerate | MacVerify),
+            AlgorithmFamily::Hmac => matches!(op, MacGenerate | MacVerify | DeriveKey),
             AlgorithmFamily::MlKem => matches!(op, Encapsulate | Decapsulate),
-            AlgorithmFamily::Data => false,
+            // Secret data (a password) may be the base of a derivation.
+            AlgorithmFamily::Data => op == DeriveKey,
         }
     }
 
@@ -300,7 +314,8 @@ impl KeyAlgorithm {
                 .union(UsageMask::WRAP)
                 .union(UsageMask::UNWRAP)
                 .union(UsageMask::MAC_GENERATE)
-                .union(UsageMask::MAC_VERIFY),
+                .union(UsageMask::MAC_VERIFY)
+                .union(UsageMask::DERIVE_KEY),
             AlgorithmFamily::Rsa => UsageMask::ENCRYPT
                 .union(UsageMask::DECRYPT)
                 .union(UsageMask::SIGN)
@@ -308,7 +323,9 @@ impl KeyAlgorithm {
             AlgorithmFamily::Ecdsa | AlgorithmFamily::Ed25519 | AlgorithmFamily::MlDsa => {
                 UsageMask::SIGN.union(UsageMask::VERIFY)
             }
-            AlgorithmFamily::Hmac => UsageMask::MAC_GENERATE.union(UsageMask::MAC_VERIFY),
+            AlgorithmFamily::Hmac => UsageMask::MAC_GENERATE
+                .union(UsageMask::MAC_VERIFY)
+                .union(UsageMask::DERIVE_KEY),
             AlgorithmFamily::MlKem => UsageMask::WRAP.union(UsageMask::UNWRAP),
             AlgorithmFamily::Data => UsageMask::from_bits(UsageMask::KNOWN_BITS)
                 .unwrap_or(UsageMask::empty()),

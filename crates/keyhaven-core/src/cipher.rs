@@ -198,6 +198,37 @@ pub struct CipherOutput {
     pub tag: Option<Vec<u8>>,
 }
 
+/// A key derivation from a base object's material (KMIP Derive Key).
+#[non_exhaustive]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Derivation<'a> {
+    /// PBKDF2 with HMAC-`hash` (the base is the password).
+    Pbkdf2 {
+        /// The PRF's hash.
+        hash: HashAlgorithm,
+        /// Salt.
+        salt: &'a [u8],
+        /// Iteration count.
+        iterations: u32,
+    },
+    /// HMAC-`hash`(base, data), truncated to the length asked.
+    Hmac {
+        /// The hash.
+        hash: HashAlgorithm,
+        /// The derivation data.
+        data: &'a [u8],
+    },
+    /// NIST SP 800-108 KDF in counter mode with HMAC-`hash`.
+    CounterHmac {
+        /// The PRF's hash.
+        hash: HashAlgorithm,
+        /// Label (KMIP Derivation Data).
+        label: &'a [u8],
+        /// Context (KMIP Salt).
+        context: &'a [u8],
+    },
+}
+
 /// Parameters of a caller-framed signature or verification. Unset fields take the key's
 /// default (RSA: PSS with SHA-256; ECDSA: the curve's hash; Ed25519 and ML-DSA have no
 /// parameters). Build with `..Default::default()`.

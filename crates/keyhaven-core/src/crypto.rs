@@ -284,6 +284,15 @@ pub trait KeyHandle: Send + Sync {
         let _ = (hash, data);
         Err(unsupported(self.algorithm(), Operation::MacGenerate))
     }
+    /// Derives `len` bytes from this key's material (KMIP Derive Key).
+    fn derive(
+        &self,
+        derivation: &crate::cipher::Derivation<'_>,
+        len: usize,
+    ) -> Result<SecretBytes, CryptoError> {
+        let _ = (derivation, len);
+        Err(unsupported(self.algorithm(), Operation::DeriveKey))
+    }
     /// Constant-time check of an HMAC made by [`KeyHandle::mac_with`] with the same hash.
     fn mac_verify_with(
         &self,

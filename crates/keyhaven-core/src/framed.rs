@@ -132,6 +132,19 @@ impl KeyService {
         Ok(handle.mac_verify_with(hash, data, tag)?)
     }
 
+    /// Derives `len` bytes from the key's primary version (derive-key usage).
+    pub async fn derive_framed(
+        &self,
+        caller: &Caller,
+        id: KeyId,
+        derivation: &crate::cipher::Derivation<'_>,
+        len: usize,
+    ) -> Result<SecretBytes> {
+        let entry = self.gate(caller, id, Operation::DeriveKey, false).await?;
+        let handle = self.handle(caller, &entry, entry.key.primary_version).await?;
+        Ok(handle.derive(derivation, len)?)
+    }
+
     /// `len` bytes from the provider's random generator (KMIP RNG Retrieve); any
     /// authenticated caller.
     pub fn random_bytes(&self, caller: &Caller, len: usize) -> Result<SecretBytes> {

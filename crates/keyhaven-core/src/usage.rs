@@ -8,7 +8,7 @@ use std::str::FromStr;
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct UsageMask(u32);
 
-const NAMES: [(UsageMask, &str); 8] = [
+const NAMES: [(UsageMask, &str); 9] = [
     (UsageMask::ENCRYPT, "encrypt"),
     (UsageMask::DECRYPT, "decrypt"),
     (UsageMask::SIGN, "sign"),
@@ -17,6 +17,7 @@ const NAMES: [(UsageMask, &str); 8] = [
     (UsageMask::UNWRAP, "unwrap"),
     (UsageMask::MAC_GENERATE, "mac-generate"),
     (UsageMask::MAC_VERIFY, "mac-verify"),
+    (UsageMask::DERIVE_KEY, "derive-key"),
 ];
 
 impl UsageMask {
@@ -36,7 +37,9 @@ impl UsageMask {
     pub const MAC_GENERATE: UsageMask = UsageMask(0x80);
     /// MAC verify (KMIP 0x100).
     pub const MAC_VERIFY: UsageMask = UsageMask(0x100);
-    const KNOWN: u32 = 0x1 | 0x2 | 0x4 | 0x8 | 0x10 | 0x20 | 0x80 | 0x100;
+    /// Derive key (KMIP 0x200).
+    pub const DERIVE_KEY: UsageMask = UsageMask(0x200);
+    const KNOWN: u32 = 0x1 | 0x2 | 0x4 | 0x8 | 0x10 | 0x20 | 0x80 | 0x100 | 0x200;
     /// Every bit a mask can hold.
     pub const KNOWN_BITS: u32 = Self::KNOWN;
 

@@ -154,6 +154,14 @@ struct AesKey {
 }
 
 impl KeyHandle for AesKey {
+    fn derive(
+        &self,
+        derivation: &keyhaven_core::cipher::Derivation<'_>,
+        len: usize,
+    ) -> Result<SecretBytes, CryptoError> {
+        crate::kdf::derive_from(&self.raw, derivation, len)
+    }
+
     fn algorithm(&self) -> KeyAlgorithm {
         self.alg
     }

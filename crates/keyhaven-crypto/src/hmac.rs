@@ -47,6 +47,7 @@ pub(crate) fn load(alg: KeyAlgorithm, material: &[u8]) -> Result<Arc<dyn KeyHand
     Ok(Arc::new(HmacKey {
         alg,
         key: hmac::Key::new(algorithm, material),
+        raw: zeroize::Zeroizing::new(material.to_vec()),
     }))
 }
 
@@ -69,9 +70,19 @@ fn check_len(alg: KeyAlgorithm, material: &[u8]) -> Result<hmac::Algorithm, Cryp
 struct HmacKey {
     alg: KeyAlgorithm,
     key: hmac::Key,
+    /// The key bytes, kept only to derive keys from (KMIP Derive Key).
+    raw: zeroize::Zeroizing<Vec<u8>>,
 }
 
 impl KeyHandle for HmacKey {
+    fn derive(
+        &self,
+        derivation: &keyhaven_core::cipher::Derivation<'_>,
+        len: usize,
+    ) -> Result<SecretBytes, CryptoError> {
+        crate::kdf::derive_from(&self.raw, derivation, len)
+    }
+
     fn algorithm(&self) -> KeyAlgorithm {
         self.alg
     }

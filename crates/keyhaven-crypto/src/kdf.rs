@@ -60,6 +60,31 @@ pub(crate) fn import_digest(
 
 /// The digest of `data` (KMIP Hash). Every hash of [`HashAlgorithm`] is offered; the error is
 /// for variants added later.
+/// Derives `len` bytes from `base` (a key's or a password's bytes) as `derivation` says.
+pub(crate) fn derive_from(
+    base: &[u8],
+    derivation: &keyhaven_core::cipher::Derivation<'_>,
+    len: usize,
+) -> Result<SecretBytes, CryptoError> {
+    use keyhaven_core::cipher::Derivation;
+    match *derivation {
+        Derivation::Pbkdf2 {
+            hash,
+            salt,
+            iterations,
+        } => pbkdf2(hash, base, salt, iterations, len),
+        Derivation::Hmac { hash, data } => hmac_kdf(hash, base, data, len),
+        Derivation::CounterHmac {
+            hash,
+            label,
+            context,
+        } => sp800_108_counter_hmac(hash, base, label, context, len),
+        _ => Err(CryptoError::Unsupported(
+            "this derivation method is not offered".to_owned(),
+        )),
+    }
+}
+
 pub fn digest(alg: HashAlgorithm, data: &[u8]) -> Result<Vec<u8>, CryptoError> {
     Ok(digest::digest(digest_alg(alg)?, data).as_ref().to_vec())
 }

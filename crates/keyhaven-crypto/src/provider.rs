@@ -46,6 +46,26 @@ fn no_crypto(alg: KeyAlgorithm) -> CryptoError {
     ))
 }
 
+/// Stored data (a password registered as secret data): its only use is as the base of a key
+/// derivation.
+struct DataHandle {
+    raw: zeroize::Zeroizing<Vec<u8>>,
+}
+
+impl KeyHandle for DataHandle {
+    fn algorithm(&self) -> KeyAlgorithm {
+        KeyAlgorithm::Opaque
+    }
+
+    fn derive(
+        &self,
+        derivation: &keyhaven_core::cipher::Derivation<'_>,
+        len: usize,
+    ) -> Result<SecretBytes, CryptoError> {
+        crate::kdf::derive_from(&self.raw, derivation, len)
+    }
+}
+
 impl CryptoProvider for SoftwareProvider {
     fn generate(&self, alg: KeyAlgorithm) -> Result<GeneratedKey, CryptoError> {
         match alg.family() {
@@ -87,7 +107,9 @@ impl CryptoProvider for SoftwareProvider {
             AlgorithmFamily::Hmac => hmac::load(alg, material),
             AlgorithmFamily::MlDsa => mldsa::load(alg, material),
             AlgorithmFamily::MlKem => mlkem::load(alg, material),
-            AlgorithmFamily::Data => Err(no_crypto(alg)),
+            AlgorithmFamily::Data => Ok(Arc::new(DataHandle {
+                raw: zeroize::Zeroizing::new(material.to_vec()),
+            })),
         }
     }
 
@@ -169,16 +191,28 @@ mod tests {
     }
 
     #[test]
-    fn stored_data_has_nothing_to_generate_import_or_load() {
+    fn stored_data_is_never_generated_and_only_derives() {
         let provider = SoftwareProvider::new();
         let alg = KeyAlgorithm::Opaque;
         for result in [
             provider.generate(alg).map(|_| ()),
             provider.import(alg, b"bytes").map(|_| ()),
-            provider.load(alg, &secret(b"bytes")).map(|_| ()),
         ] {
             assert!(matches!(result, Err(CryptoError::Unsupported(_))), "{result:?}");
         }
+        // Loaded, it only derives (PBKDF2 from a registered password).
+        let data = provider.load(alg, &secret(b"password")).unwrap();
+        assert_unsupported(data.as_ref(), &HANDLE_OPS);
+        let d = keyhaven_core::cipher::Derivation::Pbkdf2 {
+            hash: keyhaven_core::cipher::HashAlgorithm::Sha256,
+            salt: b"salt",
+            iterations: 1,
+        };
+        // RFC 7914 section 11: PBKDF2-HMAC-SHA256("password", "salt", 1), first 16 bytes.
+        assert_eq!(
+            keyhaven_core::hex::encode(data.derive(&d, 16).unwrap().expose()),
+            "120fb6cffcf8b32c43e7225256c4f837"
+        );
     }
 
     #[test]

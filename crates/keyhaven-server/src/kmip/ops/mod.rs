@@ -131,6 +131,8 @@ pub async fn run(ctx: &mut OpContext<'_>, operation: u32, payload: &Ttlv) -> Res
         op::CREATE_KEY_PAIR => make::create_key_pair(ctx, payload).await?,
         op::REGISTER => make::register(ctx, payload).await?,
         op::REKEY => make::rekey(ctx, payload).await?,
+        op::DERIVE_KEY => make::derive_key(ctx, payload).await?,
+        op::REKEY_KEY_PAIR => make::rekey_key_pair(ctx, payload).await?,
         op::GET => get::get(ctx, payload).await?,
         op::GET_ATTRIBUTES => attrs::get_attributes(ctx, payload).await?,
         op::GET_ATTRIBUTE_LIST => attrs::get_attribute_list(ctx, payload).await?,

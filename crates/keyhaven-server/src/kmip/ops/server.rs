@@ -10,8 +10,10 @@ use super::{required, OpContext};
 use crate::kmip::dispatch::{KmipError, SUPPORTED_VERSIONS};
 
 /// Operations answered by Query (Query Operations).
-pub const OPERATIONS: [u32; 28] = [
+pub const OPERATIONS: [u32; 30] = [
     op::CREATE,
+    op::REKEY_KEY_PAIR,
+    op::DERIVE_KEY,
     op::CREATE_KEY_PAIR,
     op::REGISTER,
     op::REKEY,
