@@ -623,8 +623,8 @@ pub fn system_roles_for(p: Permission) -> &'static [SystemRole] {
         ReadVault | ReadMembers => &[SystemAdmin, SystemAuditor],
         ManageMembers => &[SystemAdmin],
         ReadAllAudit | ReadVaultAudit => &[SystemAdmin, SystemAuditor],
-        CreateKey | ReadKey | ReadHistory | ManageKey | UseKey | UseCompromisedKey
-        | ExportKey | UpdateVault => &[],
+        CreateKey | ReadKey | ReadHistory | ManageKey | UseKey | UseCompromisedKey | ExportKey
+        | UpdateVault => &[],
     }
 }
 

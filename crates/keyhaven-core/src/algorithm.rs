@@ -327,8 +327,9 @@ impl KeyAlgorithm {
                 .union(UsageMask::MAC_VERIFY)
                 .union(UsageMask::DERIVE_KEY),
             AlgorithmFamily::MlKem => UsageMask::WRAP.union(UsageMask::UNWRAP),
-            AlgorithmFamily::Data => UsageMask::from_bits(UsageMask::KNOWN_BITS)
-                .unwrap_or(UsageMask::empty()),
+            AlgorithmFamily::Data => {
+                UsageMask::from_bits(UsageMask::KNOWN_BITS).unwrap_or(UsageMask::empty())
+            }
         }
     }
 

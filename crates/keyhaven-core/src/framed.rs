@@ -33,7 +33,9 @@ impl KeyService {
     ) -> Result<CipherOutput> {
         check_len(plaintext)?;
         let entry = self.gate(caller, id, Operation::Encrypt, false).await?;
-        let handle = self.handle(caller, &entry, entry.key.primary_version).await?;
+        let handle = self
+            .handle(caller, &entry, entry.key.primary_version)
+            .await?;
         Ok(handle.encrypt_with(params, plaintext)?)
     }
 
@@ -48,7 +50,9 @@ impl KeyService {
     ) -> Result<CipherOutput> {
         check_len(material)?;
         let entry = self.gate(caller, id, Operation::WrapKey, false).await?;
-        let handle = self.handle(caller, &entry, entry.key.primary_version).await?;
+        let handle = self
+            .handle(caller, &entry, entry.key.primary_version)
+            .await?;
         Ok(handle.encrypt_with(params, material)?)
     }
 
@@ -63,7 +67,9 @@ impl KeyService {
     ) -> Result<SecretBytes> {
         check_len(ciphertext)?;
         let entry = self.gate(caller, id, Operation::Decrypt, false).await?;
-        let handle = self.handle(caller, &entry, entry.key.primary_version).await?;
+        let handle = self
+            .handle(caller, &entry, entry.key.primary_version)
+            .await?;
         handle
             .decrypt_with(params, ciphertext, tag)
             .map_err(|e| match e {
@@ -84,7 +90,9 @@ impl KeyService {
     ) -> Result<Vec<u8>> {
         check_len(data)?;
         let entry = self.gate(caller, id, Operation::Sign, false).await?;
-        let handle = self.handle(caller, &entry, entry.key.primary_version).await?;
+        let handle = self
+            .handle(caller, &entry, entry.key.primary_version)
+            .await?;
         Ok(handle.sign_with(params, data)?)
     }
 
@@ -99,7 +107,9 @@ impl KeyService {
     ) -> Result<bool> {
         check_len(data)?;
         let entry = self.gate(caller, id, Operation::Verify, false).await?;
-        let handle = self.handle(caller, &entry, entry.key.primary_version).await?;
+        let handle = self
+            .handle(caller, &entry, entry.key.primary_version)
+            .await?;
         Ok(handle.verify_with(params, data, signature)?)
     }
 
@@ -113,7 +123,9 @@ impl KeyService {
     ) -> Result<Vec<u8>> {
         check_len(data)?;
         let entry = self.gate(caller, id, Operation::MacGenerate, false).await?;
-        let handle = self.handle(caller, &entry, entry.key.primary_version).await?;
+        let handle = self
+            .handle(caller, &entry, entry.key.primary_version)
+            .await?;
         Ok(handle.mac_with(hash, data)?)
     }
 
@@ -128,7 +140,9 @@ impl KeyService {
     ) -> Result<bool> {
         check_len(data)?;
         let entry = self.gate(caller, id, Operation::MacVerify, false).await?;
-        let handle = self.handle(caller, &entry, entry.key.primary_version).await?;
+        let handle = self
+            .handle(caller, &entry, entry.key.primary_version)
+            .await?;
         Ok(handle.mac_verify_with(hash, data, tag)?)
     }
 
@@ -141,7 +155,9 @@ impl KeyService {
         len: usize,
     ) -> Result<SecretBytes> {
         let entry = self.gate(caller, id, Operation::DeriveKey, false).await?;
-        let handle = self.handle(caller, &entry, entry.key.primary_version).await?;
+        let handle = self
+            .handle(caller, &entry, entry.key.primary_version)
+            .await?;
         Ok(handle.derive(derivation, len)?)
     }
 

@@ -4,10 +4,10 @@
 use time::OffsetDateTime;
 
 use crate::access::{Caller, Permission};
-use crate::error::{Error, Result};
-use crate::lifecycle::{self, Action, Effect, KeyState};
 use crate::algorithm::{AlgorithmFamily, KeyAlgorithm};
 use crate::crypto::GeneratedKey;
+use crate::error::{Error, Result};
+use crate::lifecycle::{self, Action, Effect, KeyState};
 use crate::model::{Cause, HistoryEntry, Key, KeyId, KeyVersion, ObjectKind, Origin};
 use crate::secret::SecretBytes;
 use crate::service::{
@@ -176,10 +176,9 @@ impl KeyService {
             exportable: new.extras.exportable,
             links: new.extras.links,
             kmip_attributes: match &new.extras.derive_attributes {
-                Some(hook) => (hook.0)(
-                    generated.material.expose(),
-                    generated.public_key.as_deref(),
-                ),
+                Some(hook) => {
+                    (hook.0)(generated.material.expose(), generated.public_key.as_deref())
+                }
                 None => new.extras.kmip_attributes,
             },
             mac: Vec::new(),
@@ -710,7 +709,9 @@ impl KeyService {
 /// Whether an object of `kind` can have algorithm `alg`.
 fn check_object_kind(alg: KeyAlgorithm, kind: ObjectKind) -> Result<()> {
     let fits = match kind {
-        ObjectKind::SymmetricKey => matches!(alg.family(), AlgorithmFamily::Aes | AlgorithmFamily::Hmac),
+        ObjectKind::SymmetricKey => {
+            matches!(alg.family(), AlgorithmFamily::Aes | AlgorithmFamily::Hmac)
+        }
         ObjectKind::PrivateKey | ObjectKind::PublicKey => alg.is_asymmetric(),
         ObjectKind::SecretData | ObjectKind::OpaqueObject | ObjectKind::Certificate => {
             alg.family() == AlgorithmFamily::Data

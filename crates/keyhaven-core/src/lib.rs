@@ -14,12 +14,12 @@ pub mod clock;
 pub mod crypto;
 pub mod envelope;
 pub mod error;
+pub mod framed;
 pub mod hex;
 pub mod integrity;
 pub mod keys;
 pub mod lifecycle;
 pub mod merkle;
-pub mod framed;
 pub mod model;
 pub mod objects;
 pub mod operations;
@@ -50,9 +50,8 @@ pub use model::{
 pub use root::{RootKey, RootKeyRecord, SealRecord, SystemKeys};
 pub use secret::SecretBytes;
 pub use service::{
-    AttributeHook, InitAdmin, InitSeal, InitialState, IntegrityStatus, KeyExtras, KeyPage, KeyPatch,
-    KeyService,
-    ListQuery, NewKey, ServiceConfig,
+    AttributeHook, InitAdmin, InitSeal, InitialState, IntegrityStatus, KeyExtras, KeyPage,
+    KeyPatch, KeyService, ListQuery, NewKey, ServiceConfig,
 };
 pub use store::{KeyChange, KeyFilter, RootRotation, Store, StoreError, StoredCheckpoint};
 pub use usage::UsageMask;

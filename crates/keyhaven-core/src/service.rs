@@ -116,7 +116,10 @@ pub struct KeyExtras {
 /// `f(material, public_key) -> kmip_attributes`: see [`KeyExtras::derive_attributes`]. The
 /// material is the storage encoding; the function must not keep or log it.
 #[derive(Clone)]
-pub struct AttributeHook(pub Arc<dyn Fn(&[u8], Option<&[u8]>) -> Vec<u8> + Send + Sync>);
+pub struct AttributeHook(pub Arc<AttributeFn>);
+
+/// The function inside an [`AttributeHook`].
+pub type AttributeFn = dyn Fn(&[u8], Option<&[u8]>) -> Vec<u8> + Send + Sync;
 
 impl std::fmt::Debug for AttributeHook {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -342,7 +342,10 @@ mod tests {
         let raw = [0x0bu8; 32];
         let key = load(KeyAlgorithm::Aes256, &raw).unwrap();
         let tag = key.mac(b"data").unwrap();
-        assert_eq!(tag, kdf::hmac(HashAlgorithm::Sha256, &raw, b"data").unwrap());
+        assert_eq!(
+            tag,
+            kdf::hmac(HashAlgorithm::Sha256, &raw, b"data").unwrap()
+        );
         assert!(key.mac_verify(b"data", &tag).unwrap());
         assert!(!key.mac_verify(b"datA", &tag).unwrap());
     }

@@ -198,7 +198,10 @@ mod tests {
             provider.generate(alg).map(|_| ()),
             provider.import(alg, b"bytes").map(|_| ()),
         ] {
-            assert!(matches!(result, Err(CryptoError::Unsupported(_))), "{result:?}");
+            assert!(
+                matches!(result, Err(CryptoError::Unsupported(_))),
+                "{result:?}"
+            );
         }
         // Loaded, it only derives (PBKDF2 from a registered password).
         let data = provider.load(alg, &secret(b"password")).unwrap();

@@ -351,7 +351,9 @@ pub async fn start(cfg: ServerConfig) -> Result<RunningServer, ServerError> {
     });
     if let (true, Some(_), Some(svc)) = (cfg.dev, cfg.kmip.listen, seal.service()) {
         let client = std::fs::read(tls_dir.join("client.pem")).map_err(|e| {
-            ServerError::Startup(format!("cannot read the development client certificate: {e}"))
+            ServerError::Startup(format!(
+                "cannot read the development client certificate: {e}"
+            ))
         })?;
         kmip::provision_dev_client(&svc, &cfg.kmip.vault, &client).await?;
     }

@@ -4,9 +4,7 @@
 //! ...) live in the record's `kmip_attributes`, as a TTLV template-attribute structure.
 
 use keyhaven_core::{Key, KeyAlgorithm, KeyState, Link, LinkKind, ObjectKind, UsageMask};
-use keyhaven_kmip::attribute::{
-    name as an, read_attributes, write_attributes, Attribute, Name,
-};
+use keyhaven_kmip::attribute::{name as an, read_attributes, write_attributes, Attribute, Name};
 use keyhaven_kmip::dict::tags as tag;
 use keyhaven_kmip::dict::values::{cryptographic_algorithm as ca, object_type as ot, state as st};
 use keyhaven_kmip::message::ProtocolVersion;
@@ -127,8 +125,8 @@ pub fn kmip_algorithm(alg: KeyAlgorithm) -> Option<(u32, i32)> {
 /// The keyhaven algorithm of a KMIP algorithm and length; refusals name what is offered.
 pub fn key_algorithm(kmip_alg: u32, length: Option<i32>) -> Result<KeyAlgorithm, KmipError> {
     use KeyAlgorithm::*;
-    let name = keyhaven_kmip::dict::enum_name(tag::CRYPTOGRAPHIC_ALGORITHM, kmip_alg)
-        .unwrap_or("unknown");
+    let name =
+        keyhaven_kmip::dict::enum_name(tag::CRYPTOGRAPHIC_ALGORITHM, kmip_alg).unwrap_or("unknown");
     let alg = match (kmip_alg, length) {
         (ca::AES, Some(128)) => Aes128,
         (ca::AES, Some(192)) => Aes192,
@@ -207,7 +205,10 @@ fn date(t: OffsetDateTime) -> i64 {
 pub fn all(key: &Key) -> Vec<Attribute> {
     let mut out = Vec::new();
     let mut push = |name: &str, value: Ttlv| out.push(Attribute::new(name, value));
-    push(an::UNIQUE_IDENTIFIER, Ttlv::text(tag::UNIQUE_IDENTIFIER, key.id.to_string()));
+    push(
+        an::UNIQUE_IDENTIFIER,
+        Ttlv::text(tag::UNIQUE_IDENTIFIER, key.id.to_string()),
+    );
     push(
         an::OBJECT_TYPE,
         Ttlv::enumeration(tag::OBJECT_TYPE, object_type(key.object_kind)),
@@ -217,7 +218,10 @@ pub fn all(key: &Key) -> Vec<Attribute> {
             an::CRYPTOGRAPHIC_ALGORITHM,
             Ttlv::enumeration(tag::CRYPTOGRAPHIC_ALGORITHM, alg),
         );
-        push(an::CRYPTOGRAPHIC_LENGTH, Ttlv::integer(tag::CRYPTOGRAPHIC_LENGTH, len));
+        push(
+            an::CRYPTOGRAPHIC_LENGTH,
+            Ttlv::integer(tag::CRYPTOGRAPHIC_LENGTH, len),
+        );
     }
     push(
         an::CRYPTOGRAPHIC_USAGE_MASK,
@@ -226,18 +230,44 @@ pub fn all(key: &Key) -> Vec<Attribute> {
             i32::from_ne_bytes(key.usage.bits().to_ne_bytes()),
         ),
     );
-    push(an::STATE, Ttlv::enumeration(tag::STATE, kmip_state(key.state)));
-    push(an::INITIAL_DATE, Ttlv::date_time(tag::INITIAL_DATE, date(key.created_at)));
+    push(
+        an::STATE,
+        Ttlv::enumeration(tag::STATE, kmip_state(key.state)),
+    );
+    push(
+        an::INITIAL_DATE,
+        Ttlv::date_time(tag::INITIAL_DATE, date(key.created_at)),
+    );
     push(
         an::ORIGINAL_CREATION_DATE,
         Ttlv::date_time(tag::ORIGINAL_CREATION_DATE, date(key.created_at)),
     );
     let dates = [
-        (an::ACTIVATION_DATE, tag::ACTIVATION_DATE, key.activation_date),
-        (an::DEACTIVATION_DATE, tag::DEACTIVATION_DATE, key.deactivation_date),
-        (an::PROCESS_START_DATE, tag::PROCESS_START_DATE, key.process_start_date),
-        (an::PROTECT_STOP_DATE, tag::PROTECT_STOP_DATE, key.protect_stop_date),
-        (an::COMPROMISE_DATE, tag::COMPROMISE_DATE, key.compromise_date),
+        (
+            an::ACTIVATION_DATE,
+            tag::ACTIVATION_DATE,
+            key.activation_date,
+        ),
+        (
+            an::DEACTIVATION_DATE,
+            tag::DEACTIVATION_DATE,
+            key.deactivation_date,
+        ),
+        (
+            an::PROCESS_START_DATE,
+            tag::PROCESS_START_DATE,
+            key.process_start_date,
+        ),
+        (
+            an::PROTECT_STOP_DATE,
+            tag::PROTECT_STOP_DATE,
+            key.protect_stop_date,
+        ),
+        (
+            an::COMPROMISE_DATE,
+            tag::COMPROMISE_DATE,
+            key.compromise_date,
+        ),
         (an::DESTROY_DATE, tag::DESTROY_DATE, key.destroyed_at),
     ];
     for (name, t, d) in dates {
@@ -245,7 +275,10 @@ pub fn all(key: &Key) -> Vec<Attribute> {
             push(name, Ttlv::date_time(t, date(d)));
         }
     }
-    push(an::LAST_CHANGE_DATE, Ttlv::date_time(tag::LAST_CHANGE_DATE, date(key.updated_at)));
+    push(
+        an::LAST_CHANGE_DATE,
+        Ttlv::date_time(tag::LAST_CHANGE_DATE, date(key.updated_at)),
+    );
     for l in &key.links {
         push(an::LINK, link_value(l));
     }
@@ -262,7 +295,10 @@ pub fn all(key: &Key) -> Vec<Attribute> {
         );
     }
     if key.object_kind.is_key() || key.exportable {
-        push(an::EXTRACTABLE, Ttlv::boolean(tag::EXTRACTABLE, key.exportable));
+        push(
+            an::EXTRACTABLE,
+            Ttlv::boolean(tag::EXTRACTABLE, key.exportable),
+        );
     }
     out.extend(stored);
     // Indexes of multi-valued attributes, in order.

@@ -196,7 +196,9 @@ impl Dispatcher {
                             Some(i.operation),
                             i.unique_batch_item_id.clone(),
                             reason::RESPONSE_TOO_LARGE,
-                            format!("the response exceeds the Maximum Response Size of {max} bytes"),
+                            format!(
+                                "the response exceeds the Maximum Response Size of {max} bytes"
+                            ),
                         )
                     })
                     .collect();
@@ -228,7 +230,10 @@ impl Dispatcher {
             }
             let note = Arc::new(Mutex::new(AuditNote::default()));
             let context = RequestContext {
-                request_id: svc.as_ref().and_then(|s| s.fresh_uuid().ok()).map(|u| u.to_string()),
+                request_id: svc
+                    .as_ref()
+                    .and_then(|s| s.fresh_uuid().ok())
+                    .map(|u| u.to_string()),
                 source: Some(conn.peer.ip()),
                 note: note.clone(),
             };
@@ -239,21 +244,30 @@ impl Dispatcher {
                     reason::GENERAL_FAILURE,
                     "the server is sealed: unseal it first (keyhaven unseal)",
                 )),
-                Some(svc) => {
-                    self.run_item(svc, conn, context, version, item, &mut placeholder, &mut undo)
-                        .await
-                        .map(|(payload, caller)| {
-                            let name = Some(caller.name().to_owned());
-                            last_caller = Some(caller);
-                            (payload, name)
-                        })
-                }
+                Some(svc) => self
+                    .run_item(
+                        svc,
+                        conn,
+                        context,
+                        version,
+                        item,
+                        &mut placeholder,
+                        &mut undo,
+                    )
+                    .await
+                    .map(|(payload, caller)| {
+                        let name = Some(caller.name().to_owned());
+                        last_caller = Some(caller);
+                        (payload, name)
+                    }),
             };
-            let principal = outcome.as_ref().ok().map(|(_, p)| p.clone()).flatten();
+            let principal = outcome.as_ref().ok().and_then(|(_, p)| p.clone());
             let result = match outcome {
-                Ok((payload, _)) => {
-                    ResponseBatchItem::success(item.operation, item.unique_batch_item_id.clone(), payload)
-                }
+                Ok((payload, _)) => ResponseBatchItem::success(
+                    item.operation,
+                    item.unique_batch_item_id.clone(),
+                    payload,
+                ),
                 Err(e) => {
                     failed = true;
                     ResponseBatchItem::failure(
@@ -264,7 +278,8 @@ impl Dispatcher {
                     )
                 }
             };
-            self.audit_item(conn, item, &note, &result, principal, context_id).await;
+            self.audit_item(conn, item, &note, &result, principal, context_id)
+                .await;
             effects.push(undo_from..undo.len());
             results.push(result);
         }
@@ -338,7 +353,10 @@ impl Dispatcher {
                 match svc.get_vault(&system, &self.vault).await {
                     Ok(_) => Ok(()),
                     Err(Error::NotFound { .. }) => {
-                        match svc.create_vault(&system, self.vault.clone(), Some(0), &[]).await {
+                        match svc
+                            .create_vault(&system, self.vault.clone(), Some(0), &[])
+                            .await
+                        {
                             Ok(_) | Err(Error::AlreadyExists { .. }) => Ok(()),
                             Err(e) => Err(KmipError::from(e)),
                         }
@@ -387,7 +405,8 @@ impl Dispatcher {
         let event = AuditEvent {
             at: self.clock.now(),
             request_id,
-            principal: principal.or_else(|| conn.identity.as_ref().map(|(s, _)| format!("cert:{s}"))),
+            principal: principal
+                .or_else(|| conn.identity.as_ref().map(|(s, _)| format!("cert:{s}"))),
             source: Some(conn.peer.ip().to_string()),
             action: note
                 .action

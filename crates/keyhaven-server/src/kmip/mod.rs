@@ -229,9 +229,7 @@ async fn serve_connection(
         .map(|c| c.to_vec());
     let conn = dispatch::Connection {
         peer,
-        identity: client_cert
-            .as_deref()
-            .and_then(crate::api::cert_identity),
+        identity: client_cert.as_deref().and_then(crate::api::cert_identity),
     };
     let mut tls = tls;
     loop {
@@ -240,11 +238,15 @@ async fn serve_connection(
             _ = stop.changed() => break,
         };
         let reply = match read {
-            Err(_) => break, // idle
+            Err(_) => break,       // idle
             Ok(Ok(None)) => break, // clean close
             Ok(Ok(Some(request))) => dispatcher.handle(&conn, &request).await,
             Ok(Err(ReadError::Io)) => break,
-            Ok(Err(ReadError::Malformed { error, version, close })) => {
+            Ok(Err(ReadError::Malformed {
+                error,
+                version,
+                close,
+            })) => {
                 tracing::info!(peer = %peer, error = %error, "malformed KMIP message");
                 let reply = ResponseMessage::error(
                     version.unwrap_or(ProtocolVersion::new(1, 0)),
@@ -334,7 +336,9 @@ pub async fn provision_dev_client(
     use keyhaven_core::principals::NewPrincipal;
     use keyhaven_core::{Caller, Error};
     let fail = |what: &str, e: Error| {
-        ServerError::Startup(format!("cannot set up the development KMIP client ({what}): {e}"))
+        ServerError::Startup(format!(
+            "cannot set up the development KMIP client ({what}): {e}"
+        ))
     };
     let ok_if_exists = |r: Result<(), Error>, what: &str| match r {
         Ok(()) | Err(Error::AlreadyExists { .. }) => Ok(()),
@@ -367,7 +371,9 @@ pub async fn provision_dev_client(
     let der = rustls_pemfile::certs(&mut &client_cert_pem[..])
         .next()
         .and_then(Result::ok)
-        .ok_or_else(|| ServerError::Startup("the development client certificate does not parse".to_owned()))?;
+        .ok_or_else(|| {
+            ServerError::Startup("the development client certificate does not parse".to_owned())
+        })?;
     let (_, fingerprint) = crate::api::cert_identity(&der).ok_or_else(|| {
         ServerError::Startup("the development client certificate does not parse".to_owned())
     })?;
@@ -384,7 +390,9 @@ pub async fn provision_dev_client(
     }
     for role in [VaultRole::KeyManager, VaultRole::CryptoUser] {
         ok_if_exists(
-            svc.grant_role(&system, vault, &name, role).await.map(|_| ()),
+            svc.grant_role(&system, vault, &name, role)
+                .await
+                .map(|_| ()),
             "role",
         )?;
     }

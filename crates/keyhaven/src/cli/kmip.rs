@@ -199,7 +199,7 @@ fn replay_file(
     let result = run_case(&case, now, &mut |request: &Ttlv| {
         exchange(&mut conn, request)
     });
-    let _ = conn.conn.send_close_notify();
+    conn.conn.send_close_notify();
     let _ = conn.flush();
     Ok(result)
 }

@@ -15,8 +15,8 @@ pub mod error;
 pub mod init;
 pub mod input;
 pub mod key;
-pub mod kmip;
 pub mod keyref;
+pub mod kmip;
 pub mod output;
 pub mod principal;
 pub mod role;
@@ -298,11 +298,9 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Key(cmd) => key::run(&global.context()?, cmd).await,
         Command::Crypto(cmd) => crypto::run(&global.context()?, cmd).await,
         Command::Bench(args) => crate::bench::run(&global, args).await,
-        Command::Kmip(cmd) => {
-            tokio::task::spawn_blocking(move || kmip::run(&global, cmd))
-                .await
-                .map_err(|e| CliError::Local(format!("the KMIP task failed: {e}")))?
-        }
+        Command::Kmip(cmd) => tokio::task::spawn_blocking(move || kmip::run(&global, cmd))
+            .await
+            .map_err(|e| CliError::Local(format!("the KMIP task failed: {e}")))?,
     }
 }
 

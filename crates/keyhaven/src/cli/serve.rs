@@ -85,7 +85,12 @@ pub struct ServeArgs {
     pub no_kmip: bool,
     /// Vault that objects created over KMIP go to (created on first use, with no
     /// pending-destruction period). Grant KMIP clients roles in it.
-    #[arg(long, env = "KEYHAVEN_KMIP_VAULT", value_name = "NAME", default_value = "kmip")]
+    #[arg(
+        long,
+        env = "KEYHAVEN_KMIP_VAULT",
+        value_name = "NAME",
+        default_value = "kmip"
+    )]
     pub kmip_vault: String,
 }
 

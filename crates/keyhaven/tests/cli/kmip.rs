@@ -55,8 +55,12 @@ fn replay_passes_the_oasis_mandatory_cases_and_reports_the_optional_ones() {
         .next()
         .and_then(|n| n.parse().ok())
         .unwrap();
-    let files = std::fs::read_dir(dir.join("1.4/mandatory")).unwrap().count()
-        + std::fs::read_dir(dir.join("2.1/mandatory")).unwrap().count();
+    let files = std::fs::read_dir(dir.join("1.4/mandatory"))
+        .unwrap()
+        .count()
+        + std::fs::read_dir(dir.join("2.1/mandatory"))
+            .unwrap()
+            .count();
     let not_applicable = text.lines().filter(|l| l.starts_with("N/A")).count();
     assert_eq!(passed + not_applicable, files, "{summary}");
     // Every file not applicable names its reason.
@@ -70,7 +74,10 @@ fn replay_passes_the_oasis_mandatory_cases_and_reports_the_optional_ones() {
     let text = String::from_utf8_lossy(&out.stdout);
     println!("{text}");
     let summary = text.lines().last().unwrap_or_default();
-    assert!(summary.contains("passed") && summary.contains("failed"), "{summary}");
+    assert!(
+        summary.contains("passed") && summary.contains("failed"),
+        "{summary}"
+    );
 }
 
 #[test]
@@ -130,7 +137,8 @@ fn replay_names_the_first_difference_and_fails() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(!out.status.success(), "{text}");
     assert!(
-        text.contains("FAIL") && text.contains("ResultStatus: expected OperationFailed, got Success"),
+        text.contains("FAIL")
+            && text.contains("ResultStatus: expected OperationFailed, got Success"),
         "{text}"
     );
     assert!(text.contains("0 passed, 1 failed"), "{text}");
@@ -140,5 +148,8 @@ fn replay_names_the_first_difference_and_fails() {
     std::fs::write(&junk, "<KMIP><RequestMessage>").unwrap();
     let out = replay(&server, &[junk]);
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(!out.status.success() && text.contains("not a test case"), "{text}");
+    assert!(
+        !out.status.success() && text.contains("not a test case"),
+        "{text}"
+    );
 }

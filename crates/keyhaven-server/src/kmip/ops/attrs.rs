@@ -13,11 +13,16 @@ use keyhaven_kmip::ttlv::Ttlv;
 use time::OffsetDateTime;
 
 use super::{uid, OpContext};
-use crate::kmip::attributes::{self as attributes, encode_stored, is_multi_valued, is_stored, SERVER_ONLY};
+use crate::kmip::attributes::{
+    self as attributes, encode_stored, is_multi_valued, is_stored, SERVER_ONLY,
+};
 use crate::kmip::dispatch::KmipError;
 
 /// Get Attributes: the named attributes (all when none is named).
-pub async fn get_attributes(ctx: &mut OpContext<'_>, payload: &Ttlv) -> Result<Vec<Ttlv>, KmipError> {
+pub async fn get_attributes(
+    ctx: &mut OpContext<'_>,
+    payload: &Ttlv,
+) -> Result<Vec<Ttlv>, KmipError> {
     let id = ctx.target(payload)?;
     let key = ctx.svc.get_key(ctx.caller, id).await?;
     let wanted: Vec<String> = payload
@@ -88,8 +93,16 @@ fn check_writable(name: &str) -> Result<(), KmipError> {
 enum Change {
     Add(Attribute),
     Set(Attribute),
-    Modify { index: i32, current: Option<Attribute>, new: Attribute },
-    Delete { name: String, index: Option<i32>, current: Option<Attribute> },
+    Modify {
+        index: i32,
+        current: Option<Attribute>,
+        new: Attribute,
+    },
+    Delete {
+        name: String,
+        index: Option<i32>,
+        current: Option<Attribute>,
+    },
 }
 
 /// Applies a change; returns the attribute as it now is (or as it was, for Delete).
@@ -127,7 +140,11 @@ async fn apply(ctx: &mut OpContext<'_>, key: &Key, change: Change) -> Result<Att
                 stored.push(a.clone());
                 result = a;
             }
-            Change::Modify { index, current, new } => {
+            Change::Modify {
+                index,
+                current,
+                new,
+            } => {
                 let pos = pick(&stored, &existing, Some(index), current.as_ref(), &name)?;
                 if let Some(slot) = stored.get_mut(pos) {
                     *slot = new.clone();
@@ -250,7 +267,10 @@ fn answer(ctx: &OpContext<'_>, key: &Key, attr: &Attribute) -> Vec<Ttlv> {
 }
 
 /// Add Attribute.
-pub async fn add_attribute(ctx: &mut OpContext<'_>, payload: &Ttlv) -> Result<Vec<Ttlv>, KmipError> {
+pub async fn add_attribute(
+    ctx: &mut OpContext<'_>,
+    payload: &Ttlv,
+) -> Result<Vec<Ttlv>, KmipError> {
     let id = ctx.target(payload)?;
     let key = ctx.svc.get_key(ctx.caller, id).await?;
     let attr = single(payload, &[tag::ATTRIBUTE, tag::NEW_ATTRIBUTE], "Attribute")?;
@@ -259,14 +279,24 @@ pub async fn add_attribute(ctx: &mut OpContext<'_>, payload: &Ttlv) -> Result<Ve
 }
 
 /// Set Attribute (2.x): replaces a single-valued attribute.
-pub async fn set_attribute(ctx: &mut OpContext<'_>, payload: &Ttlv) -> Result<Vec<Ttlv>, KmipError> {
+pub async fn set_attribute(
+    ctx: &mut OpContext<'_>,
+    payload: &Ttlv,
+) -> Result<Vec<Ttlv>, KmipError> {
     let id = ctx.target(payload)?;
     let key = ctx.svc.get_key(ctx.caller, id).await?;
-    let attr = single(payload, &[tag::NEW_ATTRIBUTE, tag::ATTRIBUTE], "New Attribute")?;
+    let attr = single(
+        payload,
+        &[tag::NEW_ATTRIBUTE, tag::ATTRIBUTE],
+        "New Attribute",
+    )?;
     if is_multi_valued(&attr.name) {
         return Err(KmipError::new(
             reason::MULTI_VALUED_ATTRIBUTE,
-            format!("{} may have several values; use Add or Modify Attribute", attr.name),
+            format!(
+                "{} may have several values; use Add or Modify Attribute",
+                attr.name
+            ),
         ));
     }
     let done = apply(ctx, &key, Change::Set(attr)).await?;
@@ -286,7 +316,16 @@ pub async fn modify_attribute(
         .map(read_attribute)
         .transpose()?;
     let index = new.index.unwrap_or(0);
-    let done = apply(ctx, &key, Change::Modify { index, current, new }).await?;
+    let done = apply(
+        ctx,
+        &key,
+        Change::Modify {
+            index,
+            current,
+            new,
+        },
+    )
+    .await?;
     Ok(answer(ctx, &key, &done))
 }
 
@@ -301,14 +340,33 @@ pub async fn delete_attribute(
         .child(tag::CURRENT_ATTRIBUTE)
         .map(read_attribute)
         .transpose()?;
-    let name = match (&current, payload.child(tag::ATTRIBUTE_NAME).or(payload.child(tag::ATTRIBUTE_REFERENCE))) {
+    let name = match (
+        &current,
+        payload
+            .child(tag::ATTRIBUTE_NAME)
+            .or(payload.child(tag::ATTRIBUTE_REFERENCE)),
+    ) {
         (Some(c), _) => c.name.clone(),
         (None, Some(r)) => read_attribute_reference(r)?,
         (None, None) => {
-            return Err(KmipError::new(reason::MISSING_DATA, "Attribute Name is required"))
+            return Err(KmipError::new(
+                reason::MISSING_DATA,
+                "Attribute Name is required",
+            ))
         }
     };
-    let index = payload.child(tag::ATTRIBUTE_INDEX).and_then(Ttlv::as_integer);
-    let done = apply(ctx, &key, Change::Delete { name, index, current }).await?;
+    let index = payload
+        .child(tag::ATTRIBUTE_INDEX)
+        .and_then(Ttlv::as_integer);
+    let done = apply(
+        ctx,
+        &key,
+        Change::Delete {
+            name,
+            index,
+            current,
+        },
+    )
+    .await?;
     Ok(answer(ctx, &key, &done))
 }

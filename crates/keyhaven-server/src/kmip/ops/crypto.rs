@@ -110,7 +110,9 @@ fn merge(mut g: CryptographicParameters, s: CryptographicParameters) -> Cryptogr
     g.block_cipher_mode = g.block_cipher_mode.or(s.block_cipher_mode);
     g.padding_method = g.padding_method.or(s.padding_method);
     g.hashing_algorithm = g.hashing_algorithm.or(s.hashing_algorithm);
-    g.digital_signature_algorithm = g.digital_signature_algorithm.or(s.digital_signature_algorithm);
+    g.digital_signature_algorithm = g
+        .digital_signature_algorithm
+        .or(s.digital_signature_algorithm);
     g.tag_length = g.tag_length.or(s.tag_length);
     g.salt_length = g.salt_length.or(s.salt_length);
     g.mask_generator_hashing_algorithm = g
@@ -131,10 +133,7 @@ fn opt_bytes(payload: &Ttlv, t: u32) -> Option<&[u8]> {
 
 /// Checks the KMIP profiles answer in their own way: a GCM tag length outside 12-16 bytes
 /// (General Failure), and decryption in a chained mode without an IV (Invalid Message).
-fn check_framing(
-    params: &CipherParams<'_>,
-    decrypting: bool,
-) -> Result<(), KmipError> {
+fn check_framing(params: &CipherParams<'_>, decrypting: bool) -> Result<(), KmipError> {
     if let (Some(BlockMode::Gcm), Some(t)) = (params.mode, params.tag_len) {
         if !(12..=16).contains(&t) {
             return Err(KmipError::new(
@@ -179,9 +178,15 @@ fn cipher_params<'a>(
 fn sign_params(p: &CryptographicParameters, prehashed: bool) -> Result<SignParams, KmipError> {
     // A Digital Signature Algorithm names padding and hash together.
     let (dsa_padding, dsa_hash) = match p.digital_signature_algorithm {
-        Some(dsa::SHA_256_WITH_RSA_ENCRYPTION) => (Some(Padding::Pkcs1v15), Some(HashAlgorithm::Sha256)),
-        Some(dsa::SHA_384_WITH_RSA_ENCRYPTION) => (Some(Padding::Pkcs1v15), Some(HashAlgorithm::Sha384)),
-        Some(dsa::SHA_512_WITH_RSA_ENCRYPTION) => (Some(Padding::Pkcs1v15), Some(HashAlgorithm::Sha512)),
+        Some(dsa::SHA_256_WITH_RSA_ENCRYPTION) => {
+            (Some(Padding::Pkcs1v15), Some(HashAlgorithm::Sha256))
+        }
+        Some(dsa::SHA_384_WITH_RSA_ENCRYPTION) => {
+            (Some(Padding::Pkcs1v15), Some(HashAlgorithm::Sha384))
+        }
+        Some(dsa::SHA_512_WITH_RSA_ENCRYPTION) => {
+            (Some(Padding::Pkcs1v15), Some(HashAlgorithm::Sha512))
+        }
         Some(dsa::RSASSA_PSS) => (Some(Padding::Pss), None),
         Some(dsa::ECDSA_WITH_SHA256) => (None, Some(HashAlgorithm::Sha256)),
         Some(dsa::ECDSA_WITH_SHA384) => (None, Some(HashAlgorithm::Sha384)),
@@ -190,7 +195,11 @@ fn sign_params(p: &CryptographicParameters, prehashed: bool) -> Result<SignParam
     };
     Ok(SignParams {
         padding: p.padding_method.map(padding).transpose()?.or(dsa_padding),
-        hash: p.hashing_algorithm.map(hash_algorithm).transpose()?.or(dsa_hash),
+        hash: p
+            .hashing_algorithm
+            .map(hash_algorithm)
+            .transpose()?
+            .or(dsa_hash),
         mgf1_hash: p
             .mask_generator_hashing_algorithm
             .map(hash_algorithm)
@@ -227,7 +236,8 @@ async fn streaming(
     if continuing {
         return super::stream::part(ctx, id, None, payload, decrypting).await;
     }
-    let key = id.ok_or_else(|| KmipError::new(reason::MISSING_DATA, "Unique Identifier is required"))?;
+    let key =
+        id.ok_or_else(|| KmipError::new(reason::MISSING_DATA, "Unique Identifier is required"))?;
     let p = parameters(ctx, key, payload).await?;
     let iv = opt_bytes(payload, tag::IV_COUNTER_NONCE);
     let aad = opt_bytes(payload, tag::AUTHENTICATED_ENCRYPTION_ADDITIONAL_DATA).unwrap_or(&[]);
@@ -249,7 +259,10 @@ pub async fn encrypt(ctx: &mut OpContext<'_>, payload: &Ttlv) -> Result<Vec<Ttlv
     let params = cipher_params(&p, iv, aad)?;
     check_framing(&params, false)?;
     super::limits::take(ctx, id, data.len()).await?;
-    let out = ctx.svc.encrypt_framed(ctx.caller, id, &params, data).await?;
+    let out = ctx
+        .svc
+        .encrypt_framed(ctx.caller, id, &params, data)
+        .await?;
     let mut body = vec![uid(id), Ttlv::bytes(tag::DATA, out.data)];
     if let Some(iv) = out.iv {
         body.push(Ttlv::bytes(tag::IV_COUNTER_NONCE, iv));
@@ -277,7 +290,10 @@ pub async fn decrypt(ctx: &mut OpContext<'_>, payload: &Ttlv) -> Result<Vec<Ttlv
         .svc
         .decrypt_framed(ctx.caller, id, &params, data, tag_bytes)
         .await?;
-    Ok(vec![uid(id), Ttlv::bytes(tag::DATA, plain.expose().to_vec())])
+    Ok(vec![
+        uid(id),
+        Ttlv::bytes(tag::DATA, plain.expose().to_vec()),
+    ])
 }
 
 /// Sign: over Data, or over Digested Data.
@@ -326,7 +342,10 @@ pub async fn signature_verify(
     };
     Ok(vec![
         uid(id),
-        Ttlv::enumeration(tag::VALIDITY_INDICATOR, if ok { vi::VALID } else { vi::INVALID }),
+        Ttlv::enumeration(
+            tag::VALIDITY_INDICATOR,
+            if ok { vi::VALID } else { vi::INVALID },
+        ),
     ])
 }
 
@@ -352,7 +371,10 @@ pub async fn mac(ctx: &mut OpContext<'_>, payload: &Ttlv) -> Result<Vec<Ttlv>, K
     let p = parameters(ctx, id, payload).await?;
     let data = bytes(payload, tag::DATA, "Data")?;
     super::limits::take(ctx, id, data.len()).await?;
-    let out = ctx.svc.mac_framed(ctx.caller, id, mac_hash(&p)?, data).await?;
+    let out = ctx
+        .svc
+        .mac_framed(ctx.caller, id, mac_hash(&p)?, data)
+        .await?;
     Ok(vec![uid(id), Ttlv::bytes(tag::MAC_DATA, out)])
 }
 
@@ -369,6 +391,9 @@ pub async fn mac_verify(ctx: &mut OpContext<'_>, payload: &Ttlv) -> Result<Vec<T
         .await?;
     Ok(vec![
         uid(id),
-        Ttlv::enumeration(tag::VALIDITY_INDICATOR, if ok { vi::VALID } else { vi::INVALID }),
+        Ttlv::enumeration(
+            tag::VALIDITY_INDICATOR,
+            if ok { vi::VALID } else { vi::INVALID },
+        ),
     ])
 }

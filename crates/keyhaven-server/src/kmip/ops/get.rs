@@ -19,14 +19,19 @@ pub async fn get(ctx: &mut OpContext<'_>, payload: &Ttlv) -> Result<Vec<Ttlv>, K
         .map(WrapSpec::read)
         .transpose()?;
     let format = payload.child(tag::KEY_FORMAT_TYPE).and_then(Ttlv::as_enum);
-    let exported = ctx.svc.export_object(ctx.caller, id).await.map_err(|e| match e {
-        keyhaven_core::Error::Forbidden(m) => KmipError::new(reason::PERMISSION_DENIED, m),
-        other => other.into(),
-    })?;
+    let exported = ctx
+        .svc
+        .export_object(ctx.caller, id)
+        .await
+        .map_err(|e| match e {
+            keyhaven_core::Error::Forbidden(m) => KmipError::new(reason::PERMISSION_DENIED, m),
+            other => other.into(),
+        })?;
     let key = &exported.key;
     let material = exported.material.expose();
     // Without a requested format, the one the object was registered or created in.
-    let format = format.or_else(|| stored_enum(key, keyhaven_kmip::attribute::name::KEY_FORMAT_TYPE));
+    let format =
+        format.or_else(|| stored_enum(key, keyhaven_kmip::attribute::name::KEY_FORMAT_TYPE));
     let object = match key.object_kind {
         ObjectKind::SymmetricKey => {
             ManagedObject::SymmetricKey(symmetric_block(key.algorithm, material, format)?)
@@ -48,7 +53,8 @@ pub async fn get(ctx: &mut OpContext<'_>, payload: &Ttlv) -> Result<Vec<Ttlv>, K
             ),
         },
         ObjectKind::OpaqueObject => ManagedObject::OpaqueObject {
-            opaque_data_type: stored_enum(key, "y-keyhaven-opaque-data-type").unwrap_or(0x8000_0001),
+            opaque_data_type: stored_enum(key, "y-keyhaven-opaque-data-type")
+                .unwrap_or(0x8000_0001),
             value: material.to_vec(),
         },
         ObjectKind::Certificate => ManagedObject::Certificate {
@@ -102,7 +108,10 @@ impl WrapSpec {
         let information = spec
             .child(tag::ENCRYPTION_KEY_INFORMATION)
             .ok_or_else(|| {
-                KmipError::new(reason::MISSING_DATA, "Encryption Key Information is required")
+                KmipError::new(
+                    reason::MISSING_DATA,
+                    "Encryption Key Information is required",
+                )
             })?
             .clone();
         let wrapping_key = super::parse_id(
@@ -110,7 +119,10 @@ impl WrapSpec {
                 .child(tag::UNIQUE_IDENTIFIER)
                 .and_then(Ttlv::as_text)
                 .ok_or_else(|| {
-                    KmipError::new(reason::MISSING_DATA, "the wrapping key's Unique Identifier is required")
+                    KmipError::new(
+                        reason::MISSING_DATA,
+                        "the wrapping key's Unique Identifier is required",
+                    )
                 })?,
         )?;
         if spec.child(tag::ATTRIBUTE_NAME).is_some() {
@@ -134,36 +146,45 @@ impl WrapSpec {
         use keyhaven_core::cipher::{BlockMode, CipherParams};
         use keyhaven_kmip::dict::values::{block_cipher_mode as bm, encoding_option as eo};
         use keyhaven_kmip::ttlv::Value;
-        let mode = match self
-            .params
-            .as_ref()
-            .and_then(|p| p.child(tag::BLOCK_CIPHER_MODE))
-            .and_then(Ttlv::as_enum)
-        {
-            None | Some(bm::NISTKEYWRAP) => BlockMode::KeyWrap,
-            Some(bm::AESKEYWRAPPADDING) => BlockMode::KeyWrapPadded,
-            Some(_) => {
-                return Err(KmipError::new(
+        let mode =
+            match self
+                .params
+                .as_ref()
+                .and_then(|p| p.child(tag::BLOCK_CIPHER_MODE))
+                .and_then(Ttlv::as_enum)
+            {
+                None | Some(bm::NISTKEYWRAP) => BlockMode::KeyWrap,
+                Some(bm::AESKEYWRAPPADDING) => BlockMode::KeyWrapPadded,
+                Some(_) => return Err(KmipError::new(
                     reason::KEY_WRAP_TYPE_NOT_SUPPORTED,
                     "keys are wrapped with NIST key wrap (RFC 3394) or AES key wrap with padding \
                      (RFC 5649)",
-                ))
-            }
-        };
+                )),
+            };
         let Value::Structure(children) = &mut object.value else {
-            return Err(KmipError::new(reason::INVALID_OBJECT_TYPE, "this object has no key block"));
+            return Err(KmipError::new(
+                reason::INVALID_OBJECT_TYPE,
+                "this object has no key block",
+            ));
         };
         let block = children
             .iter_mut()
             .find(|c| c.tag == tag::KEY_BLOCK)
-            .ok_or_else(|| KmipError::new(reason::INVALID_OBJECT_TYPE, "this object has no key block"))?;
+            .ok_or_else(|| {
+                KmipError::new(reason::INVALID_OBJECT_TYPE, "this object has no key block")
+            })?;
         let Value::Structure(fields) = &mut block.value else {
-            return Err(KmipError::new(reason::INVALID_OBJECT_TYPE, "malformed key block"));
+            return Err(KmipError::new(
+                reason::INVALID_OBJECT_TYPE,
+                "malformed key block",
+            ));
         };
         let value = fields
             .iter_mut()
             .find(|c| c.tag == tag::KEY_VALUE)
-            .ok_or_else(|| KmipError::new(reason::INVALID_OBJECT_TYPE, "this object has no key value"))?;
+            .ok_or_else(|| {
+                KmipError::new(reason::INVALID_OBJECT_TYPE, "this object has no key value")
+            })?;
         let plain = if self.encoding == eo::NO_ENCODING {
             value
                 .child(tag::KEY_MATERIAL)
@@ -251,7 +272,8 @@ fn private_block(
     pkcs8: &[u8],
     format: Option<u32>,
 ) -> Result<KeyBlock, KmipError> {
-    let bad = |e: keyhaven_core::CryptoError| KmipError::new(reason::GENERAL_FAILURE, e.to_string());
+    let bad =
+        |e: keyhaven_core::CryptoError| KmipError::new(reason::GENERAL_FAILURE, e.to_string());
     let rsa = alg.family() == AlgorithmFamily::Rsa;
     let default = if rsa { kf::PKCS_1 } else { kf::PKCS_8 };
     let block = match format.unwrap_or(default) {
@@ -275,7 +297,8 @@ fn public_block(
     spki: &[u8],
     format: Option<u32>,
 ) -> Result<KeyBlock, KmipError> {
-    let bad = |e: keyhaven_core::CryptoError| KmipError::new(reason::GENERAL_FAILURE, e.to_string());
+    let bad =
+        |e: keyhaven_core::CryptoError| KmipError::new(reason::GENERAL_FAILURE, e.to_string());
     let rsa = alg.family() == AlgorithmFamily::Rsa;
     let default = if rsa { kf::PKCS_1 } else { kf::X_509 };
     let block = match format.unwrap_or(default) {

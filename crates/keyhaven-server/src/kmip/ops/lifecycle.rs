@@ -35,7 +35,10 @@ pub async fn check(ctx: &mut OpContext<'_>, payload: &Ttlv) -> Result<Vec<Ttlv>,
 pub async fn activate(ctx: &mut OpContext<'_>, payload: &Ttlv) -> Result<Vec<Ttlv>, KmipError> {
     let id = ctx.target(payload)?;
     let before = ctx.svc.get_key(ctx.caller, id).await?;
-    let key = ctx.svc.activate(ctx.caller, id, Some("KMIP Activate".to_owned())).await?;
+    let key = ctx
+        .svc
+        .activate(ctx.caller, id, Some("KMIP Activate".to_owned()))
+        .await?;
     ctx.changed(before, key.revision);
     Ok(vec![uid(key.id)])
 }
@@ -49,7 +52,9 @@ pub async fn revoke(ctx: &mut OpContext<'_>, payload: &Ttlv) -> Result<Vec<Ttlv>
     let code = reason_item
         .child(tag::REVOCATION_REASON_CODE)
         .and_then(Ttlv::as_enum)
-        .ok_or_else(|| KmipError::new(reason::MISSING_DATA, "Revocation Reason Code is required"))?;
+        .ok_or_else(|| {
+            KmipError::new(reason::MISSING_DATA, "Revocation Reason Code is required")
+        })?;
     let message = reason_item
         .child(tag::REVOCATION_MESSAGE)
         .and_then(Ttlv::as_text)

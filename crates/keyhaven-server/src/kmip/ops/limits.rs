@@ -41,7 +41,11 @@ pub async fn take(ctx: &OpContext<'_>, id: KeyId, bytes: usize) -> Result<(), Km
     let Some(limits) = stored.iter_mut().find(|a| a.name == an::USAGE_LIMITS) else {
         return Ok(());
     };
-    let per = match limits.value.child(tag::USAGE_LIMITS_UNIT).and_then(Ttlv::as_enum) {
+    let per = match limits
+        .value
+        .child(tag::USAGE_LIMITS_UNIT)
+        .and_then(Ttlv::as_enum)
+    {
         Some(unit::BYTE) => i64::try_from(bytes).unwrap_or(i64::MAX),
         _ => 1,
     };
@@ -49,7 +53,12 @@ pub async fn take(ctx: &OpContext<'_>, id: KeyId, bytes: usize) -> Result<(), Km
         .value
         .child(tag::USAGE_LIMITS_COUNT)
         .and_then(Ttlv::as_long)
-        .or_else(|| limits.value.child(tag::USAGE_LIMITS_TOTAL).and_then(Ttlv::as_long))
+        .or_else(|| {
+            limits
+                .value
+                .child(tag::USAGE_LIMITS_TOTAL)
+                .and_then(Ttlv::as_long)
+        })
         .unwrap_or(0);
     if remaining < per {
         return Err(KmipError::new(

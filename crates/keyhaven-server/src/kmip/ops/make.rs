@@ -1,8 +1,8 @@
 //! Operations that make objects: Create, Create Key Pair, Register, Re-key.
 
 use keyhaven_core::{
-    AttributeHook, InitialState, Key, KeyAlgorithm, KeyExtras, KeyName, KeyPatch, Link, LinkKind, NewKey,
-    ObjectKind, SecretBytes, UsageMask,
+    AttributeHook, InitialState, Key, KeyAlgorithm, KeyExtras, KeyName, KeyPatch, Link, LinkKind,
+    NewKey, ObjectKind, SecretBytes, UsageMask,
 };
 use keyhaven_kmip::attribute::{name as an, read_container, Attribute, Container};
 use keyhaven_kmip::dict::tags as tag;
@@ -73,8 +73,10 @@ impl Spec {
                     ))
                 }
                 an::USAGE_LIMITS => {
-                    s.stored
-                        .push(Attribute::new(an::USAGE_LIMITS, super::limits::initial(&a.value)));
+                    s.stored.push(Attribute::new(
+                        an::USAGE_LIMITS,
+                        super::limits::initial(&a.value),
+                    ));
                 }
                 name if is_stored(name) => s.stored.push(a),
                 _ => {}
@@ -108,11 +110,13 @@ async fn make(
     material: Option<SecretBytes>,
 ) -> Result<Key, KmipError> {
     let preferred = spec.names.first().and_then(|n| n.parse::<KeyName>().ok());
-    let usage = spec.usage.unwrap_or(if algorithm.family() == keyhaven_core::AlgorithmFamily::Data {
-        UsageMask::empty()
-    } else {
-        algorithm.default_usage()
-    });
+    let usage = spec.usage.unwrap_or(
+        if algorithm.family() == keyhaven_core::AlgorithmFamily::Data {
+            UsageMask::empty()
+        } else {
+            algorithm.default_usage()
+        },
+    );
     for attempt in 0..2 {
         let name = match (&preferred, attempt) {
             (Some(n), 0) => n.clone(),
@@ -149,19 +153,24 @@ async fn make(
             Err(e) => return Err(e.into()),
         }
     }
-    Err(KmipError::new(reason::GENERAL_FAILURE, "could not name the new object"))
+    Err(KmipError::new(
+        reason::GENERAL_FAILURE,
+        "could not name the new object",
+    ))
 }
 
 /// The stored attributes plus the Digest of the material, computed when core has it.
 fn with_digest(kind: ObjectKind, alg: KeyAlgorithm, stored: Vec<Attribute>) -> AttributeHook {
-    AttributeHook(std::sync::Arc::new(move |material: &[u8], public: Option<&[u8]>| {
-        let mut attrs = stored.clone();
-        attrs.retain(|a| a.name != an::DIGEST);
-        if let Some(d) = attributes::digest_of(kind, alg, material, public) {
-            attrs.push(Attribute::new(an::DIGEST, d));
-        }
-        encode_stored(&attrs)
-    }))
+    AttributeHook(std::sync::Arc::new(
+        move |material: &[u8], public: Option<&[u8]>| {
+            let mut attrs = stored.clone();
+            attrs.retain(|a| a.name != an::DIGEST);
+            if let Some(d) = attributes::digest_of(kind, alg, material, public) {
+                attrs.push(Attribute::new(an::DIGEST, d));
+            }
+            encode_stored(&attrs)
+        },
+    ))
 }
 
 fn generated_name(ctx: &OpContext<'_>) -> Result<KeyName, KmipError> {
@@ -205,9 +214,9 @@ pub async fn create(ctx: &mut OpContext<'_>, payload: &Ttlv) -> Result<Vec<Ttlv>
         ));
     }
     let spec = Spec::read(read_container(payload, Container::Main)?)?;
-    let kmip_alg = spec
-        .algorithm
-        .ok_or_else(|| KmipError::new(reason::MISSING_DATA, "Cryptographic Algorithm is required"))?;
+    let kmip_alg = spec.algorithm.ok_or_else(|| {
+        KmipError::new(reason::MISSING_DATA, "Cryptographic Algorithm is required")
+    })?;
     let alg = attributes::key_algorithm(kmip_alg, spec.length)?;
     let mut spec = spec;
     set_format(&mut spec, kf::RAW);
@@ -231,11 +240,15 @@ pub async fn create_key_pair(
         .algorithm
         .or(private_only.algorithm)
         .or(public_only.algorithm)
-        .ok_or_else(|| KmipError::new(reason::MISSING_DATA, "Cryptographic Algorithm is required"))?;
+        .ok_or_else(|| {
+            KmipError::new(reason::MISSING_DATA, "Cryptographic Algorithm is required")
+        })?;
     let length = common.length.or(private_only.length).or(public_only.length);
     let alg = attributes::key_algorithm(kmip_alg, length)?;
     if !alg.is_asymmetric() {
-        return Err(KmipError::invalid("Create Key Pair needs an asymmetric algorithm"));
+        return Err(KmipError::invalid(
+            "Create Key Pair needs an asymmetric algorithm",
+        ));
     }
     common.algorithm = None;
     let mut private_spec = Spec::default();
@@ -244,14 +257,13 @@ pub async fn create_key_pair(
     let mut public_spec = Spec::default();
     public_spec.merge(common);
     public_spec.merge(public_only);
-    set_format(&mut private_spec, default_format(ObjectKind::PrivateKey, alg));
+    set_format(
+        &mut private_spec,
+        default_format(ObjectKind::PrivateKey, alg),
+    );
     set_format(&mut public_spec, default_format(ObjectKind::PublicKey, alg));
     let private = make(ctx, &private_spec, alg, ObjectKind::PrivateKey, None).await?;
-    let spki = ctx
-        .svc
-        .public_key(ctx.caller, private.id, None)
-        .await?
-        .der;
+    let spki = ctx.svc.public_key(ctx.caller, private.id, None).await?.der;
     public_spec.links.push(Link {
         kind: LinkKind::PrivateKey,
         target: private.id.to_string(),
@@ -316,7 +328,9 @@ pub async fn register(ctx: &mut OpContext<'_>, payload: &Ttlv) -> Result<Vec<Ttl
             let kmip_alg = block
                 .cryptographic_algorithm
                 .or(spec.algorithm)
-                .ok_or_else(|| KmipError::new(reason::MISSING_DATA, "Cryptographic Algorithm is required"))?;
+                .ok_or_else(|| {
+                    KmipError::new(reason::MISSING_DATA, "Cryptographic Algorithm is required")
+                })?;
             let alg = attributes::key_algorithm(kmip_alg, Some(bits))?;
             (alg, ObjectKind::SymmetricKey, bytes)
         }
@@ -355,19 +369,28 @@ pub async fn register(ctx: &mut OpContext<'_>, payload: &Ttlv) -> Result<Vec<Ttl
         set_format(&mut spec, block.key_format_type);
     }
     // What the object's type adds to the attributes KMIP reports.
-    if let ManagedObject::SecretData { secret_data_type, .. } = &object {
+    if let ManagedObject::SecretData {
+        secret_data_type, ..
+    } = &object
+    {
         spec.stored.push(Attribute::new(
             "y-keyhaven-secret-data-type",
             Ttlv::enumeration(tag::ATTRIBUTE_VALUE, *secret_data_type),
         ));
     }
-    if let ManagedObject::OpaqueObject { opaque_data_type, .. } = &object {
+    if let ManagedObject::OpaqueObject {
+        opaque_data_type, ..
+    } = &object
+    {
         spec.stored.push(Attribute::new(
             "y-keyhaven-opaque-data-type",
             Ttlv::enumeration(tag::ATTRIBUTE_VALUE, *opaque_data_type),
         ));
     }
-    if let ManagedObject::Certificate { certificate_type, .. } = &object {
+    if let ManagedObject::Certificate {
+        certificate_type, ..
+    } = &object
+    {
         spec.stored.push(Attribute::new(
             an::CERTIFICATE_TYPE,
             Ttlv::enumeration(tag::CERTIFICATE_TYPE, *certificate_type),
@@ -407,7 +430,9 @@ fn asymmetric_algorithm(block: &KeyBlock, spec: &Spec) -> Result<KeyAlgorithm, K
     let kmip_alg = block
         .cryptographic_algorithm
         .or(spec.algorithm)
-        .ok_or_else(|| KmipError::new(reason::MISSING_DATA, "Cryptographic Algorithm is required"))?;
+        .ok_or_else(|| {
+            KmipError::new(reason::MISSING_DATA, "Cryptographic Algorithm is required")
+        })?;
     attributes::key_algorithm(kmip_alg, block.cryptographic_length.or(spec.length))
 }
 
@@ -415,7 +440,9 @@ fn private_der(block: &KeyBlock, alg: KeyAlgorithm) -> Result<SecretBytes, KmipE
     let bad = |e: keyhaven_core::CryptoError| KmipError::invalid(e.to_string());
     match (&block.key_value.material, block.key_format_type) {
         (KeyMaterial::Bytes(b), kf::PKCS_8) => Ok(SecretBytes::from_slice(b)),
-        (KeyMaterial::Bytes(b), kf::PKCS_1) if alg.family() == keyhaven_core::AlgorithmFamily::Rsa => {
+        (KeyMaterial::Bytes(b), kf::PKCS_1)
+            if alg.family() == keyhaven_core::AlgorithmFamily::Rsa =>
+        {
             keyhaven_crypto::rsa_pkcs1_to_pkcs8(b).map_err(bad)
         }
         _ => Err(KmipError::new(
@@ -429,19 +456,25 @@ fn public_der(block: &KeyBlock, alg: KeyAlgorithm) -> Result<SecretBytes, KmipEr
     let bad = |e: keyhaven_core::CryptoError| KmipError::invalid(e.to_string());
     match (&block.key_value.material, block.key_format_type) {
         (KeyMaterial::Bytes(b), kf::X_509) => Ok(SecretBytes::from_slice(b)),
-        (KeyMaterial::Bytes(b), kf::PKCS_1) if alg.family() == keyhaven_core::AlgorithmFamily::Rsa => {
+        (KeyMaterial::Bytes(b), kf::PKCS_1)
+            if alg.family() == keyhaven_core::AlgorithmFamily::Rsa =>
+        {
             keyhaven_crypto::rsa_public_pkcs1_to_spki(b)
                 .map(SecretBytes::new)
                 .map_err(bad)
         }
-        (KeyMaterial::TransparentRsaPublic { modulus, public_exponent }, _) => {
-            keyhaven_crypto::rsa_spki_from_components(&keyhaven_crypto::RsaPublicComponents {
-                modulus: modulus.clone(),
-                public_exponent: public_exponent.clone(),
-            })
-                .map(SecretBytes::new)
-                .map_err(bad)
-        }
+        (
+            KeyMaterial::TransparentRsaPublic {
+                modulus,
+                public_exponent,
+            },
+            _,
+        ) => keyhaven_crypto::rsa_spki_from_components(&keyhaven_crypto::RsaPublicComponents {
+            modulus: modulus.clone(),
+            public_exponent: public_exponent.clone(),
+        })
+        .map(SecretBytes::new)
+        .map_err(bad),
         _ => Err(KmipError::new(
             reason::KEY_FORMAT_TYPE_NOT_SUPPORTED,
             "public keys are registered as X.509 (SubjectPublicKeyInfo), PKCS#1 (RSA) or \
@@ -565,7 +598,9 @@ pub async fn derive_key(ctx: &mut OpContext<'_>, payload: &Ttlv) -> Result<Vec<T
                 .child(tag::ITERATION_COUNT)
                 .and_then(Ttlv::as_integer)
                 .and_then(|n| u32::try_from(n).ok())
-                .ok_or_else(|| KmipError::new(reason::MISSING_DATA, "Iteration Count is required"))?,
+                .ok_or_else(|| {
+                    KmipError::new(reason::MISSING_DATA, "Iteration Count is required")
+                })?,
         },
         dm::HMAC => Derivation::Hmac {
             hash,
@@ -576,12 +611,10 @@ pub async fn derive_key(ctx: &mut OpContext<'_>, payload: &Ttlv) -> Result<Vec<T
             label: bytes_of(tag::DERIVATION_DATA),
             context: bytes_of(tag::SALT),
         },
-        other => {
-            return Err(KmipError::unsupported(format!(
-                "derivation method {} is not offered (PBKDF2, HMAC and NIST 800-108 counter mode are)",
-                keyhaven_kmip::dict::enum_name(tag::DERIVATION_METHOD, other).unwrap_or("unknown")
-            )))
-        }
+        other => return Err(KmipError::unsupported(format!(
+            "derivation method {} is not offered (PBKDF2, HMAC and NIST 800-108 counter mode are)",
+            keyhaven_kmip::dict::enum_name(tag::DERIVATION_METHOD, other).unwrap_or("unknown")
+        ))),
     };
     let mut spec = Spec::read(read_container(payload, Container::Main)?)?;
     let bits = spec
@@ -591,7 +624,9 @@ pub async fn derive_key(ctx: &mut OpContext<'_>, payload: &Ttlv) -> Result<Vec<T
         .ok()
         .filter(|b| *b > 0 && b % 8 == 0)
         .map(|b| b / 8)
-        .ok_or_else(|| KmipError::invalid("Cryptographic Length must be a positive number of bytes"))?;
+        .ok_or_else(|| {
+            KmipError::invalid("Cryptographic Length must be a positive number of bytes")
+        })?;
     let algorithm = match kind {
         ObjectKind::SymmetricKey => {
             let kmip_alg = spec.algorithm.ok_or_else(|| {
@@ -694,16 +729,33 @@ pub async fn rekey_key_pair(
             target: id.to_string(),
         });
     }
-    let public = make(ctx, &public_spec, alg, ObjectKind::PublicKey, Some(SecretBytes::new(spki))).await?;
+    let public = make(
+        ctx,
+        &public_spec,
+        alg,
+        ObjectKind::PublicKey,
+        Some(SecretBytes::new(spki)),
+    )
+    .await?;
     let mut links = private.links.clone();
     links.push(Link {
         kind: LinkKind::PublicKey,
         target: public.id.to_string(),
     });
     ctx.svc
-        .update_key(ctx.caller, private.id, KeyPatch { links: Some(links), ..KeyPatch::default() })
+        .update_key(
+            ctx.caller,
+            private.id,
+            KeyPatch {
+                links: Some(links),
+                ..KeyPatch::default()
+            },
+        )
         .await?;
-    for (old, new) in [(Some(old_private.id), private.id), (old_public_id, public.id)] {
+    for (old, new) in [
+        (Some(old_private.id), private.id),
+        (old_public_id, public.id),
+    ] {
         let Some(old) = old else { continue };
         let old_key = ctx.svc.get_key(ctx.caller, old).await?;
         let mut links = old_key.links.clone();
@@ -712,7 +764,14 @@ pub async fn rekey_key_pair(
             target: new.to_string(),
         });
         ctx.svc
-            .update_key(ctx.caller, old, KeyPatch { links: Some(links), ..KeyPatch::default() })
+            .update_key(
+                ctx.caller,
+                old,
+                KeyPatch {
+                    links: Some(links),
+                    ..KeyPatch::default()
+                },
+            )
             .await?;
     }
     ctx.produced(private.id);

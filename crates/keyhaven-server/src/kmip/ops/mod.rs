@@ -3,8 +3,8 @@
 mod attrs;
 mod crypto;
 mod get;
-mod limits;
 mod lifecycle;
+mod limits;
 mod locate;
 mod make;
 mod server;
@@ -96,10 +96,7 @@ pub fn parse_id(text: &str) -> Result<KeyId, KmipError> {
     text.parse::<KeyId>().map_err(|_| {
         KmipError::new(
             reason::OBJECT_NOT_FOUND,
-            format!(
-                "no object {:?}",
-                text.chars().take(64).collect::<String>()
-            ),
+            format!("no object {:?}", text.chars().take(64).collect::<String>()),
         )
     })
 }
@@ -118,7 +115,11 @@ pub fn creates_objects(operation: u32) -> bool {
 }
 
 /// Runs one operation; the result is the Response Payload.
-pub async fn run(ctx: &mut OpContext<'_>, operation: u32, payload: &Ttlv) -> Result<Ttlv, KmipError> {
+pub async fn run(
+    ctx: &mut OpContext<'_>,
+    operation: u32,
+    payload: &Ttlv,
+) -> Result<Ttlv, KmipError> {
     let body = match operation {
         op::DISCOVER_VERSIONS => server::discover_versions(ctx, payload)?,
         op::QUERY => server::query(ctx, payload)?,

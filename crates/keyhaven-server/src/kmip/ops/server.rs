@@ -75,10 +75,18 @@ pub fn query(_ctx: &mut OpContext<'_>, payload: &Ttlv) -> Result<Vec<Ttlv>, Kmip
         .collect();
     let mut out = Vec::new();
     if functions.contains(&qf::QUERY_OPERATIONS) {
-        out.extend(OPERATIONS.iter().map(|o| Ttlv::enumeration(tag::OPERATION, *o)));
+        out.extend(
+            OPERATIONS
+                .iter()
+                .map(|o| Ttlv::enumeration(tag::OPERATION, *o)),
+        );
     }
     if functions.contains(&qf::QUERY_OBJECTS) {
-        out.extend(OBJECT_TYPES.iter().map(|o| Ttlv::enumeration(tag::OBJECT_TYPE, *o)));
+        out.extend(
+            OBJECT_TYPES
+                .iter()
+                .map(|o| Ttlv::enumeration(tag::OBJECT_TYPE, *o)),
+        );
     }
     if functions.contains(&qf::QUERY_SERVER_INFORMATION) {
         out.push(Ttlv::text(tag::VENDOR_IDENTIFICATION, "keyhaven"));
@@ -115,7 +123,11 @@ pub fn rng_seed(_ctx: &mut OpContext<'_>, payload: &Ttlv) -> Result<Vec<Ttlv>, K
 
 /// Hash: the digest of Data with the Cryptographic Parameters' Hashing Algorithm.
 pub fn hash(_ctx: &mut OpContext<'_>, payload: &Ttlv) -> Result<Vec<Ttlv>, KmipError> {
-    let params = required(payload, tag::CRYPTOGRAPHIC_PARAMETERS, "Cryptographic Parameters")?;
+    let params = required(
+        payload,
+        tag::CRYPTOGRAPHIC_PARAMETERS,
+        "Cryptographic Parameters",
+    )?;
     let alg = params
         .child(tag::HASHING_ALGORITHM)
         .and_then(Ttlv::as_enum)

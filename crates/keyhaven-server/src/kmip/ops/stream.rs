@@ -72,13 +72,20 @@ pub async fn part(
         .unwrap_or(&[]);
     let last = payload.child(tag::FINAL_INDICATOR).and_then(Ttlv::as_bool) == Some(true);
     let owner = ctx.caller.name().to_owned();
-    let (correlation, mut stream) = match payload.child(tag::CORRELATION_VALUE).and_then(Ttlv::as_bytes) {
+    let (correlation, mut stream) = match payload
+        .child(tag::CORRELATION_VALUE)
+        .and_then(Ttlv::as_bytes)
+    {
         Some(c) => {
             let mut open = ctx.streams.lock();
             let s = open.remove(c).ok_or_else(|| {
-                KmipError::new(reason::INVALID_FIELD, "unknown or expired Correlation Value")
+                KmipError::new(
+                    reason::INVALID_FIELD,
+                    "unknown or expired Correlation Value",
+                )
             })?;
-            if s.owner != owner || s.decrypting != decrypting || id_hint.is_some_and(|i| i != s.key) {
+            if s.owner != owner || s.decrypting != decrypting || id_hint.is_some_and(|i| i != s.key)
+            {
                 return Err(KmipError::new(
                     reason::INVALID_FIELD,
                     "the Correlation Value belongs to another stream",
@@ -87,8 +94,11 @@ pub async fn part(
             (c.to_vec(), s)
         }
         None => {
-            let params = params.ok_or_else(|| KmipError::invalid("Cryptographic Parameters are required"))?;
-            let key = id_hint.ok_or_else(|| KmipError::new(reason::MISSING_DATA, "Unique Identifier is required"))?;
+            let params = params
+                .ok_or_else(|| KmipError::invalid("Cryptographic Parameters are required"))?;
+            let key = id_hint.ok_or_else(|| {
+                KmipError::new(reason::MISSING_DATA, "Unique Identifier is required")
+            })?;
             let mode = match params.mode {
                 Some(m @ (BlockMode::Gcm | BlockMode::Ctr)) => m,
                 _ => {
