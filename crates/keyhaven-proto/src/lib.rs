@@ -127,6 +127,27 @@ pub struct Key {
     /// Last cryptographic use (recorded with up to a few seconds of delay).
     #[serde(default, with = "time::serde::rfc3339::option")]
     pub last_used_at: Option<OffsetDateTime>,
+    /// What kind of object (KMIP Object Type): `symmetric-key`, `private-key`, `public-key`,
+    /// `secret-data`, `opaque-object`, `certificate`.
+    #[serde(default)]
+    pub object_kind: String,
+    /// Whether the material may be returned to callers (KMIP Get); keys created over REST are
+    /// not exportable.
+    #[serde(default)]
+    pub exportable: bool,
+    /// Links to other objects (KMIP Link: `public-key`, `private-key`, `replacement`,
+    /// `replaced`, `derivation-base`, ...).
+    #[serde(default)]
+    pub links: Vec<KeyLink>,
+}
+
+/// A link from a key to another object.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct KeyLink {
+    /// How they relate.
+    pub kind: String,
+    /// The other object's id.
+    pub target: String,
 }
 
 /// `POST /v1/keys`.

@@ -42,6 +42,16 @@ pub(crate) fn view(k: &Key) -> proto::Key {
         created_at: k.created_at,
         updated_at: k.updated_at,
         last_used_at: k.last_used_at,
+        object_kind: k.object_kind.name().to_owned(),
+        exportable: k.exportable,
+        links: k
+            .links
+            .iter()
+            .map(|l| proto::KeyLink {
+                kind: l.kind.name().to_owned(),
+                target: l.target.clone(),
+            })
+            .collect(),
     }
 }
 

@@ -711,6 +711,9 @@ mod tests {
             created_at: datetime!(2025-01-01 00:00:00 UTC),
             updated_at: datetime!(2025-01-01 00:00:00 UTC),
             last_used_at: None,
+            object_kind: "symmetric-key".to_owned(),
+            exportable: false,
+            links: Vec::new(),
         };
         assert_eq!(
             state_summary(KeyAction::Deactivate, &k),

@@ -191,6 +191,16 @@ pub fn key_fields(key: &Key) -> String {
         ("created_at", time(key.created_at)),
         ("updated_at", time(key.updated_at)),
         ("last_used_at", opt_time(key.last_used_at)),
+        ("object_kind", key.object_kind.clone()),
+        ("exportable", key.exportable.to_string()),
+        (
+            "links",
+            key.links
+                .iter()
+                .map(|l| format!("{}={}", l.kind, l.target))
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
     ])
 }
 
@@ -329,6 +339,9 @@ mod tests {
             created_at: datetime!(2025-01-01 00:00:00 UTC),
             updated_at: datetime!(2025-01-02 03:04:05 UTC),
             last_used_at: None,
+            object_kind: "symmetric-key".to_owned(),
+            exportable: false,
+            links: Vec::new(),
         }
     }
 
