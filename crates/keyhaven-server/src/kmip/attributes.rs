@@ -403,3 +403,41 @@ pub fn digest_of(
     }
     Some(Ttlv::structure(tag::DIGEST, c))
 }
+
+/// The KMIP version that defined an attribute (KMIP 1.0 for those not listed). Attributes a
+/// client's version does not define are left out of what it is sent: clients decode by their
+/// version's dictionary and may fail on unknown ones.
+pub fn introduced_in(name: &str) -> ProtocolVersion {
+    match name {
+        an::X509_CERTIFICATE_IDENTIFIER
+        | an::X509_CERTIFICATE_SUBJECT
+        | an::X509_CERTIFICATE_ISSUER => ProtocolVersion::V1_1,
+        an::ALTERNATIVE_NAME
+        | an::KEY_VALUE_PRESENT
+        | an::KEY_VALUE_LOCATION
+        | an::ORIGINAL_CREATION_DATE => ProtocolVersion::V1_2,
+        an::RANDOM_NUMBER_GENERATOR => ProtocolVersion::V1_3,
+        an::PKCS12_FRIENDLY_NAME
+        | an::DESCRIPTION
+        | an::COMMENT
+        | an::SENSITIVE
+        | an::ALWAYS_SENSITIVE
+        | an::EXTRACTABLE
+        | an::NEVER_EXTRACTABLE => ProtocolVersion::V1_4,
+        an::KEY_FORMAT_TYPE
+        | an::NIST_KEY_TYPE
+        | an::SHORT_UNIQUE_IDENTIFIER
+        | an::PROTECTION_LEVEL
+        | an::PROTECTION_PERIOD
+        | an::QUANTUM_SAFE => ProtocolVersion::V2_0,
+        _ => ProtocolVersion::V1_0,
+    }
+}
+
+/// The attributes a client speaking `version` knows.
+pub fn for_version(attrs: Vec<Attribute>, version: ProtocolVersion) -> Vec<Attribute> {
+    attrs
+        .into_iter()
+        .filter(|a| introduced_in(&a.name) <= version)
+        .collect()
+}

@@ -31,7 +31,7 @@ pub async fn get_attributes(
         .filter(|c| c.tag == tag::ATTRIBUTE_NAME || c.tag == tag::ATTRIBUTE_REFERENCE)
         .map(read_attribute_reference)
         .collect::<Result<_, _>>()?;
-    let all = attributes::all(&key);
+    let all = attributes::for_version(attributes::all(&key), ctx.version);
     let chosen: Vec<Attribute> = if wanted.is_empty() {
         all
     } else {
@@ -58,7 +58,10 @@ pub async fn get_attribute_list(
     let id = ctx.target(payload)?;
     let key = ctx.svc.get_key(ctx.caller, id).await?;
     let mut out = vec![uid(key.id)];
-    for name in attributes::names(&key) {
+    for name in attributes::names(&key)
+        .into_iter()
+        .filter(|n| attributes::introduced_in(n) <= ctx.version)
+    {
         if ctx.version.is_2x() {
             if let Ok(r) = write_attribute_reference(&name, ctx.version) {
                 out.push(r);
