@@ -461,6 +461,11 @@ fn check_type(spec: &Spec, value: &Value) -> Result<(), MessageError> {
 
 /// `<vendor>-<name>`; the vendor identification may not contain `-`.
 fn vendor_name(vendor: &str, name: &str) -> Result<String, MessageError> {
+    // No vendor and a standard name: the standard attribute (PyKMIP writes 2.x attribute
+    // references this way).
+    if vendor.is_empty() && standard_tag(name).is_some() {
+        return Ok(name.to_owned());
+    }
     let joined = format!("{vendor}-{name}");
     match split_vendor(&joined) {
         Some((v, _)) if v == vendor => Ok(joined),

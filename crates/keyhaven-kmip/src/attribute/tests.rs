@@ -261,6 +261,26 @@ fn attribute_references_round_trip() {
         .unwrap_err();
     assert_eq!(err.reason, reason::UNSUPPORTED_ATTRIBUTE);
     assert!(write_attribute_reference("Colour", ProtocolVersion::V2_1).is_err());
+    // A structure with an empty vendor and a standard name names the standard attribute.
+    let pykmip_style = Ttlv::structure(
+        t::ATTRIBUTE_REFERENCE,
+        vec![
+            Ttlv::text(t::VENDOR_IDENTIFICATION, ""),
+            Ttlv::text(t::ATTRIBUTE_NAME, name::CONTACT_INFORMATION),
+        ],
+    );
+    assert_eq!(
+        read_attribute_reference(&pykmip_style).unwrap(),
+        name::CONTACT_INFORMATION
+    );
+    let unknown = Ttlv::structure(
+        t::ATTRIBUTE_REFERENCE,
+        vec![
+            Ttlv::text(t::VENDOR_IDENTIFICATION, ""),
+            Ttlv::text(t::ATTRIBUTE_NAME, "Colour"),
+        ],
+    );
+    invalid_field(read_attribute_reference(&unknown));
     invalid_field(read_attribute_reference(&Ttlv::integer(
         t::ATTRIBUTE_NAME,
         1,

@@ -163,7 +163,11 @@ async fn a_key_made_over_kmip_is_the_same_key_over_rest() {
     assert_eq!(key.str("state"), "pre-active");
     assert_eq!(key.body["usage"], json!(["encrypt", "decrypt"]));
     assert_eq!(key.str("object_kind"), "symmetric-key");
-    assert_eq!(key.body["exportable"], json!(true), "KMIP objects are extractable by default");
+    assert_eq!(
+        key.body["exportable"],
+        json!(true),
+        "KMIP objects are extractable by default"
+    );
     // KMIP activates; REST sees active and rotates; KMIP still has one object, usable.
     ok(&c.call(op::ACTIVATE, vec![uid(&id)]).await.unwrap());
     let r = s
@@ -537,12 +541,20 @@ async fn derive_key_and_rekey_key_pair() {
     // REST shows the same links.
     let token = rest_user(&s).await;
     let key = s
-        .call_as(Some(&token), Method::GET, &format!("/v1/keys/{new_private}"), None)
+        .call_as(
+            Some(&token),
+            Method::GET,
+            &format!("/v1/keys/{new_private}"),
+            None,
+        )
         .await;
     assert_eq!(key.str("object_kind"), "private-key");
     let links = key.body["links"].as_array().unwrap();
-    assert!(links
-        .iter()
-        .any(|l| l["kind"] == "replaced" && l["target"] == json!(private)), "{links:?}");
+    assert!(
+        links
+            .iter()
+            .any(|l| l["kind"] == "replaced" && l["target"] == json!(private)),
+        "{links:?}"
+    );
     assert!(links.iter().any(|l| l["kind"] == "public-key"), "{links:?}");
 }

@@ -12,6 +12,7 @@ mod access;
 mod bad_input;
 mod crypto_ops;
 mod flows;
+mod kmip;
 mod lifecycle_table;
 mod mtls;
 mod pykmip;

@@ -32,10 +32,11 @@ fn pykmip_available() -> Result<(), String> {
         .output()
     {
         Ok(out) if out.status.success() => Ok(()),
-        Ok(out) => Err(format!(
-            "python3 cannot import kmip: {}",
-            String::from_utf8_lossy(&out.stderr).trim()
-        )),
+        Ok(out) => {
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            let last = stderr.lines().last().unwrap_or("").trim().to_owned();
+            Err(format!("python3 cannot import kmip: {last}"))
+        }
         Err(e) => Err(format!("cannot run python3: {e}")),
     }
 }
@@ -108,8 +109,9 @@ fn run_script(args: Vec<String>) -> (Option<i32>, String) {
 }
 
 /// Runs the script with KMIP `version` over TLS chosen by PyKMIP's `ssl_version` (a name of
-/// Python's `ssl.PROTOCOL_*`), expecting the handshake to settle on `tls` (as Python names it).
-async fn interop(version: &str, ssl_version: &str, tls: &str) {
+/// Python's `ssl.PROTOCOL_*`), expecting the handshake to settle on `session` (as Python names
+/// it).
+async fn interop(version: &str, ssl_version: &str, session: &str) {
     if !require_pykmip() {
         return;
     }
@@ -128,8 +130,8 @@ async fn interop(version: &str, ssl_version: &str, tls: &str) {
         .running()
         .and_then(|r| r.kmip_addr)
         .expect("KMIP listener bound");
-    let tls = s.data_dir().join("tls");
-    let path = |f: &str| tls.join(f).to_string_lossy().into_owned();
+    let tls_dir = s.data_dir().join("tls");
+    let path = |f: &str| tls_dir.join(f).to_string_lossy().into_owned();
     let args = vec![
         "--host".to_owned(),
         kmip.ip().to_string(),
@@ -152,16 +154,16 @@ async fn interop(version: &str, ssl_version: &str, tls: &str) {
         .unwrap();
     println!("=== PyKMIP interop, KMIP {version} (exit {code:?}) ===\n{output}");
     s.stop().await.unwrap();
-    assert!(
-        output.contains(&format!("negotiated {tls})")),
-        "KMIP {version}: expected a {tls} session with {ssl_version} (output above)"
-    );
     let failed: Vec<&str> = output.lines().filter(|l| l.starts_with("FAIL ")).collect();
     assert_eq!(
         code,
         Some(0),
         "PyKMIP interop with KMIP {version} failed (full output above):\n{}",
         failed.join("\n")
+    );
+    assert!(
+        output.contains(&format!("negotiated {session})")),
+        "KMIP {version}: expected a {session} session with {ssl_version} (output above)"
     );
 }
 

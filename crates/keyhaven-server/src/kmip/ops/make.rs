@@ -611,10 +611,12 @@ pub async fn derive_key(ctx: &mut OpContext<'_>, payload: &Ttlv) -> Result<Vec<T
             label: bytes_of(tag::DERIVATION_DATA),
             context: bytes_of(tag::SALT),
         },
-        other => return Err(KmipError::unsupported(format!(
+        other => {
+            return Err(KmipError::unsupported(format!(
             "derivation method {} is not offered (PBKDF2, HMAC and NIST 800-108 counter mode are)",
             keyhaven_kmip::dict::enum_name(tag::DERIVATION_METHOD, other).unwrap_or("unknown")
-        ))),
+        )))
+        }
     };
     let mut spec = Spec::read(read_container(payload, Container::Main)?)?;
     let bits = spec
