@@ -4,7 +4,7 @@ use crate::access::{Caller, Permission};
 use crate::error::{Error, Result};
 use crate::model::{Key, KeyId};
 use crate::secret::SecretBytes;
-use crate::service::{material_aad, KeyService};
+use crate::service::KeyService;
 
 /// An object's material, returned to a caller allowed to export it.
 pub struct ExportedObject {
@@ -60,20 +60,7 @@ impl KeyService {
         let sealed = v.sealed_material.ok_or_else(|| {
             Error::InvalidRequest(format!("key {id} version {version} has no material"))
         })?;
-        let kek = self.kek_by_id(key.vault_id).await?;
-        let material = self
-            .crypto
-            .unseal(
-                &kek,
-                &material_aad(key.id, version, key.algorithm, key.vault_id),
-                &sealed,
-            )
-            .map_err(|_| {
-                Error::Crypto(format!(
-                    "the material of key {id} version {version} does not unseal: it was altered \
-                     or does not belong to this key"
-                ))
-            })?;
+        let material = self.unseal_material(&key, version, &sealed).await?;
         Ok(ExportedObject {
             key,
             version,

@@ -420,21 +420,7 @@ impl KeyService {
             .ok_or_else(|| {
                 Error::Crypto(format!("key {} version {version} has no material", key.id))
             })?;
-        let kek = self.kek_by_id(key.vault_id).await?;
-        let material = self
-            .crypto
-            .unseal(
-                &kek,
-                &material_aad(key.id, version, key.algorithm, key.vault_id),
-                &sealed,
-            )
-            .map_err(|_| {
-                Error::Crypto(format!(
-                    "the material of key {} version {version} does not unseal: it was altered \
-                     or does not belong to this key",
-                    key.id
-                ))
-            })?;
+        let material = self.unseal_material(key, version, &sealed).await?;
         let handle = if key.object_kind == ObjectKind::PublicKey {
             self.crypto.load_public(key.algorithm, material.expose())?
         } else {
@@ -446,6 +432,32 @@ impl KeyService {
 }
 
 /// Whether `version` exists and may still process data.
+impl KeyService {
+    /// Unseals a version's material under its vault's KEK, bound to the key, version,
+    /// algorithm and vault.
+    pub(crate) async fn unseal_material(
+        &self,
+        key: &Key,
+        version: u32,
+        sealed: &[u8],
+    ) -> Result<SecretBytes> {
+        let kek = self.kek_by_id(key.vault_id).await?;
+        self.crypto
+            .unseal(
+                &kek,
+                &material_aad(key.id, version, key.algorithm, key.vault_id),
+                sealed,
+            )
+            .map_err(|_| {
+                Error::Crypto(format!(
+                    "the material of key {} version {version} does not unseal: it was altered \
+                     or does not belong to this key",
+                    key.id
+                ))
+            })
+    }
+}
+
 fn live_version(key: &Key, version: u32) -> bool {
     version >= key.min_decryption_version && version <= key.primary_version && version >= 1
 }

@@ -276,21 +276,7 @@ pub async fn create_key_pair(
         Some(SecretBytes::new(spki)),
     )
     .await?;
-    let mut links = private.links.clone();
-    links.push(Link {
-        kind: LinkKind::PublicKey,
-        target: public.id.to_string(),
-    });
-    ctx.svc
-        .update_key(
-            ctx.caller,
-            private.id,
-            KeyPatch {
-                links: Some(links),
-                ..KeyPatch::default()
-            },
-        )
-        .await?;
+    add_link(ctx, &private, LinkKind::PublicKey, public.id).await?;
     // The private key is the placeholder's object (KMIP 2.x: the ID Placeholder is the
     // private key after Create Key Pair).
     ctx.produced(private.id);
@@ -528,21 +514,7 @@ pub async fn rekey(ctx: &mut OpContext<'_>, payload: &Ttlv) -> Result<Vec<Ttlv>,
     });
     spec.extractable = Some(old.exportable);
     let new = make(ctx, &spec, old.algorithm, ObjectKind::SymmetricKey, None).await?;
-    let mut links = old.links.clone();
-    links.push(Link {
-        kind: LinkKind::Replacement,
-        target: new.id.to_string(),
-    });
-    ctx.svc
-        .update_key(
-            ctx.caller,
-            old.id,
-            KeyPatch {
-                links: Some(links),
-                ..KeyPatch::default()
-            },
-        )
-        .await?;
+    add_link(ctx, &old, LinkKind::Replacement, new.id).await?;
     ctx.produced(new.id);
     Ok(vec![uid(new.id)])
 }
@@ -739,46 +711,44 @@ pub async fn rekey_key_pair(
         Some(SecretBytes::new(spki)),
     )
     .await?;
-    let mut links = private.links.clone();
-    links.push(Link {
-        kind: LinkKind::PublicKey,
-        target: public.id.to_string(),
-    });
-    ctx.svc
-        .update_key(
-            ctx.caller,
-            private.id,
-            KeyPatch {
-                links: Some(links),
-                ..KeyPatch::default()
-            },
-        )
-        .await?;
+    add_link(ctx, &private, LinkKind::PublicKey, public.id).await?;
     for (old, new) in [
         (Some(old_private.id), private.id),
         (old_public_id, public.id),
     ] {
-        let Some(old) = old else { continue };
-        let old_key = ctx.svc.get_key(ctx.caller, old).await?;
-        let mut links = old_key.links.clone();
-        links.push(Link {
-            kind: LinkKind::Replacement,
-            target: new.to_string(),
-        });
-        ctx.svc
-            .update_key(
-                ctx.caller,
-                old,
-                KeyPatch {
-                    links: Some(links),
-                    ..KeyPatch::default()
-                },
-            )
-            .await?;
+        if let Some(old) = old {
+            let old_key = ctx.svc.get_key(ctx.caller, old).await?;
+            add_link(ctx, &old_key, LinkKind::Replacement, new).await?;
+        }
     }
     ctx.produced(private.id);
     Ok(vec![
         Ttlv::text(tag::PRIVATE_KEY_UNIQUE_IDENTIFIER, private.id.to_string()),
         Ttlv::text(tag::PUBLIC_KEY_UNIQUE_IDENTIFIER, public.id.to_string()),
     ])
+}
+
+/// Adds a link from `key` to `target` (its other links kept).
+async fn add_link(
+    ctx: &OpContext<'_>,
+    key: &Key,
+    kind: LinkKind,
+    target: keyhaven_core::KeyId,
+) -> Result<(), KmipError> {
+    let mut links = key.links.clone();
+    links.push(Link {
+        kind,
+        target: target.to_string(),
+    });
+    ctx.svc
+        .update_key(
+            ctx.caller,
+            key.id,
+            KeyPatch {
+                links: Some(links),
+                ..KeyPatch::default()
+            },
+        )
+        .await?;
+    Ok(())
 }
