@@ -334,6 +334,48 @@ async fn a_key_made_over_rest_is_managed_over_kmip() {
     let routes = audit_routes(&s, &id).await;
     assert!(routes.iter().any(|r| r == "KMIP Revoke"), "{routes:?}");
     assert!(routes.iter().any(|r| r == "POST /v1/keys"), "{routes:?}");
+
+    // A key in a vault where the KMIP client has no role does not exist for it: Locate does
+    // not find it (access control before the criteria and limits), and naming it is Not Found.
+    let r = s.post("/v1/vaults", json!({"name": "elsewhere"})).await;
+    assert_eq!(r.status, 201, "{r:?}");
+    let other = s.principal("other-app", &[]).await;
+    s.grant("elsewhere", "other-app", &["key-manager"]).await;
+    let r = s
+        .call_as(
+            Some(&other),
+            Method::POST,
+            "/v1/keys",
+            Some(json!({"vault": "elsewhere", "name": "not-yours", "algorithm": "aes-256"})),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{r:?}");
+    let hidden = r.str("id").to_owned();
+    let found = c
+        .call(
+            op::LOCATE,
+            vec![attr("Name", {
+                let mut n = name("not-yours");
+                n.tag = 0;
+                n
+            })],
+        )
+        .await
+        .unwrap();
+    assert_eq!(ok(&found).children_with(tag::UNIQUE_IDENTIFIER).count(), 0);
+    let everything = c.call(op::LOCATE, vec![]).await.unwrap();
+    assert!(!ok(&everything)
+        .children_with(tag::UNIQUE_IDENTIFIER)
+        .any(|u| u.as_text() == Some(hidden.as_str())));
+    let r = c
+        .call(op::GET_ATTRIBUTES, vec![uid(&hidden)])
+        .await
+        .unwrap();
+    assert_eq!(
+        r.result_reason,
+        Some(reason::ITEM_NOT_FOUND),
+        "1.4: Item Not Found"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
