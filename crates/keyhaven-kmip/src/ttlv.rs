@@ -302,6 +302,22 @@ impl Ttlv {
     pub fn children_with(&self, tag: u32) -> impl Iterator<Item = &Ttlv> {
         self.children().iter().filter(move |c| c.tag == tag)
     }
+    /// Overwrites with zeros every Byte String, Big Integer and Text String in this item and
+    /// below (they may hold key material or passwords), leaving the structure in place. Call it
+    /// on requests and responses once they are handled or sent.
+    pub fn wipe(&mut self) {
+        use zeroize::Zeroize;
+        let mut stack: Vec<&mut Ttlv> = vec![self];
+        while let Some(item) = stack.pop() {
+            match &mut item.value {
+                Value::Structure(children) => stack.extend(children.iter_mut()),
+                Value::ByteString(b) | Value::BigInteger(b) => b.zeroize(),
+                Value::TextString(t) => t.zeroize(),
+                _ => {}
+            }
+        }
+    }
+
     /// The children of a Structure, taken out; empty for other types.
     pub fn into_children(self) -> Vec<Ttlv> {
         match self.value {

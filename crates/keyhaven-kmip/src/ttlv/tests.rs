@@ -179,3 +179,24 @@ fn message_length_reads_the_header() {
         Err(DecodeError::NotAStructure { offset: 3, .. })
     ));
 }
+
+#[test]
+fn wipe_zeroes_bytes_and_text_and_keeps_the_shape() {
+    let mut item = Ttlv::structure(
+        0x42007C,
+        vec![
+            Ttlv::bytes(0x420043, vec![0xAB; 32]),
+            Ttlv::structure(0x420040, vec![Ttlv::text(0x4200A1, "secret")]),
+            Ttlv::integer(0x42002A, 256),
+        ],
+    );
+    item.wipe();
+    let children = item.children();
+    assert_eq!(children.len(), 3);
+    assert!(
+        children[0].as_bytes().unwrap().iter().all(|b| *b == 0)
+            || children[0].as_bytes().unwrap().is_empty()
+    );
+    assert_eq!(children[1].children()[0].as_text(), Some(""));
+    assert_eq!(children[2].as_integer(), Some(256));
+}

@@ -84,6 +84,25 @@ pub fn stored(key: &Key) -> Vec<Attribute> {
         .unwrap_or_default()
 }
 
+/// Most bytes of KMIP attributes kept with one object (names, groups, custom attributes, ...).
+pub const MAX_STORED: usize = 64 * 1024;
+
+/// Refuses attributes too large to keep with an object.
+pub fn check_stored(attrs: &[Attribute]) -> Result<(), KmipError> {
+    let size = encode_stored(attrs).len();
+    if size > MAX_STORED || attrs.len() > 1024 {
+        return Err(KmipError::new(
+            keyhaven_kmip::message::reason::INVALID_FIELD,
+            format!(
+                "an object keeps at most {MAX_STORED} bytes and 1024 values of attributes; \
+                 these take {size} bytes and {} values",
+                attrs.len()
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// Encodes stored attributes for the record.
 pub fn encode_stored(attrs: &[Attribute]) -> Vec<u8> {
     if attrs.is_empty() {

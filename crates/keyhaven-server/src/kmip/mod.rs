@@ -240,7 +240,11 @@ async fn serve_connection(
         let reply = match read {
             Err(_) => break,       // idle
             Ok(Ok(None)) => break, // clean close
-            Ok(Ok(Some(request))) => dispatcher.handle(&conn, &request).await,
+            Ok(Ok(Some(mut request))) => {
+                let reply = dispatcher.handle(&conn, &request).await;
+                request.wipe();
+                reply
+            }
             Ok(Err(ReadError::Io)) => break,
             Ok(Err(ReadError::Malformed {
                 error,
@@ -261,7 +265,10 @@ async fn serve_connection(
                 continue;
             }
         };
-        if write_message(&mut tls, &reply).await.is_err() {
+        let mut reply = reply;
+        let written = write_message(&mut tls, &reply).await;
+        reply.wipe();
+        if written.is_err() {
             break;
         }
     }
@@ -302,7 +309,9 @@ async fn read_message<S: AsyncRead + Unpin>(
         head.copy_from_slice(&header);
         stream.read_exact(body).await.map_err(|_| ReadError::Io)?;
     }
-    match ttlv::decode(&buf, limits) {
+    let decoded = ttlv::decode(&buf, limits);
+    zeroize::Zeroize::zeroize(&mut buf);
+    match decoded {
         Ok(item) => Ok(Some(item)),
         Err(e) => Err(ReadError::Malformed {
             error: MessageError::invalid_message(format!("the message does not decode: {e}")),
@@ -314,7 +323,9 @@ async fn read_message<S: AsyncRead + Unpin>(
 }
 
 async fn write_message<S: AsyncWrite + Unpin>(stream: &mut S, item: &Ttlv) -> std::io::Result<()> {
-    stream.write_all(&item.encode()).await?;
+    // The encoding may hold key material (Get): wiped once written.
+    let bytes = zeroize::Zeroizing::new(item.encode());
+    stream.write_all(&bytes).await?;
     stream.flush().await
 }
 

@@ -442,6 +442,49 @@ async fn the_listener_answers_or_closes_on_hostile_input_and_keeps_serving() {
     if let Ok(mut c) = no_cert {
         assert!(c.call(op::QUERY, vec![]).await.is_err());
     }
+    // Attributes are bounded per object: 70 KiB of custom attribute is refused.
+    let mut c = client(&s).await;
+    let made = c
+        .call(
+            op::CREATE,
+            vec![
+                Ttlv::enumeration(tag::OBJECT_TYPE, ot::SYMMETRIC_KEY),
+                Ttlv::structure(
+                    tag::TEMPLATE_ATTRIBUTE,
+                    vec![
+                        attr("Cryptographic Algorithm", Ttlv::enumeration(0, ca::AES)),
+                        attr("Cryptographic Length", Ttlv::integer(0, 128)),
+                    ],
+                ),
+            ],
+        )
+        .await
+        .unwrap();
+    let id = uid_of(&made);
+    let big = c
+        .call(
+            op::ADD_ATTRIBUTE,
+            vec![
+                uid(&id),
+                attr("x-big", Ttlv::text(0, "a".repeat(70 * 1024))),
+            ],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        big.result_reason,
+        Some(reason::INVALID_FIELD),
+        "{:?}",
+        big.result_message
+    );
+    let small = c
+        .call(
+            op::ADD_ATTRIBUTE,
+            vec![uid(&id), attr("x-small", Ttlv::text(0, "ok"))],
+        )
+        .await
+        .unwrap();
+    ok(&small);
     // After all that, a fresh client is served normally.
     let mut c = client(&s).await;
     ok(&c.call(op::DISCOVER_VERSIONS, vec![]).await.unwrap());

@@ -160,6 +160,7 @@ async fn apply(ctx: &mut OpContext<'_>, key: &Key, change: Change) -> Result<Att
                 result = removed.with_index(index.unwrap_or(0));
             }
         }
+        attributes::check_stored(&stored)?;
         patch.kmip_attributes = Some(encode_stored(&stored));
     } else {
         result = apply_modelled(key, change, &mut patch)?;

@@ -109,6 +109,7 @@ async fn make(
     kind: ObjectKind,
     material: Option<SecretBytes>,
 ) -> Result<Key, KmipError> {
+    attributes::check_stored(&spec.stored)?;
     let preferred = spec.names.first().and_then(|n| n.parse::<KeyName>().ok());
     let usage = spec.usage.unwrap_or(
         if algorithm.family() == keyhaven_core::AlgorithmFamily::Data {
