@@ -124,6 +124,18 @@ pub fn reason_for(version: ProtocolVersion, r: u32) -> u32 {
     }
 }
 
+/// What an item's audit record is made of, besides the request and the response.
+struct Trace {
+    /// What core noted (action, key, vault, whether access was denied).
+    note: Arc<Mutex<AuditNote>>,
+    /// The Result Reason before translation for 1.x clients.
+    original: Option<u32>,
+    /// The authenticated principal.
+    principal: Option<String>,
+    /// The item's request id.
+    request_id: Option<String>,
+}
+
 /// Handles KMIP messages for the listener (and for tests, without TLS).
 pub struct Dispatcher {
     seal: Arc<Seal>,
@@ -262,6 +274,9 @@ impl Dispatcher {
                     }),
             };
             let principal = outcome.as_ref().ok().and_then(|(_, p)| p.clone());
+            // The reason before it is translated for 1.x clients decides the audit outcome:
+            // a lifecycle refusal is a failure, not an access denial, in every version.
+            let original = outcome.as_ref().err().map(|e| e.reason);
             let result = match outcome {
                 Ok((payload, _)) => ResponseBatchItem::success(
                     item.operation,
@@ -278,8 +293,13 @@ impl Dispatcher {
                     )
                 }
             };
-            self.audit_item(conn, item, &note, &result, principal, context_id)
-                .await;
+            let trace = Trace {
+                note,
+                original,
+                principal,
+                request_id: context_id,
+            };
+            self.audit_item(conn, item, &result, trace).await;
             effects.push(undo_from..undo.len());
             results.push(result);
         }
@@ -372,17 +392,21 @@ impl Dispatcher {
         &self,
         conn: &Connection,
         item: &RequestBatchItem,
-        note: &Mutex<AuditNote>,
         result: &ResponseBatchItem,
-        principal: Option<String>,
-        request_id: Option<String>,
+        trace: Trace,
     ) {
+        let Trace {
+            note,
+            original,
+            principal,
+            request_id,
+        } = trace;
         let note = match note.lock() {
             Ok(n) => n.clone(),
             Err(p) => p.into_inner().clone(),
         };
         let op_name = dict::enum_name(dict::tags::OPERATION, item.operation).unwrap_or("Unknown");
-        let outcome = match (result.result_status, result.result_reason) {
+        let outcome = match (result.result_status, original) {
             (ResultStatus::Success, _) => Outcome::Success,
             (_, Some(r))
                 if r == reason::PERMISSION_DENIED
