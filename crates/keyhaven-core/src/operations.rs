@@ -314,16 +314,7 @@ impl KeyService {
             n.key = Some(id);
         });
         let now = self.clock.now();
-        let entry = match self.cache.get(id) {
-            Some(e) if e.key.next_due_at().is_none_or(|d| now < d) => e,
-            _ => {
-                let epoch = self.cache.epoch();
-                let key = self.load(Some(caller), id).await?;
-                let e = Arc::new(CachedKey::new(key));
-                self.cache.insert(epoch, Arc::clone(&e));
-                e
-            }
-        };
+        let entry = self.cached(caller, id).await?;
         let key = &entry.key;
         caller.with_note(|n| n.vault = Some(key.vault_name.to_string()));
         caller.require(key.vault_id, Permission::UseKey, || not_found_key(id))?;
@@ -433,6 +424,31 @@ impl KeyService {
 
 /// Whether `version` exists and may still process data.
 impl KeyService {
+    /// The key as the cryptographic operations see it: from the cache while no time-driven
+    /// transition is due, else loaded (integrity-checked) and cached.
+    pub(crate) async fn cached(&self, caller: &Caller, id: KeyId) -> Result<Arc<CachedKey>> {
+        let now = self.clock.now();
+        Ok(match self.cache.get(id) {
+            Some(e) if e.key.next_due_at().is_none_or(|d| now < d) => e,
+            _ => {
+                let epoch = self.cache.epoch();
+                let key = self.load(Some(caller), id).await?;
+                let e = Arc::new(CachedKey::new(key));
+                self.cache.insert(epoch, Arc::clone(&e));
+                e
+            }
+        })
+    }
+
+    /// The record of a key the caller may use (crypto-user), from the operations' cache: for
+    /// interfaces that need a key's attributes on every operation (KMIP reads its stored
+    /// Cryptographic Parameters and Usage Limits) without a database read each time.
+    pub async fn key_for_use(&self, caller: &Caller, id: KeyId) -> Result<Key> {
+        let entry = self.cached(caller, id).await?;
+        caller.require(entry.key.vault_id, Permission::UseKey, || not_found_key(id))?;
+        Ok(entry.key.clone())
+    }
+
     /// Unseals a version's material under its vault's KEK, bound to the key, version,
     /// algorithm and vault.
     pub(crate) async fn unseal_material(

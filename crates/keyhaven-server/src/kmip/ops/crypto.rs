@@ -83,27 +83,29 @@ fn padding(value: u32) -> Result<Padding, KmipError> {
     })
 }
 
-/// The request's Cryptographic Parameters, completed from the object's attribute.
+/// The request's Cryptographic Parameters, completed from the object's attribute, and the
+/// object (from the operations' cache: no database read per operation).
 async fn parameters(
     ctx: &OpContext<'_>,
     id: KeyId,
     payload: &Ttlv,
-) -> Result<CryptographicParameters, KmipError> {
+) -> Result<(CryptographicParameters, keyhaven_core::Key), KmipError> {
     let given = payload
         .child(tag::CRYPTOGRAPHIC_PARAMETERS)
         .map(CryptographicParameters::from_ttlv)
         .transpose()?;
-    let key = ctx.svc.get_key(ctx.caller, id).await?;
+    let key = ctx.svc.key_for_use(ctx.caller, id).await?;
     let stored = attributes::stored(&key)
         .into_iter()
         .find(|a| a.name == an::CRYPTOGRAPHIC_PARAMETERS)
         .and_then(|a| CryptographicParameters::from_ttlv(&a.value).ok());
-    Ok(match (given, stored) {
+    let params = match (given, stored) {
         (Some(g), Some(s)) => merge(g, s),
         (Some(g), None) => g,
         (None, Some(s)) => s,
         (None, None) => CryptographicParameters::default(),
-    })
+    };
+    Ok((params, key))
 }
 
 fn merge(mut g: CryptographicParameters, s: CryptographicParameters) -> CryptographicParameters {
@@ -238,7 +240,7 @@ async fn streaming(
     }
     let key =
         id.ok_or_else(|| KmipError::new(reason::MISSING_DATA, "Unique Identifier is required"))?;
-    let p = parameters(ctx, key, payload).await?;
+    let (p, _) = parameters(ctx, key, payload).await?;
     let iv = opt_bytes(payload, tag::IV_COUNTER_NONCE);
     let aad = opt_bytes(payload, tag::AUTHENTICATED_ENCRYPTION_ADDITIONAL_DATA).unwrap_or(&[]);
     let params = cipher_params(&p, iv, aad)?;
@@ -252,13 +254,13 @@ pub async fn encrypt(ctx: &mut OpContext<'_>, payload: &Ttlv) -> Result<Vec<Ttlv
         return streaming(ctx, payload, false).await;
     }
     let id = ctx.target(payload)?;
-    let p = parameters(ctx, id, payload).await?;
+    let (p, key) = parameters(ctx, id, payload).await?;
     let data = bytes(payload, tag::DATA, "Data")?;
     let iv = opt_bytes(payload, tag::IV_COUNTER_NONCE);
     let aad = opt_bytes(payload, tag::AUTHENTICATED_ENCRYPTION_ADDITIONAL_DATA).unwrap_or(&[]);
     let params = cipher_params(&p, iv, aad)?;
     check_framing(&params, false)?;
-    super::limits::take(ctx, id, data.len()).await?;
+    super::limits::take(ctx, &key, data.len()).await?;
     let out = ctx
         .svc
         .encrypt_framed(ctx.caller, id, &params, data)
@@ -279,7 +281,7 @@ pub async fn decrypt(ctx: &mut OpContext<'_>, payload: &Ttlv) -> Result<Vec<Ttlv
         return streaming(ctx, payload, true).await;
     }
     let id = ctx.target(payload)?;
-    let p = parameters(ctx, id, payload).await?;
+    let (p, _) = parameters(ctx, id, payload).await?;
     let data = bytes(payload, tag::DATA, "Data")?;
     let iv = opt_bytes(payload, tag::IV_COUNTER_NONCE);
     let aad = opt_bytes(payload, tag::AUTHENTICATED_ENCRYPTION_ADDITIONAL_DATA).unwrap_or(&[]);
@@ -300,12 +302,12 @@ pub async fn decrypt(ctx: &mut OpContext<'_>, payload: &Ttlv) -> Result<Vec<Ttlv
 pub async fn sign(ctx: &mut OpContext<'_>, payload: &Ttlv) -> Result<Vec<Ttlv>, KmipError> {
     streaming_refused(payload)?;
     let id = ctx.target(payload)?;
-    let p = parameters(ctx, id, payload).await?;
+    let (p, key) = parameters(ctx, id, payload).await?;
     let (data, prehashed) = match opt_bytes(payload, tag::DIGESTED_DATA) {
         Some(d) => (d, true),
         None => (bytes(payload, tag::DATA, "Data")?, false),
     };
-    super::limits::take(ctx, id, data.len()).await?;
+    super::limits::take(ctx, &key, data.len()).await?;
     let sig = ctx
         .svc
         .sign_framed(ctx.caller, id, &sign_params(&p, prehashed)?, data)
@@ -320,7 +322,7 @@ pub async fn signature_verify(
 ) -> Result<Vec<Ttlv>, KmipError> {
     streaming_refused(payload)?;
     let id = ctx.target(payload)?;
-    let p = parameters(ctx, id, payload).await?;
+    let (p, _) = parameters(ctx, id, payload).await?;
     let (data, prehashed) = match opt_bytes(payload, tag::DIGESTED_DATA) {
         Some(d) => (d, true),
         None => (bytes(payload, tag::DATA, "Data")?, false),
@@ -368,9 +370,9 @@ fn mac_hash(p: &CryptographicParameters) -> Result<Option<HashAlgorithm>, KmipEr
 pub async fn mac(ctx: &mut OpContext<'_>, payload: &Ttlv) -> Result<Vec<Ttlv>, KmipError> {
     streaming_refused(payload)?;
     let id = ctx.target(payload)?;
-    let p = parameters(ctx, id, payload).await?;
+    let (p, key) = parameters(ctx, id, payload).await?;
     let data = bytes(payload, tag::DATA, "Data")?;
-    super::limits::take(ctx, id, data.len()).await?;
+    super::limits::take(ctx, &key, data.len()).await?;
     let out = ctx
         .svc
         .mac_framed(ctx.caller, id, mac_hash(&p)?, data)
@@ -382,7 +384,7 @@ pub async fn mac(ctx: &mut OpContext<'_>, payload: &Ttlv) -> Result<Vec<Ttlv>, K
 pub async fn mac_verify(ctx: &mut OpContext<'_>, payload: &Ttlv) -> Result<Vec<Ttlv>, KmipError> {
     streaming_refused(payload)?;
     let id = ctx.target(payload)?;
-    let p = parameters(ctx, id, payload).await?;
+    let (p, _) = parameters(ctx, id, payload).await?;
     let data = bytes(payload, tag::DATA, "Data")?;
     let mac = bytes(payload, tag::MAC_DATA, "MAC Data")?;
     let ok = ctx

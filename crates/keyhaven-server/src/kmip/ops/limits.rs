@@ -4,7 +4,7 @@
 //! operation; one process-wide lock makes take-and-store atomic on this node.
 
 use keyhaven_core::access::Caller;
-use keyhaven_core::{KeyId, KeyPatch};
+use keyhaven_core::KeyPatch;
 use keyhaven_kmip::attribute::name as an;
 use keyhaven_kmip::dict::tags as tag;
 use keyhaven_kmip::dict::values::usage_limits_unit as unit;
@@ -33,9 +33,22 @@ pub fn initial(value: &Ttlv) -> Ttlv {
     Ttlv::structure(tag::USAGE_LIMITS, children)
 }
 
-/// Takes `bytes` (or one operation) from the object's remaining usage, if it has a limit.
-pub async fn take(ctx: &OpContext<'_>, id: KeyId, bytes: usize) -> Result<(), KmipError> {
+/// Takes `bytes` (or one operation) from the object's remaining usage, if it has a limit
+/// (`seen` is the object as the operation found it; objects without a limit cost nothing).
+pub async fn take(
+    ctx: &OpContext<'_>,
+    seen: &keyhaven_core::Key,
+    bytes: usize,
+) -> Result<(), KmipError> {
+    if !attributes::stored(seen)
+        .iter()
+        .any(|a| a.name == an::USAGE_LIMITS)
+    {
+        return Ok(());
+    }
+    let id = seen.id;
     let _guard = LOCK.lock().await;
+    // Under the lock, the stored record (not a cached copy) is the truth.
     let key = ctx.svc.get_key(ctx.caller, id).await?;
     let mut stored = attributes::stored(&key);
     let Some(limits) = stored.iter_mut().find(|a| a.name == an::USAGE_LIMITS) else {

@@ -163,7 +163,8 @@ pub async fn part(
             body.push(Ttlv::bytes(tag::DATA, Vec::new()));
         }
     } else {
-        super::limits::take(ctx, id, data.len()).await?;
+        let key = ctx.svc.key_for_use(ctx.caller, id).await?;
+        super::limits::take(ctx, &key, data.len()).await?;
         let out = ctx
             .svc
             .encrypt_framed(ctx.caller, id, &params, stream.input.expose())
