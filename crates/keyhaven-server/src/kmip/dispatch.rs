@@ -192,14 +192,16 @@ impl Dispatcher {
             return ResponseMessage::new(header, items).to_ttlv();
         }
         let items = self.run_batch(conn, version, &message).await;
-        let response = ResponseMessage::new(header.clone(), items).to_ttlv();
+        let mut response = ResponseMessage::new(header.clone(), items).to_ttlv();
         match message
             .header
             .maximum_response_size
             .and_then(|m| usize::try_from(m).ok())
         {
-            Some(max) if response.encode().len() > max => {
-                // Too large for the client: every item says so instead.
+            Some(max) if zeroize::Zeroizing::new(response.encode()).len() > max => {
+                // Too large for the client: every item says so instead, and what would have
+                // been sent (key material, say) is wiped.
+                response.wipe();
                 let items = message
                     .items
                     .iter()

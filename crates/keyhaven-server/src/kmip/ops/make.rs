@@ -1,4 +1,5 @@
-//! Operations that make objects: Create, Create Key Pair, Register, Re-key.
+//! Operations that make objects: Create, Create Key Pair, Register, Re-key, Re-key Key Pair,
+//! Derive Key.
 
 use keyhaven_core::{
     AttributeHook, InitialState, Key, KeyAlgorithm, KeyExtras, KeyName, KeyPatch, Link, LinkKind,
