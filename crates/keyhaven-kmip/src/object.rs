@@ -170,7 +170,7 @@ pub struct KeyValue {
 
 /// Key material. Big Integers are unsigned big-endian magnitudes without leading zeros.
 #[non_exhaustive]
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq, zeroize::Zeroize, zeroize::ZeroizeOnDrop)]
 pub enum KeyMaterial {
     /// A Byte String: Raw, Opaque, PKCS#1, PKCS#8, X.509, ECPrivateKey, PKCS#12 formats.
     Bytes(Vec<u8>),

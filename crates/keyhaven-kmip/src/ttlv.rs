@@ -232,6 +232,14 @@ impl fmt::Debug for Ttlv {
 }
 
 /// Constructors and accessors.
+/// Zeroizing a TTLV tree is [`Ttlv::wipe`]: every byte string, big integer and text string
+/// below is overwritten.
+impl zeroize::Zeroize for Ttlv {
+    fn zeroize(&mut self) {
+        self.wipe();
+    }
+}
+
 impl Ttlv {
     /// An item with tag `tag` and value `value`.
     pub fn new(tag: u32, value: Value) -> Ttlv {
