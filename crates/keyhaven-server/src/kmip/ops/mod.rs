@@ -7,6 +7,7 @@ mod lifecycle;
 mod limits;
 mod locate;
 mod make;
+mod renew;
 mod server;
 mod stream;
 
@@ -131,9 +132,9 @@ pub async fn run(
         op::CREATE => make::create(ctx, payload).await?,
         op::CREATE_KEY_PAIR => make::create_key_pair(ctx, payload).await?,
         op::REGISTER => make::register(ctx, payload).await?,
-        op::REKEY => make::rekey(ctx, payload).await?,
-        op::DERIVE_KEY => make::derive_key(ctx, payload).await?,
-        op::REKEY_KEY_PAIR => make::rekey_key_pair(ctx, payload).await?,
+        op::REKEY => renew::rekey(ctx, payload).await?,
+        op::DERIVE_KEY => renew::derive_key(ctx, payload).await?,
+        op::REKEY_KEY_PAIR => renew::rekey_key_pair(ctx, payload).await?,
         op::GET => get::get(ctx, payload).await?,
         op::GET_ATTRIBUTES => attrs::get_attributes(ctx, payload).await?,
         op::GET_ATTRIBUTE_LIST => attrs::get_attribute_list(ctx, payload).await?,
