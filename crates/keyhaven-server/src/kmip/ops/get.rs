@@ -43,7 +43,8 @@ pub async fn get(ctx: &mut OpContext<'_>, payload: &Ttlv) -> Result<Vec<Ttlv>, K
             ManagedObject::PublicKey(public_block(key.algorithm, material, format)?)
         }
         ObjectKind::SecretData => ManagedObject::SecretData {
-            secret_data_type: stored_enum(key, "y-keyhaven-secret-data-type").unwrap_or(2),
+            secret_data_type: stored_enum(key, "y-keyhaven-secret-data-type")
+                .unwrap_or(keyhaven_kmip::dict::values::secret_data_type::PASSWORD),
             key_block: KeyBlock::new(
                 match format {
                     Some(kf::RAW) => kf::RAW,
@@ -53,6 +54,7 @@ pub async fn get(ctx: &mut OpContext<'_>, payload: &Ttlv) -> Result<Vec<Ttlv>, K
             ),
         },
         ObjectKind::OpaqueObject => ManagedObject::OpaqueObject {
+            // Opaque Data Type has no standard values; 0x80000001 is the first extension value.
             opaque_data_type: stored_enum(key, "y-keyhaven-opaque-data-type")
                 .unwrap_or(0x8000_0001),
             value: material.to_vec(),
@@ -62,7 +64,7 @@ pub async fn get(ctx: &mut OpContext<'_>, payload: &Ttlv) -> Result<Vec<Ttlv>, K
                 .iter()
                 .find(|a| a.name == keyhaven_kmip::attribute::name::CERTIFICATE_TYPE)
                 .and_then(|a| a.value.as_enum())
-                .unwrap_or(1),
+                .unwrap_or(keyhaven_kmip::dict::values::certificate_type::X_509),
             value: material.to_vec(),
         },
         _ => {

@@ -62,7 +62,14 @@ pub async fn locate(ctx: &mut OpContext<'_>, payload: &Ttlv) -> Result<Vec<Ttlv>
         matches.extend(page.items.into_iter().filter(|k| matches_all(k, &criteria)));
         match page.next {
             Some(n) if scanned < SCAN_LIMIT => after = Some(n),
-            _ => break,
+            Some(_) => {
+                tracing::warn!(
+                    scanned,
+                    "KMIP Locate stopped at its scan limit; the answer covers the objects examined"
+                );
+                break;
+            }
+            None => break,
         }
     }
     // Newest first, as clients expect "the" key with a name to be the latest.
