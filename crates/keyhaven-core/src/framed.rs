@@ -23,6 +23,17 @@ fn check_len(data: &[u8]) -> Result<()> {
 }
 
 impl KeyService {
+    /// The handle of the key's primary version, once the gate allowed `op`.
+    async fn primary(
+        &self,
+        caller: &Caller,
+        id: KeyId,
+        op: Operation,
+    ) -> Result<std::sync::Arc<dyn crate::crypto::KeyHandle>> {
+        let entry = self.gate(caller, id, op, false).await?;
+        self.handle(caller, &entry, entry.key.primary_version).await
+    }
+
     /// Encrypts with the key's primary version and the caller's parameters.
     pub async fn encrypt_framed(
         &self,
@@ -32,10 +43,7 @@ impl KeyService {
         plaintext: &[u8],
     ) -> Result<CipherOutput> {
         check_len(plaintext)?;
-        let entry = self.gate(caller, id, Operation::Encrypt, false).await?;
-        let handle = self
-            .handle(caller, &entry, entry.key.primary_version)
-            .await?;
+        let handle = self.primary(caller, id, Operation::Encrypt).await?;
         Ok(handle.encrypt_with(params, plaintext)?)
     }
 
@@ -49,10 +57,7 @@ impl KeyService {
         material: &[u8],
     ) -> Result<CipherOutput> {
         check_len(material)?;
-        let entry = self.gate(caller, id, Operation::WrapKey, false).await?;
-        let handle = self
-            .handle(caller, &entry, entry.key.primary_version)
-            .await?;
+        let handle = self.primary(caller, id, Operation::WrapKey).await?;
         Ok(handle.encrypt_with(params, material)?)
     }
 
@@ -66,10 +71,7 @@ impl KeyService {
         tag: Option<&[u8]>,
     ) -> Result<SecretBytes> {
         check_len(ciphertext)?;
-        let entry = self.gate(caller, id, Operation::Decrypt, false).await?;
-        let handle = self
-            .handle(caller, &entry, entry.key.primary_version)
-            .await?;
+        let handle = self.primary(caller, id, Operation::Decrypt).await?;
         handle
             .decrypt_with(params, ciphertext, tag)
             .map_err(|e| match e {
@@ -89,10 +91,7 @@ impl KeyService {
         data: &[u8],
     ) -> Result<Vec<u8>> {
         check_len(data)?;
-        let entry = self.gate(caller, id, Operation::Sign, false).await?;
-        let handle = self
-            .handle(caller, &entry, entry.key.primary_version)
-            .await?;
+        let handle = self.primary(caller, id, Operation::Sign).await?;
         Ok(handle.sign_with(params, data)?)
     }
 
@@ -106,10 +105,7 @@ impl KeyService {
         signature: &[u8],
     ) -> Result<bool> {
         check_len(data)?;
-        let entry = self.gate(caller, id, Operation::Verify, false).await?;
-        let handle = self
-            .handle(caller, &entry, entry.key.primary_version)
-            .await?;
+        let handle = self.primary(caller, id, Operation::Verify).await?;
         Ok(handle.verify_with(params, data, signature)?)
     }
 
@@ -122,10 +118,7 @@ impl KeyService {
         data: &[u8],
     ) -> Result<Vec<u8>> {
         check_len(data)?;
-        let entry = self.gate(caller, id, Operation::MacGenerate, false).await?;
-        let handle = self
-            .handle(caller, &entry, entry.key.primary_version)
-            .await?;
+        let handle = self.primary(caller, id, Operation::MacGenerate).await?;
         Ok(handle.mac_with(hash, data)?)
     }
 
@@ -139,10 +132,7 @@ impl KeyService {
         tag: &[u8],
     ) -> Result<bool> {
         check_len(data)?;
-        let entry = self.gate(caller, id, Operation::MacVerify, false).await?;
-        let handle = self
-            .handle(caller, &entry, entry.key.primary_version)
-            .await?;
+        let handle = self.primary(caller, id, Operation::MacVerify).await?;
         Ok(handle.mac_verify_with(hash, data, tag)?)
     }
 
@@ -154,10 +144,7 @@ impl KeyService {
         derivation: &crate::cipher::Derivation<'_>,
         len: usize,
     ) -> Result<SecretBytes> {
-        let entry = self.gate(caller, id, Operation::DeriveKey, false).await?;
-        let handle = self
-            .handle(caller, &entry, entry.key.primary_version)
-            .await?;
+        let handle = self.primary(caller, id, Operation::DeriveKey).await?;
         Ok(handle.derive(derivation, len)?)
     }
 
