@@ -31,6 +31,28 @@ pub fn server_config(
     key_pem: &SecretBytes,
     client_ca: Option<&Path>,
 ) -> Result<RustlsConfig, ServerError> {
+    let mut config = rustls_config(cert_pem, key_pem, client_ca, ClientCerts::Optional)?;
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(RustlsConfig::from_config(Arc::new(config)))
+}
+
+/// Whether a client certificate is asked for (REST: tokens also log in) or required (KMIP).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ClientCerts {
+    /// Verified when sent; a client without one goes on to token authentication.
+    Optional,
+    /// The handshake fails without a certificate from the client CA.
+    Required,
+}
+
+/// The rustls server configuration of both listeners: the certificate chain and key, TLS 1.3
+/// and 1.2, and client certificates verified against `client_ca` when it is given.
+pub fn rustls_config(
+    cert_pem: &[u8],
+    key_pem: &SecretBytes,
+    client_ca: Option<&Path>,
+    client_certs: ClientCerts,
+) -> Result<rustls::ServerConfig, ServerError> {
     let certs = rustls_pemfile::certs(&mut &cert_pem[..])
         .collect::<Result<Vec<_>, _>>()
         .map_err(bad)?;
@@ -59,16 +81,17 @@ pub fn server_config(
                     path.display()
                 )));
             }
-            let verifier = WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider)
-                .allow_unauthenticated()
-                .build()
-                .map_err(bad)?;
+            let verifier = WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider);
+            let verifier = match client_certs {
+                ClientCerts::Optional => verifier.allow_unauthenticated(),
+                ClientCerts::Required => verifier,
+            }
+            .build()
+            .map_err(bad)?;
             builder.with_client_cert_verifier(verifier)
         }
     };
-    let mut config = builder.with_single_cert(certs, key).map_err(bad)?;
-    config.alpn_protocols = vec![b"http/1.1".to_vec()];
-    Ok(RustlsConfig::from_config(Arc::new(config)))
+    builder.with_single_cert(certs, key).map_err(bad)
 }
 
 type BoxFuture<T> = Pin<Box<dyn Future<Output = io::Result<T>> + Send>>;

@@ -371,20 +371,9 @@ impl Dispatcher {
     async fn ensure_vault(&self, svc: &KeyService) -> Result<(), KmipError> {
         self.vault_ready
             .get_or_try_init(|| async {
-                let system = Caller::system();
-                match svc.get_vault(&system, &self.vault).await {
-                    Ok(_) => Ok(()),
-                    Err(Error::NotFound { .. }) => {
-                        match svc
-                            .create_vault(&system, self.vault.clone(), Some(0), &[])
-                            .await
-                        {
-                            Ok(_) | Err(Error::AlreadyExists { .. }) => Ok(()),
-                            Err(e) => Err(KmipError::from(e)),
-                        }
-                    }
-                    Err(e) => Err(KmipError::from(e)),
-                }
+                super::ensure_vault(svc, &self.vault)
+                    .await
+                    .map_err(KmipError::from)
             })
             .await
             .map(|_| ())

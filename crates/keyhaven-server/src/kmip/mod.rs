@@ -16,8 +16,6 @@ use std::time::Duration;
 use keyhaven_core::{Clock, SecretBytes, VaultName};
 use keyhaven_kmip::message::{peek_version, MessageError, ProtocolVersion, ResponseMessage};
 use keyhaven_kmip::ttlv::{self, Limits, Ttlv};
-use rustls::server::WebPkiClientVerifier;
-use rustls::RootCertStore;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{watch, Semaphore};
@@ -87,35 +85,12 @@ pub fn tls_config(
     key_pem: &SecretBytes,
     client_ca: &Path,
 ) -> Result<rustls::ServerConfig, ServerError> {
-    let bad = |e: String| ServerError::Startup(format!("KMIP TLS configuration: {e}"));
-    let certs = rustls_pemfile::certs(&mut &cert_pem[..])
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| bad(e.to_string()))?;
-    let key = rustls_pemfile::private_key(&mut key_pem.expose())
-        .map_err(|e| bad(e.to_string()))?
-        .ok_or_else(|| bad("no private key in the key file".to_owned()))?;
-    let pem = std::fs::read(client_ca).map_err(|e| {
-        bad(format!(
-            "KMIP requires client certificates: cannot read the client CA {}: {e}",
-            client_ca.display()
-        ))
-    })?;
-    let mut roots = RootCertStore::empty();
-    for c in rustls_pemfile::certs(&mut &pem[..]) {
-        roots
-            .add(c.map_err(|e| bad(e.to_string()))?)
-            .map_err(|e| bad(e.to_string()))?;
-    }
-    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
-    let verifier = WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider.clone())
-        .build()
-        .map_err(|e| bad(e.to_string()))?;
-    rustls::ServerConfig::builder_with_provider(provider)
-        .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])
-        .map_err(|e| bad(e.to_string()))?
-        .with_client_cert_verifier(verifier)
-        .with_single_cert(certs, key)
-        .map_err(|e| bad(e.to_string()))
+    crate::tls::rustls_config(
+        cert_pem,
+        key_pem,
+        Some(client_ca),
+        crate::tls::ClientCerts::Required,
+    )
 }
 
 /// Binds `cfg.listen` and serves KMIP until shut down.
@@ -334,6 +309,26 @@ pub(crate) fn answer_version(request: &Ttlv) -> ProtocolVersion {
     peek_version(request).unwrap_or(ProtocolVersion::new(1, 0))
 }
 
+/// Creates the KMIP vault (as the system, with no pending-destruction period: KMIP clients
+/// expect Destroy to erase at once) unless it exists.
+pub(crate) async fn ensure_vault(
+    svc: &keyhaven_core::KeyService,
+    vault: &VaultName,
+) -> Result<(), keyhaven_core::Error> {
+    use keyhaven_core::{Caller, Error};
+    let system = Caller::system();
+    match svc.get_vault(&system, vault).await {
+        Ok(_) => Ok(()),
+        Err(Error::NotFound { .. }) => {
+            match svc.create_vault(&system, vault.clone(), Some(0), &[]).await {
+                Ok(_) | Err(Error::AlreadyExists { .. }) => Ok(()),
+                Err(e) => Err(e),
+            }
+        }
+        Err(e) => Err(e),
+    }
+}
+
 /// Development mode: the vault for KMIP objects, and a principal `dev-kmip-client` bound to
 /// the development client certificate (`DATA_DIR/tls/client.pem`) with the key-manager and
 /// crypto-user roles in it, so that `keyhaven kmip replay` and KMIP clients work at once.
@@ -356,12 +351,9 @@ pub async fn provision_dev_client(
         Err(e) => Err(fail(what, e)),
     };
     let system = Caller::system();
-    ok_if_exists(
-        svc.create_vault(&system, vault.clone(), Some(0), &[])
-            .await
-            .map(|_| ()),
-        "vault",
-    )?;
+    ensure_vault(svc, vault)
+        .await
+        .map_err(|e| fail("vault", e))?;
     let name: keyhaven_core::access::PrincipalName = "dev-kmip-client"
         .parse()
         .map_err(|e: String| ServerError::Startup(e))?;

@@ -212,9 +212,7 @@ fn sign_params(p: &CryptographicParameters, prehashed: bool) -> Result<SignParam
 }
 
 fn streaming_refused(payload: &Ttlv) -> Result<(), KmipError> {
-    let streaming = payload.child(tag::INIT_INDICATOR).and_then(Ttlv::as_bool) == Some(true)
-        || payload.child(tag::CORRELATION_VALUE).is_some();
-    if streaming {
+    if super::stream::is_streaming(payload) {
         return Err(KmipError::unsupported(
             "streaming (Init Indicator / Correlation Value) is not supported; send the whole \
              data in one request",

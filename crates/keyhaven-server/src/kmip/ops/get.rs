@@ -60,10 +60,7 @@ pub async fn get(ctx: &mut OpContext<'_>, payload: &Ttlv) -> Result<Vec<Ttlv>, K
             value: material.to_vec(),
         },
         ObjectKind::Certificate => ManagedObject::Certificate {
-            certificate_type: attributes::stored(key)
-                .iter()
-                .find(|a| a.name == keyhaven_kmip::attribute::name::CERTIFICATE_TYPE)
-                .and_then(|a| a.value.as_enum())
+            certificate_type: stored_enum(key, keyhaven_kmip::attribute::name::CERTIFICATE_TYPE)
                 .unwrap_or(keyhaven_kmip::dict::values::certificate_type::X_509),
             value: material.to_vec(),
         },

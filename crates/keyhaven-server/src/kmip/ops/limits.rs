@@ -20,16 +20,21 @@ static LOCK: Mutex<()> = Mutex::const_new(());
 
 /// Completes a client's Usage Limits value: the count starts at the total.
 pub fn initial(value: &Ttlv) -> Ttlv {
-    let total = value.child(tag::USAGE_LIMITS_TOTAL).and_then(Ttlv::as_long);
+    with_count(
+        value,
+        value.child(tag::USAGE_LIMITS_TOTAL).and_then(Ttlv::as_long),
+    )
+}
+
+/// `value` with its Usage Limits Count replaced by `count` (removed when `None`).
+fn with_count(value: &Ttlv, count: Option<i64>) -> Ttlv {
     let mut children: Vec<Ttlv> = value
         .children()
         .iter()
         .filter(|c| c.tag != tag::USAGE_LIMITS_COUNT)
         .cloned()
         .collect();
-    if let Some(t) = total {
-        children.push(Ttlv::long_integer(tag::USAGE_LIMITS_COUNT, t));
-    }
+    children.extend(count.map(|c| Ttlv::long_integer(tag::USAGE_LIMITS_COUNT, c)));
     Ttlv::structure(tag::USAGE_LIMITS, children)
 }
 
@@ -79,15 +84,7 @@ pub async fn take(
             format!("object {id} has used up its usage limit ({remaining} left, {per} needed)"),
         ));
     }
-    let mut children: Vec<Ttlv> = limits
-        .value
-        .children()
-        .iter()
-        .filter(|c| c.tag != tag::USAGE_LIMITS_COUNT)
-        .cloned()
-        .collect();
-    children.push(Ttlv::long_integer(tag::USAGE_LIMITS_COUNT, remaining - per));
-    limits.value = Ttlv::structure(tag::USAGE_LIMITS, children);
+    limits.value = with_count(&limits.value, Some(remaining - per));
     // Bookkeeping by the server, not a change the caller makes: no key-manager role needed.
     ctx.svc
         .update_key(

@@ -18,7 +18,7 @@ use crate::kmip::attributes::{self as attributes, encode_stored, is_stored, SERV
 use crate::kmip::dispatch::KmipError;
 
 /// What a set of client attributes asks for.
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub(super) struct Spec {
     pub(super) algorithm: Option<u32>,
     pub(super) length: Option<i32>,
@@ -84,6 +84,28 @@ impl Spec {
             }
         }
         Ok(s)
+    }
+
+    /// What a renewed object (Re-key, Re-key Key Pair) takes from `key`: its KMIP attributes
+    /// (not the Digest or Revocation Reason, which belong to the old material and state), its
+    /// names, usage and exportability.
+    pub(super) fn carried_from(key: &Key) -> Spec {
+        let stored: Vec<Attribute> = attributes::stored(key)
+            .into_iter()
+            .filter(|a| a.name != an::DIGEST && a.name != an::REVOCATION_REASON)
+            .collect();
+        Spec {
+            usage: Some(key.usage),
+            names: stored
+                .iter()
+                .filter(|a| a.name == an::NAME)
+                .filter_map(|a| a.value.child(tag::NAME_VALUE).and_then(Ttlv::as_text))
+                .map(str::to_owned)
+                .collect(),
+            extractable: Some(key.exportable),
+            stored,
+            ..Spec::default()
+        }
     }
 
     pub(super) fn merge(&mut self, other: Spec) {
@@ -254,7 +276,7 @@ pub async fn create_key_pair(
     }
     common.algorithm = None;
     let mut private_spec = Spec::default();
-    private_spec.merge(clone_spec(&common));
+    private_spec.merge(common.clone());
     private_spec.merge(private_only);
     let mut public_spec = Spec::default();
     public_spec.merge(common);
@@ -286,22 +308,6 @@ pub async fn create_key_pair(
         Ttlv::text(tag::PRIVATE_KEY_UNIQUE_IDENTIFIER, private.id.to_string()),
         Ttlv::text(tag::PUBLIC_KEY_UNIQUE_IDENTIFIER, public.id.to_string()),
     ])
-}
-
-fn clone_spec(s: &Spec) -> Spec {
-    Spec {
-        algorithm: s.algorithm,
-        length: s.length,
-        usage: s.usage,
-        activation: s.activation,
-        deactivation: s.deactivation,
-        process_start: s.process_start,
-        protect_stop: s.protect_stop,
-        names: s.names.clone(),
-        links: s.links.clone(),
-        extractable: s.extractable,
-        stored: s.stored.clone(),
-    }
 }
 
 /// Register: a client-supplied object.

@@ -1,7 +1,7 @@
 //! Operations that make objects from existing ones: Re-key, Re-key Key Pair, Derive Key.
 
-use keyhaven_core::{Key, KeyAlgorithm, Link, LinkKind, ObjectKind, SecretBytes};
-use keyhaven_kmip::attribute::{name as an, read_container, Attribute, Container};
+use keyhaven_core::{KeyAlgorithm, Link, LinkKind, ObjectKind, SecretBytes};
+use keyhaven_kmip::attribute::{read_container, Container};
 use keyhaven_kmip::dict::tags as tag;
 use keyhaven_kmip::dict::values::{key_format_type as kf, object_type as ot};
 use keyhaven_kmip::message::reason;
@@ -29,22 +29,14 @@ pub async fn rekey(ctx: &mut OpContext<'_>, payload: &Ttlv) -> Result<Vec<Ttlv>,
         .and_then(Ttlv::as_interval)
         .map(|s| time::Duration::seconds(i64::from(s)));
     let mut spec = Spec::read(read_container(payload, Container::Main)?)?;
-    let mut stored: Vec<Attribute> = attributes::stored(&old)
-        .into_iter()
-        .filter(|a| a.name != an::DIGEST && a.name != an::REVOCATION_REASON)
-        .collect();
+    let carried = Spec::carried_from(&old);
+    let mut stored = carried.stored;
     stored.append(&mut spec.stored);
     spec.stored = stored;
     if spec.names.is_empty() {
-        spec.names = spec
-            .stored
-            .iter()
-            .filter(|a| a.name == an::NAME)
-            .filter_map(|a| a.value.child(tag::NAME_VALUE).and_then(Ttlv::as_text))
-            .map(str::to_owned)
-            .collect();
+        spec.names = carried.names;
     }
-    spec.usage = spec.usage.or(Some(old.usage));
+    spec.usage = spec.usage.or(carried.usage);
     if let Some(offset) = offset {
         spec.activation = Some(ctx.now + offset);
         if let (Some(a), Some(d)) = (old.activation_date, old.deactivation_date) {
@@ -55,7 +47,7 @@ pub async fn rekey(ctx: &mut OpContext<'_>, payload: &Ttlv) -> Result<Vec<Ttlv>,
         kind: LinkKind::Replaced,
         target: old.id.to_string(),
     });
-    spec.extractable = Some(old.exportable);
+    spec.extractable = carried.extractable;
     let new = make(ctx, &spec, old.algorithm, ObjectKind::SymmetricKey, None).await?;
     add_link(ctx, &old, LinkKind::Replacement, new.id).await?;
     ctx.produced(new.id);
@@ -194,29 +186,11 @@ pub async fn rekey_key_pair(
         .iter()
         .find(|l| l.kind == LinkKind::PublicKey)
         .and_then(|l| l.target.parse::<keyhaven_core::KeyId>().ok());
-    let carried = |key: &Key| -> Spec {
-        let stored: Vec<Attribute> = attributes::stored(key)
-            .into_iter()
-            .filter(|a| a.name != an::DIGEST && a.name != an::REVOCATION_REASON)
-            .collect();
-        Spec {
-            usage: Some(key.usage),
-            names: stored
-                .iter()
-                .filter(|a| a.name == an::NAME)
-                .filter_map(|a| a.value.child(tag::NAME_VALUE).and_then(Ttlv::as_text))
-                .map(str::to_owned)
-                .collect(),
-            extractable: Some(key.exportable),
-            stored,
-            ..Spec::default()
-        }
-    };
-    let mut private_spec = carried(&old_private);
+    let mut private_spec = Spec::carried_from(&old_private);
     private_spec.merge(Spec::read(read_container(payload, Container::Common)?)?);
     private_spec.merge(Spec::read(read_container(payload, Container::PrivateKey)?)?);
     let mut public_spec = match old_public_id {
-        Some(id) => carried(&ctx.svc.get_key(ctx.caller, id).await?),
+        Some(id) => Spec::carried_from(&ctx.svc.get_key(ctx.caller, id).await?),
         None => Spec::default(),
     };
     public_spec.merge(Spec::read(read_container(payload, Container::Common)?)?);
