@@ -93,6 +93,33 @@ async fn kmip_state(c: &mut KmipClient, id: &str) -> u32 {
         .unwrap()
 }
 
+/// A key created over REST by `token` in `vault`; its id.
+async fn rest_key(s: &TestServer, token: &str, vault: &str, name: &str) -> String {
+    let r = s
+        .call_as(
+            Some(token),
+            Method::POST,
+            "/v1/keys",
+            Some(json!({"vault": vault, "name": name, "algorithm": "aes-256"})),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{r:?}");
+    r.str("id").to_owned()
+}
+
+/// The identifiers KMIP Locate finds by Name.
+async fn locate_name(c: &mut KmipClient, value: &str) -> Vec<String> {
+    let found = c
+        .call(op::LOCATE, vec![attr("Name", name(value))])
+        .await
+        .unwrap();
+    ok(&found)
+        .children_with(tag::UNIQUE_IDENTIFIER)
+        .filter_map(Ttlv::as_text)
+        .map(str::to_owned)
+        .collect()
+}
+
 /// A REST principal with the key-manager and crypto-user roles in the KMIP vault.
 async fn rest_user(s: &TestServer) -> String {
     let token = s.principal("app", &[]).await;
@@ -138,14 +165,7 @@ async fn a_key_made_over_kmip_is_the_same_key_over_rest() {
                         attr("Cryptographic Algorithm", Ttlv::enumeration(0, ca::AES)),
                         attr("Cryptographic Length", Ttlv::integer(0, 256)),
                         attr("Cryptographic Usage Mask", Ttlv::integer(0, 0x4 | 0x8)),
-                        Ttlv::structure(
-                            tag::ATTRIBUTE,
-                            vec![Ttlv::text(tag::ATTRIBUTE_NAME, "Name"), {
-                                let mut n = name("payments-db");
-                                n.tag = tag::ATTRIBUTE_VALUE;
-                                n
-                            }],
-                        ),
+                        attr("Name", name("payments-db")),
                     ],
                 ),
             ],
@@ -268,33 +288,9 @@ async fn a_key_made_over_rest_is_managed_over_kmip() {
     let (s, _dir) = start().await;
     let mut c = client(&s).await;
     let token = rest_user(&s).await;
-    let r = s
-        .call_as(
-            Some(&token),
-            Method::POST,
-            "/v1/keys",
-            Some(json!({"vault": "kmip", "name": "rest-made", "algorithm": "aes-256"})),
-        )
-        .await;
-    assert_eq!(r.status, 201, "{r:?}");
-    let id = r.str("id").to_owned();
+    let id = rest_key(&s, &token, "kmip", "rest-made").await;
     // KMIP finds it by name and reports its attributes.
-    let found = c
-        .call(
-            op::LOCATE,
-            vec![attr("Name", {
-                let mut n = name("rest-made");
-                n.tag = 0;
-                n
-            })],
-        )
-        .await
-        .unwrap();
-    let ids: Vec<&str> = ok(&found)
-        .children_with(tag::UNIQUE_IDENTIFIER)
-        .filter_map(Ttlv::as_text)
-        .collect();
-    assert_eq!(ids, vec![id.as_str()]);
+    assert_eq!(locate_name(&mut c, "rest-made").await, vec![id.clone()]);
     assert_eq!(kmip_state(&mut c, &id).await, st::PRE_ACTIVE);
     // KMIP activates and revokes for compromise; REST agrees.
     ok(&c.call(op::ACTIVATE, vec![uid(&id)]).await.unwrap());
@@ -341,28 +337,8 @@ async fn a_key_made_over_rest_is_managed_over_kmip() {
     assert_eq!(r.status, 201, "{r:?}");
     let other = s.principal("other-app", &[]).await;
     s.grant("elsewhere", "other-app", &["key-manager"]).await;
-    let r = s
-        .call_as(
-            Some(&other),
-            Method::POST,
-            "/v1/keys",
-            Some(json!({"vault": "elsewhere", "name": "not-yours", "algorithm": "aes-256"})),
-        )
-        .await;
-    assert_eq!(r.status, 201, "{r:?}");
-    let hidden = r.str("id").to_owned();
-    let found = c
-        .call(
-            op::LOCATE,
-            vec![attr("Name", {
-                let mut n = name("not-yours");
-                n.tag = 0;
-                n
-            })],
-        )
-        .await
-        .unwrap();
-    assert_eq!(ok(&found).children_with(tag::UNIQUE_IDENTIFIER).count(), 0);
+    let hidden = rest_key(&s, &other, "elsewhere", "not-yours").await;
+    assert!(locate_name(&mut c, "not-yours").await.is_empty());
     let everything = c.call(op::LOCATE, vec![]).await.unwrap();
     assert!(!ok(&everything)
         .children_with(tag::UNIQUE_IDENTIFIER)
