@@ -124,7 +124,8 @@ pub fn exit_code_for(code: ErrorCode) -> u8 {
         | ErrorCode::UnsupportedOperation
         | ErrorCode::VaultNotEmpty
         | ErrorCode::AlreadyExists
-        | ErrorCode::Conflict => exit::REFUSED,
+        | ErrorCode::Conflict
+        | ErrorCode::PolicyViolation => exit::REFUSED,
         ErrorCode::Unauthenticated | ErrorCode::Forbidden | ErrorCode::TooManyRequests => {
             exit::AUTH
         }

@@ -343,4 +343,26 @@ pub trait CryptoProvider: Send + Sync {
             "this provider cannot load a {alg} public key alone"
         )))
     }
+    /// Generates an RSA import key pair for wrapped import (docs/IMPORT.md): `material` is the
+    /// private key as PKCS#8 DER, `public_key` its SubjectPublicKeyInfo DER. Defaults to
+    /// `Unsupported`.
+    fn generate_import_key(&self) -> Result<GeneratedKey, CryptoError> {
+        Err(CryptoError::Unsupported(
+            "this provider cannot generate import keys".to_owned(),
+        ))
+    }
+    /// Unwraps a blob wrapped for an import key (`RSA-OAEP-SHA-256(AES-256 key) ||
+    /// AES-KWP(material)`) with the import key's PKCS#8 private key. A blob of impossible
+    /// length is `InvalidInput`; every cryptographic failure is the one `AuthenticationFailed`.
+    /// Defaults to `Unsupported`.
+    fn unwrap_import(
+        &self,
+        private_pkcs8: &SecretBytes,
+        blob: &[u8],
+    ) -> Result<SecretBytes, CryptoError> {
+        let _ = (private_pkcs8, blob);
+        Err(CryptoError::Unsupported(
+            "this provider cannot unwrap imported key material".to_owned(),
+        ))
+    }
 }

@@ -32,6 +32,14 @@ pub enum Error {
     /// The request is malformed or a value is out of range.
     #[error("{0}")]
     InvalidRequest(String),
+    /// The crypto policy refuses the key (create, import, rotate, template).
+    #[error("refused by crypto policy rule {rule}: {message}")]
+    PolicyViolation {
+        /// The rule's stable id (`min-strength`, `algorithm-disallowed:tdea`, ...).
+        rule: String,
+        /// What is wrong and what to do instead.
+        message: String,
+    },
     /// The caller is authenticated but lacks the role the action needs.
     #[error("{0}")]
     Forbidden(String),

@@ -17,6 +17,8 @@ use time::OffsetDateTime;
 
 use crate::access::{CertBinding, Principal, RoleBinding, Token};
 use crate::model::{Key, KeyVersion, ObjectKind, Vault};
+use crate::store::VaultPolicy;
+use crate::template::Template;
 use crate::secret::SecretBytes;
 
 /// The record-integrity key. Not `Debug`.
@@ -140,6 +142,82 @@ impl IntegrityKey {
     }
 }
 
+impl IntegrityKey {
+    /// MAC of a key template.
+    pub fn template_mac(&self, t: &Template) -> Vec<u8> {
+        self.mac(&template_canon(t))
+    }
+    /// Whether a template's MAC matches.
+    pub fn template_ok(&self, t: &Template) -> bool {
+        self.check(&template_canon(t), &t.mac)
+    }
+    /// MAC of a vault's crypto-policy override.
+    pub fn vault_policy_mac(&self, p: &VaultPolicy) -> Vec<u8> {
+        self.mac(&vault_policy_canon(p))
+    }
+    /// Whether a vault policy's MAC matches.
+    pub fn vault_policy_ok(&self, p: &VaultPolicy) -> bool {
+        self.check(&vault_policy_canon(p), &p.mac)
+    }
+}
+
+impl IntegrityKey {
+    /// MAC of a vault's import key record.
+    pub fn import_key_mac(&self, k: &crate::import::ImportKey) -> Vec<u8> {
+        self.mac(&import_key_canon(k))
+    }
+    /// Whether an import key's MAC matches.
+    pub fn import_key_ok(&self, k: &crate::import::ImportKey) -> bool {
+        self.check(&import_key_canon(k), &k.mac)
+    }
+}
+
+fn import_key_canon(k: &crate::import::ImportKey) -> Canon {
+    let mut c = Canon::new("keyhaven-import-key-v1");
+    c.bytes(k.id.as_bytes())
+        .bytes(k.vault_id.0.as_bytes())
+        .opt_digest(Some(&k.sealed_private))
+        .opt_digest(Some(&k.public_key))
+        .time(k.created_at)
+        .time(k.expires_at);
+    c
+}
+
+fn template_canon(t: &Template) -> Canon {
+    let secs = |d: Option<time::Duration>| d.map_or(u64::MAX, |d| d.whole_seconds().unsigned_abs());
+    let s = &t.spec;
+    let mut c = Canon::new("keyhaven-template-v1");
+    c.bytes(t.id.as_bytes())
+        .bytes(t.vault_id.0.as_bytes())
+        .str(t.name.as_str())
+        .str(s.description.as_deref().unwrap_or(""))
+        .str(s.naming_scheme.as_deref().unwrap_or(""))
+        .str(s.algorithm.name())
+        .u64(s.usage.map_or(u64::MAX, |u| u64::from(u.bits())))
+        .u64(u64::from(s.initial_state == crate::InitialState::Active))
+        .u64(secs(s.activate_after))
+        .u64(secs(s.cryptoperiod))
+        .u64(secs(s.rotation_interval))
+        .u64(secs(s.rotate_before))
+        .u64(s.use_limit.unwrap_or(u64::MAX))
+        .u64(u64::try_from(s.tags.len()).unwrap_or(u64::MAX));
+    for (k, v) in &s.tags {
+        c.str(k).str(v);
+    }
+    c.u64(u64::from(s.archived))
+        .time(t.created_at)
+        .time(t.updated_at);
+    c
+}
+
+fn vault_policy_canon(p: &VaultPolicy) -> Canon {
+    let mut c = Canon::new("keyhaven-vault-policy-v1");
+    c.bytes(p.vault_id.0.as_bytes())
+        .str(&p.document)
+        .time(p.updated_at);
+    c
+}
+
 fn key_canon(k: &Key) -> Canon {
     let mut c = Canon::new("keyhaven-key-v1");
     c.bytes(k.id.0.as_bytes())
@@ -164,6 +242,18 @@ fn key_canon(k: &Key) -> Canon {
     // may leave.
     if k.object_kind != ObjectKind::default_for(k.algorithm) || k.exportable {
         c.str(k.object_kind.name()).u64(u64::from(k.exportable));
+    }
+    // Added with templates and rotation, under the same rule.
+    let s = &k.schedule;
+    if !s.is_empty() {
+        let secs = |d: Option<time::Duration>| d.map_or(u64::MAX, |d| d.whole_seconds().unsigned_abs());
+        c.str("schedule")
+            .str(s.template.as_deref().unwrap_or(""))
+            .u64(secs(s.cryptoperiod))
+            .u64(secs(s.rotation_interval))
+            .u64(secs(s.rotate_before))
+            .u64(s.use_limit.unwrap_or(u64::MAX))
+            .opt_time(s.next_rotation_at);
     }
     c
 }

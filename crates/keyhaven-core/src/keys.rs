@@ -137,6 +137,7 @@ impl KeyService {
                 )))
             }
         };
+        crate::template::check_schedule(&new.extras.schedule)?;
         let id = KeyId(self.new_uuid(now)?);
         caller.with_note(|n| {
             n.key = Some(id);
@@ -175,6 +176,7 @@ impl KeyService {
             object_kind,
             exportable: new.extras.exportable,
             links: new.extras.links,
+            schedule: new.extras.schedule,
             kmip_attributes: match &new.extras.derive_attributes {
                 Some(hook) => {
                     (hook.0)(generated.material.expose(), generated.public_key.as_deref())
@@ -183,6 +185,19 @@ impl KeyService {
             },
             mac: Vec::new(),
         };
+        key.schedule.next_rotation_at = None;
+        if let Some(at) = key.activation_date {
+            crate::rotation::on_activation(&mut key, at);
+        }
+        if let (Some(a), Some(d)) = (key.activation_date, key.deactivation_date) {
+            if d <= a {
+                return Err(Error::InvalidRequest(
+                    "deactivation_date must be after activation_date".to_owned(),
+                ));
+            }
+        }
+        self.check_policy(&key, if origin == Origin::Imported { "import" } else { "create" })
+            .await?;
         key.mac = self.system.integrity.key_mac(&key);
         let mut version = KeyVersion {
             key_id: id,
@@ -464,7 +479,7 @@ impl KeyService {
             .purge_key(id, key.revision, &entry, &audit)
             .await?;
         self.cache.invalidate(id);
-        lock(&self.last_used).remove(&id);
+        lock(&self.uses).remove(&id);
         Ok(())
     }
 
@@ -511,31 +526,34 @@ impl KeyService {
     }
 
     /// Applies due time-driven transitions (activation and deactivation dates, completion of
-    /// pending destructions) to at most `limit` keys; returns how many were processed.
+    /// pending destructions) and automatic rotations to at most `limit` keys; returns how many
+    /// were processed.
     pub async fn run_due(&self, limit: u32) -> Result<usize> {
         let now = self.clock.now();
         let ids = self.store.due_keys(now, limit).await?;
         let mut done = 0;
         for id in ids {
-            match self.load(None, id).await {
-                Ok(_) | Err(Error::NotFound { .. }) => done += 1,
+            let result = match self.load(None, id).await {
+                Ok(key) => self.rotate_if_due(&key).await.map(|_| ()),
+                Err(e) => Err(e),
+            };
+            match result {
+                Ok(()) | Err(Error::NotFound { .. }) => done += 1,
                 Err(e) => tracing::warn!(key = %id, error = %e, "scheduled transition failed"),
             }
         }
         Ok(done)
     }
 
-    /// Writes the recorded last-use times of keys and tokens to the store.
+    /// Writes the recorded last-use times and use counts of keys (rotating keys that reached
+    /// their use limit) and the last-use times of tokens to the store.
     pub async fn flush_last_used(&self) -> Result<usize> {
-        let batch: Vec<(KeyId, OffsetDateTime)> = lock(&self.last_used).drain().collect();
-        if !batch.is_empty() {
-            self.store.record_last_used(&batch).await?;
-        }
+        let n = self.flush_uses().await?;
         let tokens = self.auth.drain_uses();
         if !tokens.is_empty() {
             self.store.record_token_use(&tokens).await?;
         }
-        Ok(batch.len())
+        Ok(n)
     }
 
     async fn transition(
@@ -544,6 +562,18 @@ impl KeyService {
         id: KeyId,
         action: Action,
         reason: Option<String>,
+    ) -> Result<Key> {
+        self.transition_as(caller, id, action, reason, Cause::Request)
+            .await
+    }
+
+    pub(crate) async fn transition_as(
+        &self,
+        caller: &Caller,
+        id: KeyId,
+        action: Action,
+        reason: Option<String>,
+        cause: Cause,
     ) -> Result<Key> {
         for _ in 0..4 {
             let key = self
@@ -560,7 +590,10 @@ impl KeyService {
                 Effect::MoveTo(to) => {
                     new.state = to;
                     match action {
-                        Action::Activate => new.activation_date = Some(now),
+                        Action::Activate => {
+                            new.activation_date = Some(now);
+                            crate::rotation::on_activation(&mut new, now);
+                        }
                         Action::Deactivate => new.deactivation_date = Some(now),
                         Action::Reactivate => new.deactivation_date = None,
                         Action::Compromise => new.compromise_date = Some(now),
@@ -583,13 +616,15 @@ impl KeyService {
                     let next = key.primary_version.checked_add(1).ok_or_else(|| {
                         Error::InvalidRequest("the key has too many versions".to_owned())
                     })?;
+                    self.check_policy(&key, "rotate").await?;
                     version = Some(self.new_version(&key, next, now).await?);
                     new.primary_version = next;
+                    crate::rotation::on_rotation(&mut new, now);
                     caller.with_note(|n| n.key_version = Some(next));
                 }
                 Effect::None | Effect::Remove => {}
             }
-            let entry = self.history(&key, &new, name, caller, Cause::Request, reason.clone());
+            let entry = self.history(&key, &new, name, caller, cause, reason.clone());
             match self
                 .commit(caller, &key, new, &[entry], version.as_ref(), erase)
                 .await

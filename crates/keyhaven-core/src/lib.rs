@@ -16,6 +16,7 @@ pub mod envelope;
 pub mod error;
 pub mod framed;
 pub mod hex;
+pub mod import;
 pub mod integrity;
 pub mod keys;
 pub mod lifecycle;
@@ -23,13 +24,18 @@ pub mod merkle;
 pub mod model;
 pub mod objects;
 pub mod operations;
+pub mod policy;
 pub mod principals;
+pub mod report;
 pub mod root;
+pub mod rotation;
 pub mod secret;
 pub mod service;
 pub mod shamir;
 pub mod store;
+pub mod template;
 pub mod usage;
+pub mod vault_policy;
 pub mod vaults;
 
 pub use access::{
@@ -44,8 +50,8 @@ pub use crypto::{
 pub use error::{Error, Result};
 pub use lifecycle::{Action, KeyState};
 pub use model::{
-    Cause, HistoryEntry, Key, KeyId, KeyName, KeyVersion, Link, LinkKind, ObjectKind, Origin,
-    Vault, VaultId, VaultName,
+    Cause, HistoryEntry, Key, KeyId, KeyName, KeySchedule, KeyVersion, Link, LinkKind,
+    ObjectKind, Origin, Vault, VaultId, VaultName,
 };
 pub use root::{RootKey, RootKeyRecord, SealRecord, SystemKeys};
 pub use secret::SecretBytes;
@@ -53,5 +59,9 @@ pub use service::{
     AttributeHook, InitAdmin, InitSeal, InitialState, IntegrityStatus, KeyExtras, KeyPage,
     KeyPatch, KeyService, ListQuery, NewKey, ServiceConfig,
 };
-pub use store::{KeyChange, KeyFilter, RootRotation, Store, StoreError, StoredCheckpoint};
+pub use store::{
+    InventoryRow, KeyChange, KeyFilter, RootRotation, Store, StoreError, StoredCheckpoint,
+    VaultPolicy,
+};
+pub use template::{FromTemplate, Template, TemplateName, TemplateSpec};
 pub use usage::UsageMask;

@@ -43,7 +43,7 @@ impl fmt::Display for VaultId {
     }
 }
 
-fn check_name(kind: &str, s: &str, max: usize, extra: &[char]) -> Result<(), String> {
+pub(crate) fn check_name(kind: &str, s: &str, max: usize, extra: &[char]) -> Result<(), String> {
     let first_ok = s.chars().next().is_some_and(|c| c.is_ascii_alphanumeric());
     let all_ok = s
         .chars()
@@ -395,8 +395,51 @@ pub struct Key {
     pub links: Vec<Link>,
     /// Attributes only the KMIP interface knows (encoded by it; opaque to core).
     pub kmip_attributes: Vec<u8>,
+    /// Template, cryptoperiod and automatic rotation settings.
+    pub schedule: KeySchedule,
     /// Record-integrity MAC over the security-deciding fields (see [`crate::integrity`]).
     pub mac: Vec<u8>,
+}
+
+/// A key's template, cryptoperiod and automatic-rotation settings (all optional). See
+/// docs/TEMPLATES.md for how they interact.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct KeySchedule {
+    /// The template the key was created from (its name, as it was then).
+    pub template: Option<String>,
+    /// Originator-usage period: on activation (and on every rotation) the deactivation date
+    /// becomes activation (rotation) time + this.
+    pub cryptoperiod: Option<time::Duration>,
+    /// Rotate automatically this long after the previous rotation (or activation).
+    pub rotation_interval: Option<time::Duration>,
+    /// Rotate automatically this long before the deactivation date (needs a cryptoperiod,
+    /// which the rotation renews).
+    pub rotate_before: Option<time::Duration>,
+    /// Rotate automatically once the primary version has applied protection this many times
+    /// (`None`: the crypto policy's default for the algorithm).
+    pub use_limit: Option<u64>,
+    /// When the next interval rotation is due.
+    pub next_rotation_at: Option<OffsetDateTime>,
+}
+
+impl KeySchedule {
+    /// Whether nothing is set (a key made without template or rotation settings).
+    pub fn is_empty(&self) -> bool {
+        *self == KeySchedule::default()
+    }
+
+    /// When a time-driven rotation is due for a key deactivating at `deactivation`: the
+    /// interval's next rotation, or `rotate_before` ahead of the deactivation date.
+    pub fn rotation_due_at(&self, deactivation: Option<OffsetDateTime>) -> Option<OffsetDateTime> {
+        let before = match (self.rotate_before, self.cryptoperiod, deactivation) {
+            (Some(lead), Some(_), Some(d)) => Some(d - lead),
+            _ => None,
+        };
+        match (self.next_rotation_at, before) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
 }
 
 impl Key {
@@ -412,9 +455,38 @@ impl Key {
         }
         match self.state {
             KeyState::PreActive => self.activation_date,
+            KeyState::Active => {
+                let rotation = self.schedule.rotation_due_at(self.deactivation_date);
+                match (self.deactivation_date, rotation) {
+                    (Some(a), Some(b)) => Some(a.min(b)),
+                    (a, b) => a.or(b),
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// The earliest time-driven transition (activation, deactivation, destruction), without
+    /// rotation: what the operations' cache must re-check before using its copy.
+    pub fn next_transition_at(&self) -> Option<OffsetDateTime> {
+        if let Some(at) = self.destroy_at {
+            return Some(at);
+        }
+        match self.state {
+            KeyState::PreActive => self.activation_date,
             KeyState::Active => self.deactivation_date,
             _ => None,
         }
+    }
+
+    /// Whether a time-driven rotation is due at `now` (active keys only).
+    pub fn rotation_due(&self, now: OffsetDateTime) -> bool {
+        self.state == KeyState::Active
+            && self.destroy_at.is_none()
+            && self
+                .schedule
+                .rotation_due_at(self.deactivation_date)
+                .is_some_and(|at| at <= now)
     }
 }
 

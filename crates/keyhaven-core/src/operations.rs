@@ -14,7 +14,7 @@ use crate::error::{Error, Result};
 use crate::lifecycle::{self, Action, KeyState};
 use crate::model::{Key, KeyId, ObjectKind};
 use crate::secret::SecretBytes;
-use crate::service::{lock, material_aad, not_found_key, refusal, refusal_named, KeyService};
+use crate::service::{material_aad, not_found_key, refusal, refusal_named, KeyService};
 
 /// Largest plaintext encrypt accepts (bytes).
 pub const MAX_PLAINTEXT: usize = 64 * 1024;
@@ -332,7 +332,7 @@ impl KeyService {
                 n.detail = Some("allow_compromised override on a compromised key".to_owned())
             });
         }
-        lock(&self.last_used).insert(id, now);
+        self.record_use(key, op, now);
         Ok(entry)
     }
 
@@ -429,7 +429,7 @@ impl KeyService {
     pub(crate) async fn cached(&self, caller: &Caller, id: KeyId) -> Result<Arc<CachedKey>> {
         let now = self.clock.now();
         Ok(match self.cache.get(id) {
-            Some(e) if e.key.next_due_at().is_none_or(|d| now < d) => e,
+            Some(e) if e.key.next_transition_at().is_none_or(|d| now < d) => e,
             _ => {
                 let epoch = self.cache.epoch();
                 let key = self.load(Some(caller), id).await?;

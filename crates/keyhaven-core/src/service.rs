@@ -45,12 +45,15 @@ pub const DEFAULT_PAGE: u32 = 100;
 pub struct ServiceConfig {
     /// How many keys the hot-path cache holds.
     pub cache_capacity: usize,
+    /// The server's crypto policy (vaults can only tighten it).
+    pub policy: crate::policy::CryptoPolicy,
 }
 
 impl Default for ServiceConfig {
     fn default() -> Self {
         ServiceConfig {
             cache_capacity: 10_000,
+            policy: crate::policy::CryptoPolicy::builtin(),
         }
     }
 }
@@ -111,6 +114,8 @@ pub struct KeyExtras {
     /// Computes the KMIP-only attributes from the new material (a digest, say) instead of
     /// `kmip_attributes`, in the same write as the key.
     pub derive_attributes: Option<AttributeHook>,
+    /// Template, cryptoperiod and rotation settings (a template's, or the caller's).
+    pub schedule: crate::model::KeySchedule,
 }
 
 /// `f(material, public_key) -> kmip_attributes`: see [`KeyExtras::derive_attributes`]. The
@@ -217,7 +222,9 @@ pub struct KeyService {
     pub(crate) system: SystemKeys,
     pub(crate) keks: Mutex<HashMap<VaultId, SecretBytes>>,
     pub(crate) cache: KeyCache,
-    pub(crate) last_used: Mutex<HashMap<KeyId, OffsetDateTime>>,
+    pub(crate) uses: Mutex<HashMap<KeyId, crate::rotation::KeyUse>>,
+    pub(crate) policy: crate::policy::CryptoPolicy,
+    pub(crate) vault_policies: Mutex<HashMap<VaultId, Arc<crate::policy::CryptoPolicy>>>,
     pub(crate) auth: AuthCache,
     pub(crate) integrity: Mutex<IntegrityStatus>,
     pub(crate) audit_tree: Mutex<crate::auditing::TreeState>,
@@ -400,7 +407,9 @@ impl KeyService {
             system,
             keks: Mutex::new(HashMap::new()),
             cache: KeyCache::new(config.cache_capacity),
-            last_used: Mutex::new(HashMap::new()),
+            uses: Mutex::new(HashMap::new()),
+            policy: config.policy.clone(),
+            vault_policies: Mutex::new(HashMap::new()),
             auth: AuthCache::default(),
             integrity: Mutex::new(IntegrityStatus::default()),
             audit_tree: Mutex::new(crate::auditing::TreeState::default()),
@@ -733,6 +742,7 @@ pub(crate) fn due_transition(key: &Key, now: OffsetDateTime) -> Option<(Key, His
             KeyState::PreActive => {
                 let at = key.activation_date.filter(|a| *a <= now)?;
                 new.state = KeyState::Active;
+                crate::rotation::on_activation(&mut new, at);
                 ("activate", format!("activation date {at} reached"), false)
             }
             KeyState::Active => {

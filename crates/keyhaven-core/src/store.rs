@@ -13,6 +13,7 @@ use crate::audit::{AuditEvent, AuditFilter, AuditRecord, Checkpoint};
 use crate::lifecycle::KeyState;
 use crate::model::{HistoryEntry, Key, KeyId, KeyVersion, Vault, VaultId};
 use crate::root::{RootKeyRecord, SealRecord};
+use crate::template::Template;
 
 /// Storage failures.
 #[non_exhaustive]
@@ -98,6 +99,30 @@ pub struct StoredCheckpoint {
     pub frontier: Vec<u8>,
 }
 
+/// A key with what the compliance report needs of its primary version.
+#[derive(Clone, Debug)]
+pub struct InventoryRow {
+    /// The key.
+    pub key: Key,
+    /// When the primary version was made (the last rotation).
+    pub primary_created_at: OffsetDateTime,
+    /// How often the primary version applied protection (as flushed so far).
+    pub primary_uses: u64,
+}
+
+/// A vault's override of the server's crypto policy, as stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VaultPolicy {
+    /// The vault.
+    pub vault_id: VaultId,
+    /// The override document (JSON, see docs/POLICY.md).
+    pub document: String,
+    /// Last change.
+    pub updated_at: OffsetDateTime,
+    /// Record-integrity MAC.
+    pub mac: Vec<u8>,
+}
+
 /// Persistence. Implementations must be safe to share between tasks.
 #[async_trait]
 pub trait Store: Send + Sync {
@@ -162,6 +187,41 @@ pub trait Store: Send + Sync {
     async fn due_keys(&self, now: OffsetDateTime, limit: u32) -> Result<Vec<KeyId>, StoreError>;
     /// Records last-use times (only moves them forward).
     async fn record_last_used(&self, uses: &[(KeyId, OffsetDateTime)]) -> Result<(), StoreError>;
+
+    /// Adds applications of protection to versions' use counts: `(key, version, count)`;
+    /// returns each version's new total, in the same order (0 for a version that is gone).
+    async fn add_version_uses(&self, uses: &[(KeyId, u32, u64)]) -> Result<Vec<u64>, StoreError>;
+    /// Like [`Store::list_keys`], with each key's primary version's creation time and use
+    /// count (the compliance report's inventory), for streaming over every key page by page.
+    async fn list_inventory(
+        &self,
+        filter: &KeyFilter,
+        after: Option<KeyId>,
+        limit: u32,
+    ) -> Result<Vec<InventoryRow>, StoreError>;
+
+    // ----- templates and vault policies ---------------------------------------------------
+
+    /// Inserts a template; [`StoreError::AlreadyExists`] if the name is taken in the vault.
+    async fn create_template(&self, t: &Template) -> Result<(), StoreError>;
+    /// A template by vault and name.
+    async fn get_template(&self, vault: VaultId, name: &str)
+        -> Result<Option<Template>, StoreError>;
+    /// A vault's templates by name.
+    async fn list_templates(&self, vault: VaultId) -> Result<Vec<Template>, StoreError>;
+    /// Replaces a template's settings if its stored revision still equals `t.revision`
+    /// ([`StoreError::Conflict`] otherwise); returns the new revision.
+    async fn update_template(&self, t: &Template) -> Result<u64, StoreError>;
+    /// Deletes a template; false if absent.
+    async fn delete_template(&self, vault: VaultId, name: &str) -> Result<bool, StoreError>;
+    /// Hands out the template's next `{seq}` number (1, 2, ...), atomically.
+    async fn next_template_seq(&self, id: uuid::Uuid) -> Result<u64, StoreError>;
+    /// A vault's crypto-policy override.
+    async fn get_vault_policy(&self, vault: VaultId) -> Result<Option<VaultPolicy>, StoreError>;
+    /// Sets (replaces) a vault's crypto-policy override.
+    async fn put_vault_policy(&self, p: &VaultPolicy) -> Result<(), StoreError>;
+    /// Removes a vault's override; false if it had none.
+    async fn delete_vault_policy(&self, vault: VaultId) -> Result<bool, StoreError>;
 
     // ----- seal and root of trust ---------------------------------------------------------
 
@@ -269,4 +329,23 @@ pub trait Store: Send + Sync {
     async fn last_checkpoint(&self) -> Result<Option<StoredCheckpoint>, StoreError>;
     /// Every checkpoint, by tree size.
     async fn checkpoints(&self) -> Result<Vec<Checkpoint>, StoreError>;
+
+    // ----- import keys ----------------------------------------------------------------------
+
+    /// Inserts a vault's import key (wrapped import, docs/IMPORT.md).
+    async fn create_import_key(&self, k: &crate::import::ImportKey) -> Result<(), StoreError>;
+    /// The vault's newest import key still in its issuing period (`expires_at > now`).
+    async fn current_import_key(
+        &self,
+        vault: VaultId,
+        now: OffsetDateTime,
+    ) -> Result<Option<crate::import::ImportKey>, StoreError>;
+    /// An import key by id.
+    async fn get_import_key(
+        &self,
+        id: uuid::Uuid,
+    ) -> Result<Option<crate::import::ImportKey>, StoreError>;
+    /// Deletes the import keys (of every vault) whose issuing period ended before `before`;
+    /// returns how many.
+    async fn delete_expired_import_keys(&self, before: OffsetDateTime) -> Result<u64, StoreError>;
 }

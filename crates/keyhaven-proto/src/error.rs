@@ -73,11 +73,13 @@ pub enum ErrorCode {
     IntegrityError,
     /// 400: the passphrase, shares or HSM key do not open this instance.
     UnsealFailed,
+    /// 422: the crypto policy refuses the key; `details.rule` names the rule.
+    PolicyViolation,
 }
 
 impl ErrorCode {
     /// All codes.
-    pub const ALL: [ErrorCode; 22] = [
+    pub const ALL: [ErrorCode; 23] = [
         ErrorCode::InvalidRequest,
         ErrorCode::Unauthenticated,
         ErrorCode::Forbidden,
@@ -100,6 +102,7 @@ impl ErrorCode {
         ErrorCode::TooManyRequests,
         ErrorCode::IntegrityError,
         ErrorCode::UnsealFailed,
+        ErrorCode::PolicyViolation,
     ];
 
     /// The wire string.
@@ -127,6 +130,7 @@ impl ErrorCode {
             ErrorCode::TooManyRequests => "too_many_requests",
             ErrorCode::IntegrityError => "integrity_error",
             ErrorCode::UnsealFailed => "unseal_failed",
+            ErrorCode::PolicyViolation => "policy_violation",
         }
     }
 
@@ -150,6 +154,7 @@ impl ErrorCode {
             | ErrorCode::VaultNotEmpty
             | ErrorCode::Conflict => 409,
             ErrorCode::PayloadTooLarge => 413,
+            ErrorCode::PolicyViolation => 422,
             ErrorCode::TooManyRequests => 429,
             ErrorCode::Internal | ErrorCode::IntegrityError => 500,
             ErrorCode::Unavailable | ErrorCode::Sealed => 503,

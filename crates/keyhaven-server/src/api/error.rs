@@ -58,6 +58,9 @@ impl From<Error> for ApiError {
                 .detail("kind", json!(kind))
                 .detail("name", json!(name)),
             Error::InvalidRequest(_) => ApiError::new(ErrorCode::InvalidRequest, message),
+            Error::PolicyViolation { rule, .. } => {
+                ApiError::new(ErrorCode::PolicyViolation, message).detail("rule", json!(rule))
+            }
             Error::Forbidden(_) => ApiError::new(ErrorCode::Forbidden, message),
             Error::Unauthenticated(_) => ApiError::new(ErrorCode::Unauthenticated, message),
             Error::UnsealFailed(_) => ApiError::new(ErrorCode::UnsealFailed, message),

@@ -78,6 +78,8 @@ impl From<Error> for KmipError {
             Error::NotFound { .. } => reason::OBJECT_NOT_FOUND,
             Error::AlreadyExists { .. } => reason::OBJECT_ALREADY_EXISTS,
             Error::InvalidRequest(_) => reason::INVALID_FIELD,
+            // KMIP has no policy reason; the profiles refuse disallowed parameters this way.
+            Error::PolicyViolation { .. } => reason::CONSTRAINT_VIOLATION,
             Error::Forbidden(_) => reason::PERMISSION_DENIED,
             Error::Unauthenticated(_) => reason::AUTHENTICATION_NOT_SUCCESSFUL,
             Error::WrongLifecycleState { .. } | Error::KeyPendingDestruction { .. } => {

@@ -3,7 +3,9 @@
 
 mod access;
 mod audit;
+mod import;
 mod seal;
+mod template;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -18,7 +20,8 @@ use keyhaven_core::merkle::Hash;
 use keyhaven_core::model::{decode_links, encode_links};
 use keyhaven_core::{
     AuditEvent, AuditFilter, AuditRecord, Cause, Checkpoint, HistoryEntry, Key, KeyAlgorithm,
-    KeyChange, KeyFilter, KeyId, KeyName, KeyState, KeyVersion, ObjectKind, Origin, RootKeyRecord,
+    InventoryRow, KeyChange, KeyFilter, KeyId, KeyName, KeySchedule, KeyState, KeyVersion,
+    ObjectKind, Origin, RootKeyRecord, Template, VaultPolicy,
     RootRotation, SealRecord, Store, StoreError, StoredCheckpoint, UsageMask, Vault, VaultId,
     VaultName,
 };
@@ -28,6 +31,13 @@ use sqlx::sqlite::{
 use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool, Transaction};
 use time::OffsetDateTime;
 use uuid::Uuid;
+
+/// Rows of a key page, their tags by key id, and their ids in order.
+type KeyPage = (
+    Vec<SqliteRow>,
+    BTreeMap<String, BTreeMap<String, String>>,
+    Vec<String>,
+);
 
 /// A SQLite database file.
 #[derive(Clone, Debug)]
@@ -40,7 +50,9 @@ const KEY_COLUMNS: &str = "k.id, k.vault_id, v.name AS vault_name, k.name, k.des
     k.algorithm, k.usage, k.state, k.destroy_at, k.activation_date, k.deactivation_date, \
     k.protect_stop_date, k.process_start_date, k.compromise_date, k.destroyed_at, \
     k.primary_version, k.min_decryption_version, k.origin, k.created_at, k.updated_at, \
-    k.last_used_at, k.revision, k.object_kind, k.exportable, k.links, k.kmip_attributes, k.mac";
+    k.last_used_at, k.revision, k.object_kind, k.exportable, k.links, k.kmip_attributes, \
+    k.template, k.cryptoperiod_secs, k.rotation_interval_secs, k.rotate_before_secs, \
+    k.use_limit, k.next_rotation_at, k.mac";
 
 impl SqliteStore {
     /// Opens (creating if needed) the database at `path` and runs pending migrations.
@@ -121,6 +133,81 @@ impl SqliteStore {
         }
         tx.commit().await.map_err(backend)?;
         Ok(())
+    }
+
+    /// One page of keys matching `filter`, with their tags and ids; with `inventory`, each row
+    /// also carries its primary version's creation time and use count.
+    async fn key_page(
+        &self,
+        filter: &KeyFilter,
+        after: Option<KeyId>,
+        limit: u32,
+        inventory: bool,
+    ) -> Result<KeyPage, StoreError> {
+        let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(if inventory {
+            format!(
+                "SELECT {KEY_COLUMNS}, pv.created_at AS primary_created_at, \
+                 pv.use_count AS primary_uses FROM keys k JOIN vaults v ON v.id = k.vault_id \
+                 LEFT JOIN key_versions pv ON pv.key_id = k.id \
+                 AND pv.version = k.primary_version WHERE 1 = 1"
+            )
+        } else {
+            format!(
+                "SELECT {KEY_COLUMNS} FROM keys k JOIN vaults v ON v.id = k.vault_id WHERE 1 = 1"
+            )
+        });
+        if let Some(ids) = &filter.vault_ids {
+            if ids.is_empty() {
+                return Ok((Vec::new(), BTreeMap::new(), Vec::new()));
+            }
+            qb.push(" AND k.vault_id IN (");
+            let mut sep = qb.separated(", ");
+            for v in ids {
+                sep.push_bind(v.0.to_string());
+            }
+            qb.push(")");
+        }
+        if let Some(s) = filter.state {
+            qb.push(" AND k.state = ")
+                .push_bind(i64::from(s.state_code()));
+        }
+        if !filter.include_destroyed {
+            qb.push(" AND k.state NOT IN (5, 6)");
+        }
+        if let Some(a) = filter.algorithm {
+            qb.push(" AND k.algorithm = ").push_bind(a.name());
+        }
+        if let Some(p) = &filter.name_prefix {
+            qb.push(" AND substr(k.name, 1, ")
+                .push_bind(i64::try_from(p.chars().count()).unwrap_or(i64::MAX))
+                .push(") = ")
+                .push_bind(p.clone());
+        }
+        if let Some((tag, value)) = &filter.tag {
+            qb.push(" AND EXISTS (SELECT 1 FROM key_tags t WHERE t.key_id = k.id AND t.tag = ")
+                .push_bind(tag.clone());
+            if let Some(value) = value {
+                qb.push(" AND t.value = ").push_bind(value.clone());
+            }
+            qb.push(")");
+        }
+        if let Some(t) = filter.created_after {
+            qb.push(" AND k.created_at >= ").push_bind(ts(t));
+        }
+        if let Some(t) = filter.created_before {
+            qb.push(" AND k.created_at < ").push_bind(ts(t));
+        }
+        if let Some(a) = after {
+            qb.push(" AND k.id > ").push_bind(a.0.to_string());
+        }
+        qb.push(" ORDER BY k.id LIMIT ").push_bind(i64::from(limit));
+        let rows = qb.build().fetch_all(&self.reader).await.map_err(backend)?;
+        let ids: Vec<String> = rows
+            .iter()
+            .map(|r| r.try_get::<String, _>("id").map_err(backend))
+            .collect::<Result<_, _>>()?;
+        let tags = self.tags(&ids).await?;
+        Ok((rows, tags, ids))
     }
 
     /// Closes both pools, checkpointing the WAL.
@@ -265,8 +352,30 @@ fn key_from_row(row: &SqliteRow, tags: BTreeMap<String, String>) -> Result<Key, 
         links: decode_links(&links).ok_or_else(|| corrupt("links"))?,
         kmip_attributes: kmip_attributes.unwrap_or_default(),
         algorithm,
+        schedule: KeySchedule {
+            template: row.try_get("template").map_err(backend)?,
+            cryptoperiod: from_secs(get_opt("cryptoperiod_secs")?),
+            rotation_interval: from_secs(get_opt("rotation_interval_secs")?),
+            rotate_before: from_secs(get_opt("rotate_before_secs")?),
+            use_limit: get_opt("use_limit")?.and_then(|n| u64::try_from(n).ok()),
+            next_rotation_at: from_ots(get_opt("next_rotation_at")?)?,
+        },
         mac: mac(row)?,
     })
+}
+
+/// Whole seconds of a duration, for storage.
+pub(crate) fn secs(d: Option<time::Duration>) -> Option<i64> {
+    d.map(|d| d.whole_seconds())
+}
+
+/// Inverse of [`secs`].
+pub(crate) fn from_secs(n: Option<i64>) -> Option<time::Duration> {
+    n.map(time::Duration::seconds)
+}
+
+fn limit_i64(n: Option<u64>) -> Option<i64> {
+    n.map(|n| i64::try_from(n).unwrap_or(i64::MAX))
 }
 
 fn kmip_blob(key: &Key) -> Option<&[u8]> {
@@ -486,6 +595,13 @@ impl Store for SqliteStore {
         if used.is_some() {
             return Err(StoreError::NotEmpty);
         }
+        for table in ["key_templates", "vault_policies"] {
+            sqlx::query(&format!("DELETE FROM {table} WHERE vault_id = ?"))
+                .bind(&id)
+                .execute(&mut *tx)
+                .await
+                .map_err(backend)?;
+        }
         sqlx::query("DELETE FROM vaults WHERE id = ?")
             .bind(&id)
             .execute(&mut *tx)
@@ -508,8 +624,11 @@ impl Store for SqliteStore {
              destroy_at, activation_date, deactivation_date, protect_stop_date, \
              process_start_date, compromise_date, destroyed_at, primary_version, \
              min_decryption_version, origin, created_at, updated_at, last_used_at, revision, \
-             next_due_at, object_kind, exportable, links, kmip_attributes, mac) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             next_due_at, object_kind, exportable, links, kmip_attributes, template, \
+             cryptoperiod_secs, rotation_interval_secs, rotate_before_secs, use_limit, \
+             next_rotation_at, mac) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, \
+             ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(key.id.0.to_string())
         .bind(key.vault_id.0.to_string())
@@ -537,6 +656,12 @@ impl Store for SqliteStore {
         .bind(i64::from(key.exportable))
         .bind(encode_links(&key.links))
         .bind(kmip_blob(key))
+        .bind(&key.schedule.template)
+        .bind(secs(key.schedule.cryptoperiod))
+        .bind(secs(key.schedule.rotation_interval))
+        .bind(secs(key.schedule.rotate_before))
+        .bind(limit_i64(key.schedule.use_limit))
+        .bind(ots(key.schedule.next_rotation_at))
         .bind(&key.mac)
         .execute(&mut *tx)
         .await
@@ -572,65 +697,55 @@ impl Store for SqliteStore {
         after: Option<KeyId>,
         limit: u32,
     ) -> Result<Vec<Key>, StoreError> {
-        let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
-            "SELECT {KEY_COLUMNS} FROM keys k JOIN vaults v ON v.id = k.vault_id WHERE 1 = 1"
-        ));
-        if let Some(ids) = &filter.vault_ids {
-            if ids.is_empty() {
-                return Ok(Vec::new());
-            }
-            qb.push(" AND k.vault_id IN (");
-            let mut sep = qb.separated(", ");
-            for v in ids {
-                sep.push_bind(v.0.to_string());
-            }
-            qb.push(")");
-        }
-        if let Some(s) = filter.state {
-            qb.push(" AND k.state = ")
-                .push_bind(i64::from(s.state_code()));
-        }
-        if !filter.include_destroyed {
-            qb.push(" AND k.state NOT IN (5, 6)");
-        }
-        if let Some(a) = filter.algorithm {
-            qb.push(" AND k.algorithm = ").push_bind(a.name());
-        }
-        if let Some(p) = &filter.name_prefix {
-            qb.push(" AND substr(k.name, 1, ")
-                .push_bind(i64::try_from(p.chars().count()).unwrap_or(i64::MAX))
-                .push(") = ")
-                .push_bind(p.clone());
-        }
-        if let Some((tag, value)) = &filter.tag {
-            qb.push(" AND EXISTS (SELECT 1 FROM key_tags t WHERE t.key_id = k.id AND t.tag = ")
-                .push_bind(tag.clone());
-            if let Some(value) = value {
-                qb.push(" AND t.value = ").push_bind(value.clone());
-            }
-            qb.push(")");
-        }
-        if let Some(t) = filter.created_after {
-            qb.push(" AND k.created_at >= ").push_bind(ts(t));
-        }
-        if let Some(t) = filter.created_before {
-            qb.push(" AND k.created_at < ").push_bind(ts(t));
-        }
-        if let Some(a) = after {
-            qb.push(" AND k.id > ").push_bind(a.0.to_string());
-        }
-        qb.push(" ORDER BY k.id LIMIT ").push_bind(i64::from(limit));
-        let rows = qb.build().fetch_all(&self.reader).await.map_err(backend)?;
-        let ids: Vec<String> = rows
-            .iter()
-            .map(|r| r.try_get::<String, _>("id").map_err(backend))
-            .collect::<Result<_, _>>()?;
-        let mut tags = self.tags(&ids).await?;
+        let (rows, mut tags, ids) = self.key_page(filter, after, limit, false).await?;
         rows.iter()
             .zip(ids)
             .map(|(row, id)| key_from_row(row, tags.remove(&id).unwrap_or_default()))
             .collect()
     }
+
+    async fn list_inventory(
+        &self,
+        filter: &KeyFilter,
+        after: Option<KeyId>,
+        limit: u32,
+    ) -> Result<Vec<InventoryRow>, StoreError> {
+        let (rows, mut tags, ids) = self.key_page(filter, after, limit, true).await?;
+        rows.iter()
+            .zip(ids)
+            .map(|(row, id)| {
+                let key = key_from_row(row, tags.remove(&id).unwrap_or_default())?;
+                let at: Option<i64> = row.try_get("primary_created_at").map_err(backend)?;
+                let uses: Option<i64> = row.try_get("primary_uses").map_err(backend)?;
+                Ok(InventoryRow {
+                    primary_created_at: from_ots(at)?.unwrap_or(key.created_at),
+                    primary_uses: uses.and_then(|n| u64::try_from(n).ok()).unwrap_or(0),
+                    key,
+                })
+            })
+            .collect()
+    }
+
+    async fn add_version_uses(&self, uses: &[(KeyId, u32, u64)]) -> Result<Vec<u64>, StoreError> {
+        let mut tx = self.writer.begin().await.map_err(backend)?;
+        let mut totals = Vec::with_capacity(uses.len());
+        for (id, version, n) in uses {
+            let total: Option<i64> = sqlx::query_scalar(
+                "UPDATE key_versions SET use_count = use_count + ? \
+                 WHERE key_id = ? AND version = ? RETURNING use_count",
+            )
+            .bind(i64::try_from(*n).unwrap_or(i64::MAX))
+            .bind(id.0.to_string())
+            .bind(i64::from(*version))
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(backend)?;
+            totals.push(total.and_then(|t| u64::try_from(t).ok()).unwrap_or(0));
+        }
+        tx.commit().await.map_err(backend)?;
+        Ok(totals)
+    }
+
 
     async fn update_key(&self, change: KeyChange<'_>) -> Result<u64, StoreError> {
         let key = change.key;
@@ -642,7 +757,9 @@ impl Store for SqliteStore {
              activation_date = ?, deactivation_date = ?, protect_stop_date = ?, \
              process_start_date = ?, compromise_date = ?, destroyed_at = ?, primary_version = ?, \
              min_decryption_version = ?, updated_at = ?, revision = revision + 1, \
-             next_due_at = ?, links = ?, kmip_attributes = ?, mac = ? \
+             next_due_at = ?, links = ?, kmip_attributes = ?, template = ?, \
+             cryptoperiod_secs = ?, rotation_interval_secs = ?, rotate_before_secs = ?, \
+             use_limit = ?, next_rotation_at = ?, mac = ? \
              WHERE id = ? AND revision = ?",
         )
         .bind(key.name.as_str())
@@ -662,6 +779,12 @@ impl Store for SqliteStore {
         .bind(ots(key.next_due_at()))
         .bind(encode_links(&key.links))
         .bind(kmip_blob(key))
+        .bind(&key.schedule.template)
+        .bind(secs(key.schedule.cryptoperiod))
+        .bind(secs(key.schedule.rotation_interval))
+        .bind(secs(key.schedule.rotate_before))
+        .bind(limit_i64(key.schedule.use_limit))
+        .bind(ots(key.schedule.next_rotation_at))
         .bind(&key.mac)
         .bind(&id)
         .bind(old_rev)
@@ -836,6 +959,34 @@ impl Store for SqliteStore {
         self.token_uses(uses).await
     }
 
+    async fn create_template(&self, t: &Template) -> Result<(), StoreError> {
+        self.template_create(t).await
+    }
+    async fn get_template(&self, vault: VaultId, name: &str) -> Result<Option<Template>, StoreError> {
+        self.template_get(vault, name).await
+    }
+    async fn list_templates(&self, vault: VaultId) -> Result<Vec<Template>, StoreError> {
+        self.template_list(vault).await
+    }
+    async fn update_template(&self, t: &Template) -> Result<u64, StoreError> {
+        self.template_update(t).await
+    }
+    async fn delete_template(&self, vault: VaultId, name: &str) -> Result<bool, StoreError> {
+        self.template_delete(vault, name).await
+    }
+    async fn next_template_seq(&self, id: Uuid) -> Result<u64, StoreError> {
+        self.template_next_seq(id).await
+    }
+    async fn get_vault_policy(&self, vault: VaultId) -> Result<Option<VaultPolicy>, StoreError> {
+        self.policy_get(vault).await
+    }
+    async fn put_vault_policy(&self, p: &VaultPolicy) -> Result<(), StoreError> {
+        self.policy_put(p).await
+    }
+    async fn delete_vault_policy(&self, vault: VaultId) -> Result<bool, StoreError> {
+        self.policy_delete(vault).await
+    }
+
     async fn create_role_binding(&self, b: &RoleBinding) -> Result<(), StoreError> {
         self.binding_create(b).await
     }
@@ -907,5 +1058,29 @@ impl Store for SqliteStore {
     }
     async fn checkpoints(&self) -> Result<Vec<Checkpoint>, StoreError> {
         self.checkpoint_all().await
+    }
+
+    // ----- import keys (in `import`) ----
+    async fn create_import_key(
+        &self,
+        k: &keyhaven_core::import::ImportKey,
+    ) -> Result<(), StoreError> {
+        self.import_key_create(k).await
+    }
+    async fn current_import_key(
+        &self,
+        vault: VaultId,
+        now: OffsetDateTime,
+    ) -> Result<Option<keyhaven_core::import::ImportKey>, StoreError> {
+        self.import_key_current(vault, now).await
+    }
+    async fn get_import_key(
+        &self,
+        id: Uuid,
+    ) -> Result<Option<keyhaven_core::import::ImportKey>, StoreError> {
+        self.import_key_get(id).await
+    }
+    async fn delete_expired_import_keys(&self, before: OffsetDateTime) -> Result<u64, StoreError> {
+        self.import_keys_delete_expired(before).await
     }
 }

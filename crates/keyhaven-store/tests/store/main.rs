@@ -13,6 +13,7 @@
 mod bench;
 mod integrity;
 mod root;
+mod rotation;
 mod service;
 mod suite;
 

@@ -71,6 +71,7 @@ fn key(n: u128, vault: &Vault, name: &str) -> Key {
         exportable: false,
         links: Vec::new(),
         kmip_attributes: Vec::new(),
+        schedule: Default::default(),
         mac: mac_of(n),
     }
 }

@@ -165,6 +165,7 @@ pub(super) async fn make(
                 links: spec.links.clone(),
                 kmip_attributes: Vec::new(),
                 derive_attributes: Some(with_digest(kind, algorithm, spec.stored.clone())),
+                schedule: Default::default(),
             },
         };
         match ctx.svc.create_key(ctx.caller, new).await {
