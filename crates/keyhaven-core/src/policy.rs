@@ -10,6 +10,8 @@
 //!
 //! Pure code: no I/O, no clock; every check takes `now`.
 
+mod algorithm;
+mod class;
 mod document;
 mod findings;
 mod merge;
@@ -22,9 +24,8 @@ use std::sync::OnceLock;
 use serde::{Deserialize, Serialize};
 use time::{Date, Duration, OffsetDateTime, UtcOffset};
 
-use crate::algorithm::{AlgorithmFamily, KeyAlgorithm};
-use crate::usage::UsageMask;
-
+pub use algorithm::{AlgorithmSpec, Primitive, Status};
+pub use class::KeyClass;
 pub use document::{
     AlgorithmRule, ClassRule, Phase, PolicyDocument, Restriction, StrengthRow, StrengthTable,
 };
@@ -36,313 +37,6 @@ pub const BUILTIN_JSON: &str = include_str!("policy/default.json");
 
 /// The rule id an [`Assessment`] carries when no rule of the policy matches the algorithm.
 pub const UNKNOWN_ALGORITHM: &str = "unknown-algorithm";
-
-/// A cryptographic primitive, as the policy's rules name it.
-#[non_exhaustive]
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub enum Primitive {
-    /// AES (FIPS 197).
-    #[serde(rename = "aes")]
-    Aes,
-    /// Triple DES (TDEA, SP 800-67); 112 bits for two-key, 168 for three-key, 56 for single DES.
-    #[serde(rename = "tdea")]
-    Tdea,
-    /// RSA (modulus bits).
-    #[serde(rename = "rsa")]
-    Rsa,
-    /// DSA (modulus bits).
-    #[serde(rename = "dsa")]
-    Dsa,
-    /// Finite-field Diffie-Hellman (modulus bits).
-    #[serde(rename = "dh")]
-    Dh,
-    /// ECDSA (curve field size).
-    #[serde(rename = "ecdsa")]
-    Ecdsa,
-    /// EdDSA (Ed25519 = 256, Ed448 = 448).
-    #[serde(rename = "eddsa")]
-    EdDsa,
-    /// Elliptic-curve Diffie-Hellman (curve field size).
-    #[serde(rename = "ecdh")]
-    Ecdh,
-    /// HMAC (the hash's output bits: 160 for SHA-1, 256 for SHA-256, ...).
-    #[serde(rename = "hmac")]
-    Hmac,
-    /// ML-DSA (FIPS 204; 44, 65 or 87).
-    #[serde(rename = "ml-dsa")]
-    MlDsa,
-    /// ML-KEM (FIPS 203; 512, 768 or 1024).
-    #[serde(rename = "ml-kem")]
-    MlKem,
-    /// SLH-DSA (FIPS 205; 128, 192 or 256).
-    #[serde(rename = "slh-dsa")]
-    SlhDsa,
-    /// Anything else.
-    #[serde(rename = "other")]
-    Other,
-}
-
-impl Primitive {
-    /// Every primitive.
-    pub const ALL: [Primitive; 13] = [
-        Primitive::Aes,
-        Primitive::Tdea,
-        Primitive::Rsa,
-        Primitive::Dsa,
-        Primitive::Dh,
-        Primitive::Ecdsa,
-        Primitive::EdDsa,
-        Primitive::Ecdh,
-        Primitive::Hmac,
-        Primitive::MlDsa,
-        Primitive::MlKem,
-        Primitive::SlhDsa,
-        Primitive::Other,
-    ];
-
-    /// The name used in documents and rule ids (`aes`, `tdea`, `ml-kem`, ...).
-    pub fn name(self) -> &'static str {
-        match self {
-            Primitive::Aes => "aes",
-            Primitive::Tdea => "tdea",
-            Primitive::Rsa => "rsa",
-            Primitive::Dsa => "dsa",
-            Primitive::Dh => "dh",
-            Primitive::Ecdsa => "ecdsa",
-            Primitive::EdDsa => "eddsa",
-            Primitive::Ecdh => "ecdh",
-            Primitive::Hmac => "hmac",
-            Primitive::MlDsa => "ml-dsa",
-            Primitive::MlKem => "ml-kem",
-            Primitive::SlhDsa => "slh-dsa",
-            Primitive::Other => "other",
-        }
-    }
-
-    /// Reads a name given by [`Primitive::name`].
-    pub fn parse(s: &str) -> Option<Primitive> {
-        Primitive::ALL.into_iter().find(|p| p.name() == s)
-    }
-}
-
-impl fmt::Display for Primitive {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-/// An algorithm and size as the policy judges it.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct AlgorithmSpec {
-    /// The primitive.
-    pub primitive: Primitive,
-    /// AES/TDEA key bits, RSA/DSA/DH modulus bits, EC curve field size, HMAC hash output bits,
-    /// the ML-DSA (44/65/87), ML-KEM (512/768/1024) or SLH-DSA (128/192/256) parameter set.
-    pub bits: u32,
-    /// A human name (`RSA-2048`, `AES-256`, `P-256`).
-    pub label: String,
-}
-
-impl AlgorithmSpec {
-    /// The spec of an algorithm keyhaven implements; `None` for [`KeyAlgorithm::Opaque`].
-    pub fn of(alg: KeyAlgorithm) -> Option<AlgorithmSpec> {
-        let (primitive, bits, label) = match alg {
-            KeyAlgorithm::Aes128 => (Primitive::Aes, 128, "AES-128"),
-            KeyAlgorithm::Aes192 => (Primitive::Aes, 192, "AES-192"),
-            KeyAlgorithm::Aes256 => (Primitive::Aes, 256, "AES-256"),
-            KeyAlgorithm::Rsa2048 => (Primitive::Rsa, 2048, "RSA-2048"),
-            KeyAlgorithm::Rsa3072 => (Primitive::Rsa, 3072, "RSA-3072"),
-            KeyAlgorithm::Rsa4096 => (Primitive::Rsa, 4096, "RSA-4096"),
-            KeyAlgorithm::EcP256 => (Primitive::Ecdsa, 256, "P-256"),
-            KeyAlgorithm::EcP384 => (Primitive::Ecdsa, 384, "P-384"),
-            KeyAlgorithm::EcP521 => (Primitive::Ecdsa, 521, "P-521"),
-            KeyAlgorithm::Ed25519 => (Primitive::EdDsa, 256, "Ed25519"),
-            KeyAlgorithm::HmacSha256 => (Primitive::Hmac, 256, "HMAC-SHA-256"),
-            KeyAlgorithm::HmacSha384 => (Primitive::Hmac, 384, "HMAC-SHA-384"),
-            KeyAlgorithm::HmacSha512 => (Primitive::Hmac, 512, "HMAC-SHA-512"),
-            KeyAlgorithm::MlDsa44 => (Primitive::MlDsa, 44, "ML-DSA-44"),
-            KeyAlgorithm::MlDsa65 => (Primitive::MlDsa, 65, "ML-DSA-65"),
-            KeyAlgorithm::MlDsa87 => (Primitive::MlDsa, 87, "ML-DSA-87"),
-            KeyAlgorithm::MlKem768 => (Primitive::MlKem, 768, "ML-KEM-768"),
-            KeyAlgorithm::MlKem1024 => (Primitive::MlKem, 1024, "ML-KEM-1024"),
-            KeyAlgorithm::Opaque => return None,
-        };
-        Some(AlgorithmSpec::new(primitive, bits, label))
-    }
-
-    /// A spec from its parts.
-    pub fn new(primitive: Primitive, bits: u32, label: impl Into<String>) -> AlgorithmSpec {
-        AlgorithmSpec {
-            primitive,
-            bits,
-            label: label.into(),
-        }
-    }
-}
-
-/// A transition status (SP 800-131A Rev. 2 §1.2), from least to most strict.
-#[non_exhaustive]
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Status {
-    /// No known risk; may be used.
-    Acceptable,
-    /// May be used, but the data owner accepts a risk.
-    Deprecated,
-    /// Only to process already-protected data (decrypt, verify).
-    LegacyUse,
-    /// Must not be used.
-    Disallowed,
-}
-
-impl Status {
-    /// Every status, least strict first.
-    pub const ALL: [Status; 4] = [
-        Status::Acceptable,
-        Status::Deprecated,
-        Status::LegacyUse,
-        Status::Disallowed,
-    ];
-
-    /// The document name (`acceptable`, `deprecated`, `legacy-use`, `disallowed`).
-    pub fn name(self) -> &'static str {
-        match self {
-            Status::Acceptable => "acceptable",
-            Status::Deprecated => "deprecated",
-            Status::LegacyUse => "legacy-use",
-            Status::Disallowed => "disallowed",
-        }
-    }
-
-    /// Reads a name given by [`Status::name`].
-    pub fn parse(s: &str) -> Option<Status> {
-        Status::ALL.into_iter().find(|v| v.name() == s)
-    }
-}
-
-impl fmt::Display for Status {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-/// The key classes of SP 800-57 Part 1 Rev. 5 §5.3.6 (Table 1), which set the cryptoperiod.
-#[non_exhaustive]
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum KeyClass {
-    /// Symmetric data-encryption key.
-    SymmetricEncryption,
-    /// Symmetric authentication (MAC) key.
-    SymmetricAuthentication,
-    /// Symmetric key-wrapping key.
-    SymmetricKeyWrapping,
-    /// Private signature key.
-    PrivateSigning,
-    /// Private key-transport key (RSA encryption, ML-KEM decapsulation).
-    PrivateKeyTransport,
-    /// Private static key-agreement key.
-    PrivateKeyAgreement,
-    /// A public key held without its private half.
-    PublicKey,
-    /// Anything else (derivation-only keys, stored data).
-    Other,
-}
-
-impl KeyClass {
-    /// Every class.
-    pub const ALL: [KeyClass; 8] = [
-        KeyClass::SymmetricEncryption,
-        KeyClass::SymmetricAuthentication,
-        KeyClass::SymmetricKeyWrapping,
-        KeyClass::PrivateSigning,
-        KeyClass::PrivateKeyTransport,
-        KeyClass::PrivateKeyAgreement,
-        KeyClass::PublicKey,
-        KeyClass::Other,
-    ];
-
-    /// The class of a key of algorithm `alg` with usage `usage`.
-    ///
-    /// Symmetric keys: encryption if they may encrypt or decrypt (or have no usage), else
-    /// key-wrapping if they may wrap, else authentication if they may MAC, else other.
-    /// Asymmetric keys whose usage holds only public operations (verify, encrypt, wrap) are
-    /// public keys; RSA keys that may encrypt or wrap are key-transport keys, EC keys that may
-    /// derive are key-agreement keys, ML-KEM keys are key-transport keys, the rest sign.
-    pub fn of(alg: KeyAlgorithm, usage: UsageMask) -> KeyClass {
-        let encrypt = UsageMask::ENCRYPT.union(UsageMask::DECRYPT);
-        let wrap = UsageMask::WRAP.union(UsageMask::UNWRAP);
-        let mac = UsageMask::MAC_GENERATE.union(UsageMask::MAC_VERIFY);
-        let private = UsageMask::SIGN
-            .union(UsageMask::DECRYPT)
-            .union(UsageMask::UNWRAP)
-            .union(UsageMask::DERIVE_KEY);
-        let public_only = !usage.is_empty() && !usage.intersects(private);
-        match alg.family() {
-            AlgorithmFamily::Aes => {
-                if usage.is_empty() || usage.intersects(encrypt) {
-                    KeyClass::SymmetricEncryption
-                } else if usage.intersects(wrap) {
-                    KeyClass::SymmetricKeyWrapping
-                } else if usage.intersects(mac) {
-                    KeyClass::SymmetricAuthentication
-                } else {
-                    KeyClass::Other
-                }
-            }
-            AlgorithmFamily::Hmac => {
-                if usage.is_empty() || usage.intersects(mac) {
-                    KeyClass::SymmetricAuthentication
-                } else {
-                    KeyClass::Other
-                }
-            }
-            AlgorithmFamily::Data => KeyClass::Other,
-            _ if public_only => KeyClass::PublicKey,
-            AlgorithmFamily::Rsa => {
-                if usage.is_empty() || usage.intersects(encrypt.union(wrap)) {
-                    KeyClass::PrivateKeyTransport
-                } else {
-                    KeyClass::PrivateSigning
-                }
-            }
-            AlgorithmFamily::Ecdsa => {
-                if usage.contains(UsageMask::DERIVE_KEY) && !usage.contains(UsageMask::SIGN) {
-                    KeyClass::PrivateKeyAgreement
-                } else {
-                    KeyClass::PrivateSigning
-                }
-            }
-            AlgorithmFamily::Ed25519 | AlgorithmFamily::MlDsa => KeyClass::PrivateSigning,
-            AlgorithmFamily::MlKem => KeyClass::PrivateKeyTransport,
-        }
-    }
-
-    /// The document name (`symmetric-encryption`, `private-signing`, ...).
-    pub fn name(self) -> &'static str {
-        match self {
-            KeyClass::SymmetricEncryption => "symmetric-encryption",
-            KeyClass::SymmetricAuthentication => "symmetric-authentication",
-            KeyClass::SymmetricKeyWrapping => "symmetric-key-wrapping",
-            KeyClass::PrivateSigning => "private-signing",
-            KeyClass::PrivateKeyTransport => "private-key-transport",
-            KeyClass::PrivateKeyAgreement => "private-key-agreement",
-            KeyClass::PublicKey => "public-key",
-            KeyClass::Other => "other",
-        }
-    }
-
-    /// Reads a name given by [`KeyClass::name`].
-    pub fn parse(s: &str) -> Option<KeyClass> {
-        KeyClass::ALL.into_iter().find(|c| c.name() == s)
-    }
-}
-
-impl fmt::Display for KeyClass {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
 
 /// When NIST IR 8547 retires a quantum-vulnerable algorithm.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -574,10 +268,10 @@ impl CryptoPolicy {
             changes.extend([q.deprecated_after, q.disallowed_after]);
         }
         changes.sort();
-        let apply_until = changes.into_iter().filter(|d| *d >= today).find(|d| {
-            d.next_day()
-                .is_some_and(|next| apply_on(next) != apply)
-        });
+        let apply_until = changes
+            .into_iter()
+            .filter(|d| *d >= today)
+            .find(|d| d.next_day().is_some_and(|next| apply_on(next) != apply));
         Assessment {
             strength: rule.strength.or(table_strength).unwrap_or(0),
             apply,
@@ -648,7 +342,7 @@ impl CryptoPolicy {
                 message: format!(
                     "{op} refused: {label} is quantum-vulnerable (NIST IR 8547: disallowed after {}) and this policy refuses quantum-vulnerable algorithms for new keys; use {}",
                     document::format_date(q.disallowed_after),
-                    post_quantum(class)
+                    post_quantum(primitive, class)
                 ),
             });
         }
@@ -747,14 +441,13 @@ impl CryptoPolicy {
         };
         match primitive {
             Primitive::Rsa => sized("RSA").map_or_else(
-                || post_quantum(class).to_owned(),
-                |s| format!("{s} or {}", post_quantum(class)),
+                || post_quantum(primitive, class).to_owned(),
+                |s| format!("{s} or {}", post_quantum(primitive, class)),
             ),
-            Primitive::Dh | Primitive::Dsa => sized(&primitive.name().to_uppercase())
-                .map_or_else(
-                    || post_quantum(class).to_owned(),
-                    |s| format!("{s} or {}", post_quantum(class)),
-                ),
+            Primitive::Dh | Primitive::Dsa => sized(&primitive.name().to_uppercase()).map_or_else(
+                || post_quantum(primitive, class).to_owned(),
+                |s| format!("{s} or {}", post_quantum(primitive, class)),
+            ),
             Primitive::Ecdsa | Primitive::EdDsa | Primitive::Ecdh => {
                 pick("P-256", "P-384", "P-521")
             }
@@ -768,27 +461,42 @@ impl CryptoPolicy {
 
 /// What to move a key of this primitive and class to.
 pub(crate) fn successor(primitive: Primitive, class: KeyClass) -> String {
+    let classical = ", or for now P-384 / RSA-3072 (quantum-vulnerable)";
     match primitive {
         Primitive::Aes | Primitive::Tdea => "AES-256".to_owned(),
         Primitive::Hmac => "HMAC-SHA-256".to_owned(),
         Primitive::Other => "AES-256, ML-KEM-768 or ML-DSA-65".to_owned(),
-        Primitive::MlKem | Primitive::Dh | Primitive::Ecdh => {
-            format!("{} (or P-384 / RSA-3072, which are quantum-vulnerable)", post_quantum(KeyClass::PrivateKeyTransport))
+        Primitive::MlKem => "ML-KEM-768 (FIPS 203)".to_owned(),
+        Primitive::MlDsa | Primitive::SlhDsa => "ML-DSA-65 (FIPS 204)".to_owned(),
+        Primitive::Dh | Primitive::Ecdh => format!("ML-KEM-768 (FIPS 203){classical}"),
+        Primitive::Dsa | Primitive::Ecdsa | Primitive::EdDsa => {
+            format!("ML-DSA-65 (FIPS 204){classical}")
         }
-        _ => format!(
-            "{} (or P-384 / RSA-3072, which are quantum-vulnerable)",
-            post_quantum(class)
-        ),
+        Primitive::Rsa => format!("{}{classical}", post_quantum(primitive, class)),
     }
 }
 
-/// The post-quantum algorithm for a class of asymmetric key.
-pub(crate) fn post_quantum(class: KeyClass) -> &'static str {
-    match class {
-        KeyClass::PrivateKeyTransport | KeyClass::PrivateKeyAgreement => "ML-KEM-768 (FIPS 203)",
-        KeyClass::PrivateSigning => "ML-DSA-65 (FIPS 204)",
+/// The post-quantum algorithm that replaces a quantum-vulnerable key of this primitive and
+/// class.
+pub(crate) fn post_quantum(primitive: Primitive, class: KeyClass) -> &'static str {
+    match (primitive, class) {
+        (Primitive::Dh | Primitive::Ecdh | Primitive::MlKem, _) => "ML-KEM-768 (FIPS 203)",
+        (Primitive::Dsa | Primitive::Ecdsa | Primitive::EdDsa | Primitive::MlDsa, _) => {
+            "ML-DSA-65 (FIPS 204)"
+        }
+        (_, KeyClass::PrivateKeyTransport | KeyClass::PrivateKeyAgreement) => {
+            "ML-KEM-768 (FIPS 203)"
+        }
+        (_, KeyClass::PrivateSigning) => "ML-DSA-65 (FIPS 204)",
         _ => "ML-KEM-768 (FIPS 203) or ML-DSA-65 (FIPS 204)",
     }
+}
+
+/// An instant for messages (RFC 3339, UTC).
+pub(crate) fn stamp(t: OffsetDateTime) -> String {
+    t.to_offset(UtcOffset::UTC)
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_else(|_| document::format_date(day_of(t)))
 }
 
 /// The status a timeline gives on day `d`: the first phase whose `through` is not past.

@@ -1,6 +1,8 @@
 //! Background jobs, while unsealed: time-driven transitions (activation and deactivation
-//! dates, completion of pending destructions) through the due-time index, last-use flushing,
-//! and audit checkpoints (signed every tick while records arrive).
+//! dates, completion of pending destructions) and automatic rotations (interval, ahead of the
+//! deactivation date) through the due-time index; flushing of last-use times and use counts,
+//! which rotates keys that reached their use limit; and audit checkpoints (signed every tick
+//! while records arrive).
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -595,9 +595,7 @@ pub(crate) fn strict_fallback() -> PolicyDocument {
     PolicyDocument {
         format: FORMAT,
         name: "keyhaven-strict-fallback".to_owned(),
-        description: Some(
-            "used only if the built-in policy document failed to parse".to_owned(),
-        ),
+        description: Some("used only if the built-in policy document failed to parse".to_owned()),
         min_strength: 128,
         max_age_days: Some(1827),
         unused_days: Some(90),

@@ -8,7 +8,7 @@ use time::{Date, Duration, OffsetDateTime};
 
 use super::document::{self, format_date};
 use super::{
-    day_of, human, post_quantum, successor, AlgorithmSpec, CryptoPolicy, KeyClass, Status,
+    day_of, human, post_quantum, stamp, successor, AlgorithmSpec, CryptoPolicy, KeyClass, Status,
     UNKNOWN_ALGORITHM,
 };
 use crate::lifecycle::KeyState;
@@ -212,9 +212,10 @@ impl CryptoPolicy {
             out.push(Finding {
                 kind: FindingKind::PendingDestruction,
                 severity: Severity::Info,
-                message: format!("{}: scheduled for destruction at {at}", s.name),
+                message: format!("{}: scheduled for destruction at {}", s.name, stamp(at)),
                 remediation: format!(
-                    "cancel-destroy before {at} if the key is still needed; otherwise nothing to do"
+                    "cancel-destroy before {} if the key is still needed; otherwise nothing to do",
+                    stamp(at)
                 ),
                 deadline: Some(day_of(at)),
             });
@@ -237,7 +238,7 @@ impl CryptoPolicy {
         let label = &spec.label;
         let instead = successor(spec.primitive, s.class);
         let replace = format!(
-            "create a new {instead} key, move the work to it (re-encrypt with rewrap, re-sign), then deactivate this key"
+            "move to {instead}: create the new key, move the work to it (re-encrypt with rewrap, re-sign), then deactivate this key"
         );
         let applies = matches!(s.state, KeyState::Active | KeyState::PreActive);
         let min = self.min_strength();
@@ -335,7 +336,7 @@ impl CryptoPolicy {
                 ),
                 remediation: format!(
                     "migrate to {} before {d}: create the new key, move the work to it, then deactivate this key",
-                    post_quantum(s.class)
+                    post_quantum(spec.primitive, s.class)
                 ),
                 deadline: Some(deadline),
             });
@@ -350,8 +351,9 @@ impl CryptoPolicy {
                 kind: FindingKind::PastCryptoperiod,
                 severity: Severity::High,
                 message: format!(
-                    "{}: still active after its deactivation date {end}",
-                    s.name
+                    "{}: still active after its deactivation date {}",
+                    s.name,
+                    stamp(end)
                 ),
                 remediation,
                 deadline: Some(day_of(end)),
@@ -370,8 +372,9 @@ impl CryptoPolicy {
                 kind: FindingKind::PastCryptoperiod,
                 severity: Severity::High,
                 message: format!(
-                    "{}: its current version has been in use since {start}, beyond the {} maximum cryptoperiod of {} keys",
+                    "{}: its current version has been in use since {}, beyond the {} maximum cryptoperiod of {} keys",
                     s.name,
+                    stamp(start),
                     human(max),
                     s.class
                 ),
@@ -388,7 +391,7 @@ impl CryptoPolicy {
             out.push(Finding {
                 kind: FindingKind::RotationOverdue,
                 severity: Severity::Medium,
-                message: format!("{}: rotation was due at {due}", s.name),
+                message: format!("{}: rotation was due at {}", s.name, stamp(due)),
                 remediation: rotate_now,
                 deadline: Some(day_of(due)),
             });
@@ -409,9 +412,10 @@ impl CryptoPolicy {
                     kind: FindingKind::RotationOverdue,
                     severity: Severity::Medium,
                     message: format!(
-                        "{}: its current version is older than the {} rotation interval (due {due})",
+                        "{}: its current version is older than the {} rotation interval (due {})",
                         s.name,
-                        human(interval)
+                        human(interval),
+                        stamp(due)
                     ),
                     remediation: rotate_now,
                     deadline: Some(day_of(due)),
@@ -433,7 +437,10 @@ impl CryptoPolicy {
             out.push(Finding {
                 kind: FindingKind::NoRotation,
                 severity,
-                message: format!("{}: an active {} key with no rotation interval", s.name, s.class),
+                message: format!(
+                    "{}: an active {} key with no rotation interval",
+                    s.name, s.class
+                ),
                 remediation: format!(
                     "set a rotation interval{hint} so that keyhaven rotates the key automatically"
                 ),
@@ -455,8 +462,11 @@ impl CryptoPolicy {
             if since.checked_add(threshold).is_some_and(|t| t < now) {
                 let idle = (now - since).whole_days();
                 let message = match s.last_used_at {
-                    Some(at) => format!("{}: not used since {at} ({idle} days)", s.name),
-                    None => format!("{}: never used in the {idle} days since it was made", s.name),
+                    Some(at) => format!("{}: not used since {} ({idle} days)", s.name, stamp(at)),
+                    None => format!(
+                        "{}: never used in the {idle} days since it was made",
+                        s.name
+                    ),
                 };
                 out.push(Finding {
                     kind: FindingKind::Unused,
@@ -497,21 +507,21 @@ impl CryptoPolicy {
             return;
         };
         if let Some(limit) = s.created_at.checked_add(max).filter(|l| *l < now) {
-            let instead = s
-                .spec
-                .as_ref()
-                .map_or_else(|| "a new".to_owned(), |spec| format!("a new {}", successor(spec.primitive, s.class)));
+            let instead = s.spec.as_ref().map_or_else(
+                || "a new one".to_owned(),
+                |spec| format!("a new key ({})", successor(spec.primitive, s.class)),
+            );
             out.push(Finding {
                 kind: FindingKind::MaxAge,
                 severity: Severity::Medium,
                 message: format!(
-                    "{}: made {}, more than the policy's maximum age of {} ago",
+                    "{}: made {}, older than the policy's maximum age of {}",
                     s.name,
-                    s.created_at,
+                    stamp(s.created_at),
                     human(max)
                 ),
                 remediation: format!(
-                    "replace it: create {instead} key, move the data to it (rewrap), then deactivate and schedule this one for destruction"
+                    "replace it with {instead}: move the data to it (rewrap), then deactivate this one and schedule its destruction"
                 ),
                 deadline: Some(day_of(limit)),
             });
