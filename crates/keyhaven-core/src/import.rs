@@ -95,11 +95,13 @@ impl KeyService {
     /// The vault's current import key (key-manager in the vault), generated when the vault has
     /// none in its issuing period. Concurrent first requests may each generate one; all are
     /// valid and the newest is handed out from then on.
-    pub async fn import_key_for(&self, caller: &Caller, vault: &VaultName) -> Result<ImportKeyInfo> {
+    pub async fn import_key_for(
+        &self,
+        caller: &Caller,
+        vault: &VaultName,
+    ) -> Result<ImportKeyInfo> {
         caller.with_note(|n| n.action = Some("vault.import-key"));
-        let vault = self
-            .vault_for(caller, vault, Permission::CreateKey)
-            .await?;
+        let vault = self.vault_for(caller, vault, Permission::CreateKey).await?;
         let now = self.clock.now();
         let key = match self.store.current_import_key(vault.id, now).await? {
             Some(k) => {

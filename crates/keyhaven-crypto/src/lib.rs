@@ -27,6 +27,10 @@
 //! key: [`digest`], [`hmac`], [`pbkdf2`], [`sp800_108_counter_hmac`], AES key wrap, and RSA key
 //! format conversions (PKCS#1, PKCS#8, SPKI, transparent components).
 //! DES and 3DES are not offered ([`keyhaven_core::cipher::triple_des_refused`]).
+//!
+//! Key import (BYOK, [`import`]): RSA-3072 import keys, unwrapping of material wrapped for them
+//! (RSA-OAEP-SHA-256 + AES-KWP, docs/IMPORT.md) and the client-side wrapping; imported private
+//! keys may come as PEM, PKCS#1 or SEC1 and are brought to PKCS#8.
 
 mod aes;
 mod ec;
@@ -34,6 +38,7 @@ mod ed25519;
 mod error;
 mod export;
 mod hmac;
+pub mod import;
 mod kdf;
 mod mldsa;
 mod mlkem;

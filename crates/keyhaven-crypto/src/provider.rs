@@ -81,6 +81,9 @@ impl CryptoProvider for SoftwareProvider {
     }
 
     fn import(&self, alg: KeyAlgorithm, material: &[u8]) -> Result<GeneratedKey, CryptoError> {
+        // PEM, PKCS#1 and SEC1 private keys become PKCS#8 first (docs/IMPORT.md).
+        let converted = crate::import::private_key_to_pkcs8(alg, material)?;
+        let material = converted.as_ref().map_or(material, SecretBytes::expose);
         match alg.family() {
             AlgorithmFamily::Aes => aes::import(alg, material),
             AlgorithmFamily::Rsa => rsa::import(alg, material),
@@ -142,6 +145,18 @@ impl CryptoProvider for SoftwareProvider {
         spki_der: &[u8],
     ) -> Result<Arc<dyn KeyHandle>, CryptoError> {
         load_public(alg, spki_der)
+    }
+
+    fn generate_import_key(&self) -> Result<GeneratedKey, CryptoError> {
+        crate::import::generate_import_key()
+    }
+
+    fn unwrap_import(
+        &self,
+        private_pkcs8: &SecretBytes,
+        blob: &[u8],
+    ) -> Result<SecretBytes, CryptoError> {
+        crate::import::unwrap_import(private_pkcs8.expose(), blob)
     }
 }
 

@@ -172,7 +172,10 @@ mod tests {
         );
         // The second expires at hour 44: nothing current after that, the row still readable.
         assert_eq!(s.current_import_key(a.id, at(44)).await.unwrap(), None);
-        assert_eq!(s.get_import_key(first.id).await.unwrap(), Some(first.clone()));
+        assert_eq!(
+            s.get_import_key(first.id).await.unwrap(),
+            Some(first.clone())
+        );
         assert_eq!(
             s.current_import_key(b.id, at(40)).await.unwrap(),
             Some(other.clone())
