@@ -30,12 +30,16 @@ use uuid::Uuid;
 
 mod admin;
 mod error;
+mod import;
 mod query;
+mod report;
+mod template;
 mod tls;
 
 pub use error::{exit, exit_code_for, ClientError};
 pub use keyhaven_proto as proto;
 pub use query::{KeyAction, KeyQuery};
+pub use report::{ReportFormat, ReportQuery, ReportStream, REPORT_TIMEOUT};
 pub use reqwest::Url;
 
 use proto::{

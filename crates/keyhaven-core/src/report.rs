@@ -9,7 +9,7 @@
 //! read-only: a time-driven transition that is due (activation, deactivation, end of pending
 //! destruction) is applied to the copy being judged, not written (the job writes it).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::Arc;
 
 use time::OffsetDateTime;
@@ -19,7 +19,9 @@ use crate::algorithm::KeyAlgorithm;
 use crate::error::Result;
 use crate::lifecycle::KeyState;
 use crate::model::{KeyId, KeyName, VaultId, VaultName};
-use crate::policy::{AlgorithmSpec, CryptoPolicy, Finding, FindingKind, KeyClass, Severity, Subject};
+use crate::policy::{
+    AlgorithmSpec, CryptoPolicy, Finding, FindingKind, KeyClass, Severity, Subject,
+};
 use crate::rotation::KeyUse;
 use crate::service::{due_transition, lock, KeyService};
 use crate::store::{InventoryRow, KeyFilter};
@@ -148,6 +150,9 @@ impl ComplianceTotals {
 pub struct ComplianceCursor {
     caller: Caller,
     filter: KeyFilter,
+    /// The vaults still to read, one at a time (each page query then walks the
+    /// `(vault_id, id)` index); `None`: every vault, in key id order.
+    vaults: Option<VecDeque<VaultId>>,
     after: Option<KeyId>,
     done: bool,
     now: OffsetDateTime,
@@ -173,10 +178,10 @@ impl KeyService {
             n.action = Some("report.compliance");
             n.detail = Some(format!(
                 "{}{}{}",
-                query
-                    .vault
-                    .as_ref()
-                    .map_or_else(|| "every readable vault".to_owned(), |v| format!("vault {v}")),
+                query.vault.as_ref().map_or_else(
+                    || "every readable vault".to_owned(),
+                    |v| format!("vault {v}")
+                ),
                 query
                     .min_severity
                     .map_or_else(String::new, |s| format!(", min_severity {s}")),
@@ -187,30 +192,32 @@ impl KeyService {
                 }
             ));
         });
-        let mut filter = KeyFilter {
+        let filter = KeyFilter {
             include_destroyed: query.include_destroyed,
             ..KeyFilter::default()
         };
-        let mut done = false;
-        if let Some(vault) = &query.vault {
+        let vaults = if let Some(vault) = &query.vault {
             let v = self.vault_for(caller, vault, Permission::ReadKey).await?;
-            filter.vault_ids = Some(vec![v.id]);
-        } else if !caller.identity.internal {
-            let readable: Vec<VaultId> = caller
+            Some(VecDeque::from([v.id]))
+        } else if caller.identity.internal {
+            None
+        } else {
+            let mut readable: Vec<VaultId> = caller
                 .identity
                 .vault_roles
                 .keys()
                 .copied()
                 .filter(|v| caller.may(Some(*v), Permission::ReadKey))
                 .collect();
-            done = readable.is_empty();
-            filter.vault_ids = Some(readable);
-        }
+            readable.sort();
+            Some(readable.into())
+        };
         Ok(ComplianceCursor {
             caller: caller.clone(),
             filter,
+            done: vaults.as_ref().is_some_and(VecDeque::is_empty),
+            vaults,
             after: None,
-            done,
             now: self.clock.now(),
             min_severity: query.min_severity,
             page_size: REPORT_PAGE,
@@ -223,20 +230,27 @@ impl KeyService {
 
 impl ComplianceCursor {
     /// The next keys of the report (at least one), or `None` when it is complete. Reads pages
-    /// of [`REPORT_PAGE`] keys; a page whose keys are all left out (integrity failures,
-    /// minimum severity) is skipped.
+    /// of [`REPORT_PAGE`] keys, vault after vault (in vault id order) when the caller's vaults
+    /// are listed, in key id order within each; a page whose keys are all left out (integrity
+    /// failures, minimum severity) is skipped.
     pub async fn next_page(&mut self, svc: &KeyService) -> Result<Option<Vec<KeyReport>>> {
         let page = usize::try_from(self.page_size).unwrap_or(usize::MAX);
         while !self.done {
+            if let Some(vaults) = &self.vaults {
+                let Some(v) = vaults.front() else {
+                    self.done = true;
+                    break;
+                };
+                self.filter.vault_ids = Some(vec![*v]);
+            }
             let rows = svc
                 .store
                 .list_inventory(&self.filter, self.after, self.page_size)
                 .await?;
-            self.done = rows.len() < page;
-            let Some(last) = rows.last() else {
-                break;
-            };
-            self.after = Some(last.key.id);
+            self.after = rows.last().map(|r| r.key.id);
+            if rows.len() < page {
+                self.next_vault();
+            }
             let pending: Vec<Option<KeyUse>> = {
                 let uses = lock(&svc.uses);
                 rows.iter().map(|r| uses.get(&r.key.id).copied()).collect()
@@ -253,6 +267,18 @@ impl ComplianceCursor {
             }
         }
         Ok(None)
+    }
+
+    /// Moves on to the next vault, or ends the report.
+    fn next_vault(&mut self) {
+        self.after = None;
+        match &mut self.vaults {
+            Some(vaults) => {
+                vaults.pop_front();
+                self.done = vaults.is_empty();
+            }
+            None => self.done = true,
+        }
     }
 
     /// The totals over the keys returned so far (complete once `next_page` gave `None`).
@@ -394,7 +420,12 @@ mod tests {
     use super::*;
     use crate::policy::Finding;
 
-    fn report(vault: &str, alg: KeyAlgorithm, state: KeyState, kinds: &[(FindingKind, Severity)]) -> KeyReport {
+    fn report(
+        vault: &str,
+        alg: KeyAlgorithm,
+        state: KeyState,
+        kinds: &[(FindingKind, Severity)],
+    ) -> KeyReport {
         KeyReport {
             id: KeyId(uuid::Uuid::nil()),
             vault: vault.parse().unwrap(),

@@ -272,7 +272,8 @@ fn fill_scheme(
 }
 
 impl KeyService {
-    /// Creates a template in a vault (vault admin).
+    /// Creates a template in a vault (vault admin); the vault's crypto policy must accept the
+    /// keys it makes.
     pub async fn create_template(
         &self,
         caller: &Caller,
@@ -286,6 +287,7 @@ impl KeyService {
         });
         let vault = self.vault_for(caller, vault, Permission::UpdateVault).await?;
         check_spec(&spec)?;
+        self.check_template_policy(vault.id, &spec).await?;
         let now = self.clock.now();
         let mut t = Template {
             id: self.new_uuid(now)?,
@@ -349,6 +351,9 @@ impl KeyService {
         });
         let vault = self.vault_for(caller, vault, Permission::UpdateVault).await?;
         check_spec(&spec)?;
+        if !spec.archived {
+            self.check_template_policy(vault.id, &spec).await?;
+        }
         let old = self.template_in(caller, vault.id, &vault.name, name).await?;
         let mut t = old.clone();
         t.spec = spec;
@@ -545,6 +550,32 @@ impl KeyService {
             }
         }
         Err(Error::Conflict(format!("key {id} keeps changing; retry")))
+    }
+
+    /// Refuses a template whose keys the vault's policy would refuse, so the mistake shows
+    /// when the template is written rather than when a key is first made from it. Keys are
+    /// still checked when they are made (the policy may have tightened since).
+    async fn check_template_policy(&self, vault: VaultId, spec: &TemplateSpec) -> Result<()> {
+        let Some(alg_spec) = crate::policy::AlgorithmSpec::of(spec.algorithm) else {
+            return Ok(());
+        };
+        let usage = spec.usage.unwrap_or(spec.algorithm.default_usage());
+        self.effective_policy(vault)
+            .await?
+            .check_new_key(
+                &crate::policy::NewKeyCheck {
+                    spec: alg_spec,
+                    class: crate::policy::KeyClass::of(spec.algorithm, usage),
+                    cryptoperiod: spec.cryptoperiod,
+                    rotation_interval: spec.rotation_interval,
+                    operation: "template",
+                },
+                self.clock.now(),
+            )
+            .map_err(|v| Error::PolicyViolation {
+                rule: v.rule,
+                message: v.message,
+            })
     }
 
     async fn template_in(

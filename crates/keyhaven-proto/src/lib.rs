@@ -13,12 +13,20 @@ use uuid::Uuid;
 pub mod access;
 pub mod audit;
 pub mod error;
+pub mod import;
+pub mod policy;
+pub mod report;
 pub mod sys;
+pub mod template;
 
 pub use access::*;
 pub use audit::*;
 pub use error::{ErrorBody, ErrorCode, ErrorDetail};
+pub use import::{ImportKey, ImportWrappedKey};
+pub use policy::*;
+pub use report::*;
 pub use sys::*;
+pub use template::*;
 
 /// A vault: an access boundary holding keys, with its own key-encryption key.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema, PartialEq)]
@@ -139,6 +147,29 @@ pub struct Key {
     /// `replaced`, `derivation-base`, ...).
     #[serde(default)]
     pub links: Vec<KeyLink>,
+    /// The template the key was made from (or last brought in line with).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template: Option<String>,
+    /// Cryptoperiod in seconds: on activation and on every rotation the deactivation date
+    /// becomes that time + this.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cryptoperiod_seconds: Option<u64>,
+    /// Automatic rotation this many seconds after the previous rotation (or activation).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rotation_interval_seconds: Option<u64>,
+    /// Automatic rotation this many seconds before the deactivation date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rotate_before_seconds: Option<u64>,
+    /// Automatic rotation once the primary version applied protection this many times.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub use_limit: Option<u64>,
+    /// When the next time-driven rotation is due (active keys with a rotation schedule).
+    #[serde(
+        default,
+        with = "time::serde::rfc3339::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub next_rotation_at: Option<OffsetDateTime>,
 }
 
 /// A link from a key to another object.
@@ -150,16 +181,42 @@ pub struct KeyLink {
     pub target: String,
 }
 
-/// `POST /v1/keys`.
+/// `POST /v1/keys`. With `template`, the key gets the template's algorithm, usage, initial
+/// state, activation delay, schedule and tags; only `name`, `template_vars`, `description`,
+/// `tags` (added to the template's) and `algorithm` (which must match) may be given too.
 #[derive(Clone, Debug, Default, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateKey {
     /// Vault name.
     pub vault: String,
-    /// Key name (1-128 characters: letters, digits, `-`, `_`, `.`, `/`).
+    /// Key name (1-128 characters: letters, digits, `-`, `_`, `.`, `/`). Required, unless
+    /// `template` names the key with its naming scheme.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub name: String,
-    /// Algorithm name, e.g. `aes-256`, `ec-p256`, `ml-dsa-65`.
+    /// Algorithm name, e.g. `aes-256`, `ec-p256`, `ml-dsa-65`. Required, unless `template`
+    /// gives it.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub algorithm: String,
+    /// Create the key from this template of the vault.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template: Option<String>,
+    /// Values for the template's naming-scheme placeholders (`{app}` -> `"app": "payments"`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template_vars: Option<BTreeMap<String, String>>,
+    /// Cryptoperiod in seconds (see `Key.cryptoperiod_seconds`); not with `template`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cryptoperiod_seconds: Option<u64>,
+    /// Automatic rotation interval in seconds; not with `template`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rotation_interval_seconds: Option<u64>,
+    /// Rotate this many seconds before the deactivation date (needs `cryptoperiod_seconds`);
+    /// not with `template`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rotate_before_seconds: Option<u64>,
+    /// Rotate after this many applications of protection by one version; not with
+    /// `template`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub use_limit: Option<u64>,
     /// Permitted uses; defaults depend on the algorithm (RSA: sign+verify).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usage: Option<Vec<String>>,

@@ -1,8 +1,8 @@
 //! Background jobs, while unsealed: time-driven transitions (activation and deactivation
 //! dates, completion of pending destructions) and automatic rotations (interval, ahead of the
 //! deactivation date) through the due-time index; flushing of last-use times and use counts,
-//! which rotates keys that reached their use limit; and audit checkpoints (signed every tick
-//! while records arrive).
+//! which rotates keys that reached their use limit; deletion of expired BYOK import keys; and
+//! audit checkpoints (signed every tick while records arrive).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -43,6 +43,11 @@ pub async fn run_once(service: &KeyService) {
     }
     if let Err(e) = service.flush_last_used().await {
         tracing::warn!(error = %e, "recording last use failed");
+    }
+    match service.purge_expired_import_keys().await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(count = n, "deleted expired import keys"),
+        Err(e) => tracing::warn!(error = %e, "deleting expired import keys failed"),
     }
     checkpoint(service).await;
 }

@@ -15,6 +15,7 @@ use time::OffsetDateTime;
 pub use keyhaven_core;
 pub use keyhaven_server;
 
+pub mod inventory;
 pub mod kmip;
 pub mod softhsm;
 pub mod tamper;

@@ -32,6 +32,8 @@ use crate::cli::{CliError, GlobalArgs};
 
 #[path = "bench_kmip.rs"]
 pub mod kmip;
+#[path = "bench_report.rs"]
+pub mod report;
 
 /// Size of the encrypt plaintext and the signed message.
 const PAYLOAD_BYTES: usize = 1024;
@@ -70,6 +72,9 @@ pub enum BenchProtocol {
     /// KMIP (binary TTLV over TLS, client certificate): Encrypt, Create and Discover Versions
     /// (noop), one thread and one connection per `--connections`.
     Kmip(kmip::KmipBenchArgs),
+    /// The compliance report: seeds `--keys` keys into a temporary development instance (in
+    /// this process), then times the report and records its peak memory.
+    Report(report::ReportBenchArgs),
 }
 
 /// A benchmarked operation.
@@ -160,6 +165,9 @@ struct Shared {
 
 /// Runs the benchmark and prints the results.
 pub async fn run(global: &GlobalArgs, args: BenchArgs) -> Result<(), CliError> {
+    if let Some(BenchProtocol::Report(report_args)) = args.protocol {
+        return report::run(report_args).await;
+    }
     if let Some(BenchProtocol::Kmip(kmip_args)) = args.protocol {
         let format = global.output;
         return tokio::task::spawn_blocking(move || kmip::run(format, kmip_args))

@@ -6,7 +6,8 @@ use axum::http::StatusCode;
 use axum::Json;
 use base64::Engine;
 use keyhaven_core::{
-    InitialState, Key, KeyAlgorithm, KeyFilter, KeyPatch, KeyState, ListQuery, NewKey, UsageMask,
+    InitialState, Key, KeyAlgorithm, KeyExtras, KeyFilter, KeyPatch, KeyState, ListQuery, NewKey,
+    UsageMask,
 };
 use keyhaven_proto as proto;
 use serde::Deserialize;
@@ -14,6 +15,7 @@ use time::OffsetDateTime;
 
 use super::error::ApiError;
 use super::extract::{b64_secret, key_id, Body, Query};
+use super::templates;
 use super::vaults::vault_name;
 use super::Ctx;
 
@@ -52,6 +54,12 @@ pub(crate) fn view(k: &Key) -> proto::Key {
                 target: l.target.clone(),
             })
             .collect(),
+        template: k.schedule.template.clone(),
+        cryptoperiod_seconds: templates::to_seconds(k.schedule.cryptoperiod),
+        rotation_interval_seconds: templates::to_seconds(k.schedule.rotation_interval),
+        rotate_before_seconds: templates::to_seconds(k.schedule.rotate_before),
+        use_limit: k.schedule.use_limit,
+        next_rotation_at: templates::next_rotation_at(k),
     }
 }
 
@@ -68,12 +76,38 @@ pub async fn create(
     Ctx { svc, caller }: Ctx,
     Body(req): Body<proto::CreateKey>,
 ) -> Result<(StatusCode, Json<proto::Key>), ApiError> {
-    let algorithm: KeyAlgorithm =
-        req.algorithm
-            .parse()
-            .map_err(|e: keyhaven_core::algorithm::UnknownAlgorithm| {
-                ApiError::invalid(e.to_string())
-            })?;
+    if req.template.is_some() {
+        let key = templates::create_key(&svc, &caller, req).await?;
+        return Ok((StatusCode::CREATED, Json(view(&key))));
+    }
+    if req.template_vars.is_some() {
+        return Err(ApiError::invalid(
+            "template_vars needs template: name the template whose naming scheme they fill",
+        ));
+    }
+    if req.algorithm.is_empty() {
+        return Err(ApiError::invalid(
+            "algorithm is required (e.g. aes-256), unless the key is made from a template",
+        ));
+    }
+    if req.name.is_empty() {
+        return Err(ApiError::invalid(
+            "name is required, unless a template with a naming scheme names the key",
+        ));
+    }
+    let algorithm: KeyAlgorithm = match req.algorithm.parse() {
+        Ok(a) => a,
+        Err(e) => {
+            let e: keyhaven_core::algorithm::UnknownAlgorithm = e;
+            // An algorithm keyhaven does not implement but the crypto policy knows (RSA-1024,
+            // 3DES, ...) is refused by the policy rule, so callers learn why.
+            let vault = vault_name(&req.vault)?;
+            if let Some(refusal) = svc.legacy_algorithm_refusal(&vault, &req.algorithm).await {
+                return Err(refusal.into());
+            }
+            return Err(ApiError::invalid(e.to_string()));
+        }
+    };
     let initial_state = match req.initial_state.as_deref() {
         None | Some("pre-active") => InitialState::PreActive,
         Some("active") => InitialState::Active,
@@ -84,6 +118,7 @@ pub async fn create(
             )))
         }
     };
+    let schedule = templates::schedule_from_wire(&req)?;
     let new = NewKey {
         vault: vault_name(&req.vault)?,
         name: req.name.parse().map_err(ApiError::invalid)?,
@@ -101,7 +136,10 @@ pub async fn create(
             .as_deref()
             .map(|m| b64_secret("import_material", m))
             .transpose()?,
-        extras: Default::default(),
+        extras: KeyExtras {
+            schedule,
+            ..KeyExtras::default()
+        },
     };
     let key = svc.create_key(&caller, new).await?;
     Ok((StatusCode::CREATED, Json(view(&key))))
@@ -320,6 +358,25 @@ lifecycle_action!(
     "/v1/keys/{id}/cancel-destroy",
     "Cancel a pending destruction."
 );
+
+/// Bring a key in line with a template (default: the one it was made from): usage, tags,
+/// cryptoperiod and rotation settings; never the algorithm.
+#[utoipa::path(post, path = "/v1/keys/{id}/apply-template", tag = "keys",
+    request_body = proto::ApplyTemplate,
+    params(("id" = uuid::Uuid, Path, description = "Key id")),
+    responses((status = 200, body = proto::Key), (status = 400, body = proto::ErrorBody),
+              (status = 404, body = proto::ErrorBody), (status = 409, body = proto::ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn apply_template(
+    Ctx { svc, caller }: Ctx,
+    Path(id): Path<String>,
+    Body(req): Body<proto::ApplyTemplate>,
+) -> Result<Json<proto::Key>, ApiError> {
+    let key = svc
+        .apply_template(&caller, key_id(&id)?, req.template.as_deref())
+        .await?;
+    Ok(Json(view(&key)))
+}
 
 /// A key's versions.
 #[utoipa::path(get, path = "/v1/keys/{id}/versions", tag = "keys",

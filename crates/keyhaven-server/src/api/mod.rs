@@ -5,11 +5,15 @@ mod auth;
 mod error;
 mod extract;
 mod health;
+mod import;
 mod key_ops;
 mod keys;
 mod members;
+mod policy;
 mod principals;
+mod reports;
 mod sys;
+mod templates;
 mod vaults;
 
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -205,14 +209,20 @@ fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
         keys::create, keys::list, keys::get, keys::update, keys::purge,
         keys::activate, keys::deactivate, keys::reactivate, keys::rotate, keys::compromise,
         keys::destroy, keys::cancel_destroy, keys::versions, keys::history, keys::public_key,
+        import::import_key, import::import_wrapped,
         key_ops::encrypt, key_ops::decrypt, key_ops::rewrap, key_ops::datakey, key_ops::sign,
         key_ops::verify, key_ops::mac, key_ops::mac_verify, key_ops::encapsulate,
         key_ops::decapsulate,
         audit::query, audit::verify, audit::checkpoints, audit::export,
+        templates::create, templates::list, templates::get, templates::update,
+        templates::delete, keys::apply_template,
+        policy::server, policy::get, policy::set, policy::delete,
+        reports::compliance,
     ),
     modifiers(&BearerAuth),
     tags((name = "vaults"), (name = "keys"), (name = "crypto"), (name = "health"),
-         (name = "sys"), (name = "principals"), (name = "audit"))
+         (name = "sys"), (name = "principals"), (name = "audit"), (name = "templates"),
+         (name = "policy"), (name = "reports"))
 )]
 pub struct ApiDoc;
 
@@ -271,7 +281,24 @@ pub fn router(state: AppState, limits: HttpLimits) -> Router {
             "/v1/vaults/{name}/members/{principal}/{role}",
             delete(members::revoke),
         )
+        .route(
+            "/v1/vaults/{name}/templates",
+            post(templates::create).get(templates::list),
+        )
+        .route(
+            "/v1/vaults/{name}/templates/{template}",
+            get(templates::get)
+                .put(templates::update)
+                .delete(templates::delete),
+        )
+        .route(
+            "/v1/vaults/{name}/policy",
+            get(policy::get).put(policy::set).delete(policy::delete),
+        )
+        .route("/v1/policy", get(policy::server))
+        .route("/v1/vaults/{name}/import-key", get(import::import_key))
         .route("/v1/keys", post(keys::create).get(keys::list))
+        .route("/v1/keys/import", post(import::import_wrapped))
         .route(
             "/v1/keys/{id}",
             get(keys::get).patch(keys::update).delete(keys::purge),
@@ -283,6 +310,7 @@ pub fn router(state: AppState, limits: HttpLimits) -> Router {
         .route("/v1/keys/{id}/compromise", post(keys::compromise))
         .route("/v1/keys/{id}/destroy", post(keys::destroy))
         .route("/v1/keys/{id}/cancel-destroy", post(keys::cancel_destroy))
+        .route("/v1/keys/{id}/apply-template", post(keys::apply_template))
         .route("/v1/keys/{id}/versions", get(keys::versions))
         .route("/v1/keys/{id}/history", get(keys::history))
         .route("/v1/keys/{id}/public-key", get(keys::public_key))
@@ -296,6 +324,7 @@ pub fn router(state: AppState, limits: HttpLimits) -> Router {
         .route("/v1/keys/{id}/mac-verify", post(key_ops::mac_verify))
         .route("/v1/keys/{id}/encapsulate", post(key_ops::encapsulate))
         .route("/v1/keys/{id}/decapsulate", post(key_ops::decapsulate))
+        .route("/v1/reports/compliance", get(reports::compliance))
         .route("/v1/audit", get(audit::query))
         .route("/v1/audit/verify", get(audit::verify))
         .route("/v1/audit/checkpoints", get(audit::checkpoints))

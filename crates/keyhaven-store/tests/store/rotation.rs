@@ -302,6 +302,10 @@ fn policy_refuses_weak_keys_and_vault_overrides_tighten_it() {
         )
         .await
         .unwrap();
+        let rsa_template = spec(KeyAlgorithm::Rsa2048);
+        svc.create_template(&c, &vname("strict"), "rsa".parse().unwrap(), rsa_template.clone())
+            .await
+            .unwrap();
         // A vault that demands 128-bit strength refuses it, and takes P-256.
         let tight = PolicyOverride::from_json(r#"{"min_strength": 128}"#).unwrap();
         svc.set_vault_policy(&c, &vname("strict"), tight).await.unwrap();
@@ -321,16 +325,23 @@ fn policy_refuses_weak_keys_and_vault_overrides_tighten_it() {
         )
         .await
         .unwrap();
+        // Templates cannot get around it: one written before the override makes nothing now,
+        // and a new one is refused when written.
+        let r = svc
+            .create_from_template(&c, &vname("strict"), "rsa", from("x"))
+            .await;
+        assert!(matches!(r, Err(Error::PolicyViolation { .. })), "{r:?}");
+        let r = svc
+            .create_template(&c, &vname("strict"), "rsa2".parse().unwrap(), rsa_template)
+            .await;
+        assert!(matches!(r, Err(Error::PolicyViolation { .. })), "{r:?}");
         // A cryptoperiod longer than the class allows is refused.
         let long = TemplateSpec {
             cryptoperiod: Some(Duration::days(3650)),
             ..spec(KeyAlgorithm::Aes256)
         };
-        svc.create_template(&c, &vname("v"), "long".parse().unwrap(), long)
-            .await
-            .unwrap();
         let r = svc
-            .create_from_template(&c, &vname("v"), "long", from("long"))
+            .create_template(&c, &vname("v"), "long".parse().unwrap(), long)
             .await;
         assert!(
             matches!(&r, Err(Error::PolicyViolation { rule, .. }) if rule.starts_with("max-cryptoperiod")),

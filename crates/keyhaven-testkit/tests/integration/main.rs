@@ -12,11 +12,14 @@ mod access;
 mod bad_input;
 mod crypto_ops;
 mod flows;
+mod import;
 mod kmip;
 mod lifecycle_table;
 mod mtls;
 mod pykmip;
+mod report;
 mod tamper;
+mod templates;
 mod unseal;
 
 use base64::Engine;

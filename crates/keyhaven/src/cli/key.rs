@@ -14,8 +14,9 @@ use time::OffsetDateTime;
 
 use super::error::CliError;
 use super::input;
-use super::keyref::{KeyName, KeyRef};
+use super::keyref::KeyRef;
 use super::output::{self, OutputFormat};
+use super::template::{ApplyTemplateArgs, NewKeyName, ScheduleArgs};
 use super::Context;
 
 /// Most pages `key list --all` reads (a safety stop, far above any real deployment).
@@ -54,6 +55,13 @@ pub enum KeyCommand {
     Purge(KeyArg),
     /// Print the public key (PEM) of an asymmetric key.
     PublicKey(PublicKeyArgs),
+    /// Bring a key in line with a template: usage, tags, cryptoperiod and rotation (never
+    /// the algorithm).
+    ApplyTemplate(ApplyTemplateArgs),
+    /// Show (or save) the vault's import public key, to wrap key material for (docs/IMPORT.md).
+    ImportKey(super::import::ImportKeyArgs),
+    /// Import existing key material, wrapped for the vault's import key or plain.
+    Import(super::import::ImportArgs),
 }
 
 /// A key reference.
@@ -86,11 +94,13 @@ pub struct PublicKeyArgs {
 /// `key create`.
 #[derive(Debug, Args)]
 pub struct CreateArgs {
-    /// VAULT/NAME of the new key (the name may contain `/`).
-    pub key: KeyName,
-    /// Algorithm, e.g. aes-256, hmac-sha256, ec-p256, ed25519, rsa-3072, ml-dsa-65, ml-kem-768.
-    #[arg(long, short = 'a')]
-    pub algorithm: String,
+    /// VAULT/NAME of the new key (the name may contain `/`); just VAULT when --template
+    /// names the key with its naming scheme.
+    pub key: NewKeyName,
+    /// Algorithm, e.g. aes-256, hmac-sha256, ec-p256, ed25519, rsa-3072, ml-dsa-65, ml-kem-768
+    /// (with --template: the template's).
+    #[arg(long, short = 'a', required_unless_present = "template")]
+    pub algorithm: Option<String>,
     /// Permitted uses, comma-separated (default depends on the algorithm).
     #[arg(long, value_delimiter = ',')]
     pub usage: Vec<String>,
@@ -112,6 +122,19 @@ pub struct CreateArgs {
     /// (RSA, EC, Ed25519), FIPS 203/204 private key (ML-KEM, ML-DSA). `-` reads stdin.
     #[arg(long = "import", value_name = "FILE")]
     pub import: Option<PathBuf>,
+    /// Create the key from this template of the vault: its algorithm, usage, initial state,
+    /// activation delay, cryptoperiod, rotation and tags.
+    #[arg(long, value_name = "NAME", conflicts_with_all = [
+        "usage", "active", "initial_state", "import", "activation_date", "deactivation_date",
+        "protect_stop_date", "process_start_date", "cryptoperiod", "rotation_interval",
+        "rotate_before", "use_limit",
+    ])]
+    pub template: Option<String>,
+    /// A value for the template's naming scheme: VAR=VALUE fills `{VAR}` (repeatable).
+    #[arg(long = "var", value_name = "VAR=VALUE", value_parser = parse_tag, requires = "template")]
+    pub vars: Vec<(String, String)>,
+    #[command(flatten)]
+    pub schedule: ScheduleArgs,
 }
 
 /// The four usage-period dates (RFC 3339, or `now`).
@@ -201,6 +224,8 @@ pub async fn run(ctx: &Context, cmd: KeyCommand) -> Result<(), CliError> {
             print_key(ctx.output, &key)
         }
         KeyCommand::List(args) => list(ctx, args).await,
+        KeyCommand::ImportKey(args) => super::import::import_key(ctx, args).await,
+        KeyCommand::Import(args) => super::import::import(ctx, args).await,
         KeyCommand::Show(args) => {
             let id = args.key.resolve(client).await?;
             print_key(ctx.output, &client.get_key(id).await?)
@@ -240,6 +265,9 @@ pub async fn run(ctx: &Context, cmd: KeyCommand) -> Result<(), CliError> {
                 output::print(&format!("key {id} purged\n"))?;
             }
             Ok(())
+        }
+        KeyCommand::ApplyTemplate(args) => {
+            print_key(ctx.output, &super::template::apply(ctx, args).await?)
         }
         KeyCommand::PublicKey(args) => {
             let id = args.key.resolve(client).await?;
@@ -365,10 +393,23 @@ impl CreateArgs {
         } else {
             self.initial_state
         };
+        if self.key.name.is_empty() && self.template.is_none() {
+            return Err(CliError::Usage(format!(
+                "`{}` names no key: give VAULT/NAME (only --template with a naming scheme \
+                 names keys itself)",
+                self.key
+            )));
+        }
         Ok(CreateKey {
             vault: self.key.vault,
             name: self.key.name,
-            algorithm: self.algorithm,
+            algorithm: self.algorithm.unwrap_or_default(),
+            template: self.template,
+            template_vars: (!self.vars.is_empty()).then(|| self.vars.into_iter().collect()),
+            cryptoperiod_seconds: self.schedule.cryptoperiod,
+            rotation_interval_seconds: self.schedule.rotation_interval,
+            rotate_before_seconds: self.schedule.rotate_before,
+            use_limit: self.schedule.use_limit,
             usage: (!self.usage.is_empty()).then_some(self.usage),
             initial_state,
             description: self.description,
@@ -447,7 +488,7 @@ fn read_key_material(path: &std::path::Path) -> Result<Vec<u8>, CliError> {
     }
 }
 
-/// The base64 body of the first PEM block, if `bytes` is PEM.
+/// The base64 body of the first PEM block (after any `EC PARAMETERS`), if `bytes` is PEM.
 fn pem_body(bytes: &[u8]) -> Option<String> {
     let text = std::str::from_utf8(bytes).ok()?;
     let mut lines = text.lines().map(str::trim).skip_while(|l| l.is_empty());
@@ -455,6 +496,11 @@ fn pem_body(bytes: &[u8]) -> Option<String> {
     if !first.starts_with("-----BEGIN ") {
         return None;
     }
+    // `openssl ecparam -genkey` writes an EC PARAMETERS block before the key: skip it.
+    let mut lines = std::iter::once(first).chain(lines).skip_while(|l| {
+        !l.starts_with("-----BEGIN ") || l.starts_with("-----BEGIN EC PARAMETERS")
+    });
+    lines.next()?;
     let body: String = lines
         .take_while(|l| !l.starts_with("-----END "))
         .filter(|l| !l.contains(':'))
@@ -562,9 +608,17 @@ mod tests {
 
     #[test]
     fn create_rejects_bad_arguments() {
+        let KeyCommand::Create(args) = key(&["create", "no-slash", "-a", "aes-256"]).unwrap()
+        else {
+            panic!("not create");
+        };
+        assert_eq!(
+            args.into_request().unwrap_err().exit_code(),
+            2,
+            "no key name"
+        );
         for args in [
-            &["create", "no-slash", "-a", "aes-256"][..],
-            &["create", "v/k"],
+            &["create", "v/k"][..],
             &["create", "v/k", "-a", "aes-256", "--tag", "novalue"],
             &[
                 "create",
@@ -586,6 +640,49 @@ mod tests {
         ] {
             assert_eq!(key(args).unwrap_err().exit_code(), 2, "{args:?}");
         }
+    }
+
+    #[test]
+    fn create_from_a_template() {
+        let KeyCommand::Create(args) = key(&[
+            "create",
+            "pay",
+            "--template",
+            "web",
+            "--var",
+            "app=payments",
+        ])
+        .unwrap() else {
+            panic!("not create");
+        };
+        let request = args.into_request().unwrap();
+        assert_eq!((request.vault.as_str(), request.name.as_str()), ("pay", ""));
+        assert_eq!(request.template.as_deref(), Some("web"));
+        let vars = request.template_vars.unwrap();
+        assert_eq!(vars.get("app").map(String::as_str), Some("payments"));
+        assert!(request.algorithm.is_empty());
+        assert!(key(&["create", "pay/k", "--template", "web", "--active"]).is_err());
+        assert!(key(&["create", "pay/k", "-a", "aes-256", "--var", "a=b"]).is_err());
+        let KeyCommand::Create(args) = key(&[
+            "create",
+            "pay/k",
+            "-a",
+            "aes-256",
+            "--cryptoperiod",
+            "1y",
+            "--rotate-before",
+            "30d",
+        ])
+        .unwrap() else {
+            panic!("not create");
+        };
+        let request = args.into_request().unwrap();
+        assert_eq!(request.cryptoperiod_seconds, Some(365 * 86_400));
+        assert_eq!(request.rotate_before_seconds, Some(30 * 86_400));
+        assert!(matches!(
+            key(&["apply-template", "pay/k", "--template", "web"]).unwrap(),
+            KeyCommand::ApplyTemplate(_)
+        ));
     }
 
     #[test]
@@ -617,6 +714,15 @@ mod tests {
             args.into_request().unwrap().import_material.as_deref(),
             Some("AQID")
         );
+    }
+
+    #[test]
+    fn import_skips_ec_parameters_before_the_key() {
+        let text = "-----BEGIN EC PARAMETERS-----\nBggqhkjOPQMBBw==\n-----END EC PARAMETERS-----\n\
+                    -----BEGIN EC PRIVATE KEY-----\naGVs\nbG8=\n-----END EC PRIVATE KEY-----\n";
+        assert_eq!(pem_body(text.as_bytes()).as_deref(), Some("aGVsbG8="));
+        let only_params = "-----BEGIN EC PARAMETERS-----\nBggqhkjOPQMBBw==\n-----END EC PARAMETERS-----\n";
+        assert_eq!(pem_body(only_params.as_bytes()), None);
     }
 
     #[test]
@@ -714,6 +820,12 @@ mod tests {
             object_kind: "symmetric-key".to_owned(),
             exportable: false,
             links: Vec::new(),
+            template: None,
+            cryptoperiod_seconds: None,
+            rotation_interval_seconds: None,
+            rotate_before_seconds: None,
+            use_limit: None,
+            next_rotation_at: None,
         };
         assert_eq!(
             state_summary(KeyAction::Deactivate, &k),

@@ -11,18 +11,23 @@ use keyhaven_client::{Client, ClientBuilder, DEFAULT_ADDR};
 
 pub mod audit;
 pub mod crypto;
+pub mod discover;
 pub mod error;
+pub mod import;
 pub mod init;
 pub mod input;
 pub mod key;
 pub mod keyref;
 pub mod kmip;
 pub mod output;
+pub mod policy;
 pub mod principal;
+pub mod report;
 pub mod role;
 pub mod secret;
 pub mod serve;
 pub mod sys;
+pub mod template;
 pub mod token;
 pub mod vault;
 
@@ -152,6 +157,12 @@ pub enum Command {
     /// Manage keys: create, list, inspect, change lifecycle state, rotate, purge.
     #[command(subcommand)]
     Key(key::KeyCommand),
+    /// Manage key templates of a vault (algorithm, usage, cryptoperiod, rotation, naming).
+    #[command(subcommand)]
+    Template(template::TemplateCommand),
+    /// Show the crypto policy; set or remove a vault's override.
+    #[command(subcommand)]
+    Policy(policy::PolicyCommand),
     /// Cryptographic operations with a key.
     #[command(flatten)]
     Crypto(crypto::CryptoCommand),
@@ -160,6 +171,12 @@ pub enum Command {
     /// KMIP tools: replay OASIS KMIP test cases against a KMIP server.
     #[command(subcommand)]
     Kmip(kmip::KmipCommand),
+    /// Reports: the compliance report of your keys against the crypto policy.
+    #[command(subcommand)]
+    Report(report::ReportCommand),
+    /// Inventory keys and certificates in files or on a TLS server, judged by the crypto
+    /// policy; optionally import the private keys.
+    Discover(discover::DiscoverArgs),
 }
 
 /// What a client command needs: a connected client and the output format.
@@ -296,8 +313,12 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Audit(cmd) => audit::run(&global.context()?, cmd).await,
         Command::Vault(cmd) => vault::run(&global.context()?, cmd).await,
         Command::Key(cmd) => key::run(&global.context()?, cmd).await,
+        Command::Template(cmd) => template::run(&global.context()?, cmd).await,
+        Command::Policy(cmd) => policy::run(&global.context()?, cmd).await,
         Command::Crypto(cmd) => crypto::run(&global.context()?, cmd).await,
         Command::Bench(args) => crate::bench::run(&global, args).await,
+        Command::Discover(args) => discover::run(&global, args).await,
+        Command::Report(cmd) => report::run(&global.context()?, cmd).await,
         Command::Kmip(cmd) => tokio::task::spawn_blocking(move || kmip::run(&global, cmd))
             .await
             .map_err(|e| CliError::Local(format!("the KMIP task failed: {e}")))?,

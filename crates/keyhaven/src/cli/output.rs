@@ -11,6 +11,7 @@ use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
 use super::error::CliError;
+use super::template::opt_duration;
 
 /// `--output`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
@@ -194,6 +195,22 @@ pub fn key_fields(key: &Key) -> String {
         ("object_kind", key.object_kind.clone()),
         ("exportable", key.exportable.to_string()),
         (
+            "template",
+            key.template.clone().unwrap_or_else(|| "-".to_owned()),
+        ),
+        ("cryptoperiod", opt_duration(key.cryptoperiod_seconds)),
+        (
+            "rotation_interval",
+            opt_duration(key.rotation_interval_seconds),
+        ),
+        ("rotate_before", opt_duration(key.rotate_before_seconds)),
+        (
+            "use_limit",
+            key.use_limit
+                .map_or_else(|| "-".to_owned(), |n| n.to_string()),
+        ),
+        ("next_rotation_at", opt_time(key.next_rotation_at)),
+        (
             "links",
             key.links
                 .iter()
@@ -342,6 +359,12 @@ mod tests {
             object_kind: "symmetric-key".to_owned(),
             exportable: false,
             links: Vec::new(),
+            template: Some("web".to_owned()),
+            cryptoperiod_seconds: Some(365 * 86_400),
+            rotation_interval_seconds: None,
+            rotate_before_seconds: None,
+            use_limit: None,
+            next_rotation_at: None,
         }
     }
 
@@ -404,6 +427,8 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("destroyed_at            -\n"), "{text}");
+        assert!(text.contains("template                web\n"), "{text}");
+        assert!(text.contains("cryptoperiod            1y\n"), "{text}");
     }
 
     #[test]

@@ -92,6 +92,10 @@ pub struct ServeArgs {
         default_value = "kmip"
     )]
     pub kmip_vault: String,
+    /// Crypto policy document (JSON) replacing the built-in policy; the server refuses to
+    /// start when it does not parse. Vaults can only tighten it (docs/POLICY.md).
+    #[arg(long, env = "KEYHAVEN_POLICY", value_name = "FILE")]
+    pub policy: Option<PathBuf>,
 }
 
 /// Runs the server until SIGINT/SIGTERM. Logs go to stderr, filtered by `RUST_LOG`
@@ -99,6 +103,9 @@ pub struct ServeArgs {
 pub async fn run(args: ServeArgs) -> Result<(), CliError> {
     init_logging();
     let mut config = ServerConfig::new(args.data_dir, args.listen, args.dev);
+    if let Some(path) = &args.policy {
+        config.service.policy = read_policy(path)?;
+    }
     config.tls = TlsFiles {
         cert: args.tls_cert,
         key: args.tls_key,
@@ -149,6 +156,23 @@ pub async fn run(args: ServeArgs) -> Result<(), CliError> {
         })
 }
 
+/// Reads a `--policy` file; any problem stops start-up with a message naming the file.
+fn read_policy(path: &std::path::Path) -> Result<keyhaven_core::policy::CryptoPolicy, CliError> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        CliError::Usage(format!(
+            "cannot start: cannot read the policy file {}: {e}",
+            path.display()
+        ))
+    })?;
+    keyhaven_core::policy::CryptoPolicy::from_json(&text).map_err(|e| {
+        CliError::Usage(format!(
+            "cannot start: the policy file {} is not a valid policy document: {e} \
+             (fix it, or leave --policy out to use the built-in policy)",
+            path.display()
+        ))
+    })
+}
+
 fn init_logging() {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     // Fails only if a subscriber is already installed, which then keeps logging.
@@ -195,6 +219,19 @@ mod tests {
         assert_eq!(err.exit_code(), 2);
         let err = Cli::try_parse_from(["keyhaven", "serve", "--tls-cert", "c.pem"]).unwrap_err();
         assert_eq!(err.exit_code(), 2, "a certificate needs its key");
+    }
+
+    #[test]
+    fn a_bad_policy_file_stops_start_up() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("policy.json");
+        std::fs::write(&path, "{ not json").unwrap();
+        let err = read_policy(&path).unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+        assert!(err.to_string().contains("policy.json"), "{err}");
+        assert!(err.to_string().contains("not a valid policy"), "{err}");
+        let missing = read_policy(&dir.path().join("nope.json")).unwrap_err();
+        assert!(missing.to_string().contains("cannot read"), "{missing}");
     }
 
     #[tokio::test]

@@ -366,7 +366,11 @@ fn dev_files_are_private_and_reused() {
 }
 
 mod audit_log;
+mod discover;
+mod import;
 mod kmip;
+mod report;
+mod templates;
 mod unseal;
 
 #[test]
