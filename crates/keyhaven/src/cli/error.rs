@@ -16,10 +16,11 @@ Exit codes:
   2  usage or configuration error (bad flag or argument, no token, unreadable CA file)
   3  vault or key not found
   4  refused: lifecycle state, pending destruction, usage mask, usage window, unsupported
-     operation, vault not empty, name already taken, concurrent change
+     operation, vault not empty, name already taken, concurrent change, crypto policy
   5  authentication or authorization failed (unauthenticated, forbidden, too many failures)
   6  cannot connect to the server, or TLS failed
-  7  verify / mac-verify returned valid: false, or decryption failed
+  7  a check failed: verify / mac-verify returned valid: false, decryption failed, audit
+     verify found the log altered, kmip replay had a failing case, discover --fail-on matched
   8  the server is sealed, or the unseal material (passphrase, share, PIN) was refused
 
 Environment:
