@@ -121,6 +121,8 @@ pub struct FromTemplate {
     pub description: Option<String>,
     /// Extra tags (win over the template's).
     pub tags: BTreeMap<String, String>,
+    /// The algorithm the caller expects; refused when the template makes another one.
+    pub algorithm: Option<KeyAlgorithm>,
 }
 
 /// Checks a schedule's durations: positive, whole seconds, at most [`MAX_PERIOD`], and
@@ -405,6 +407,13 @@ impl KeyService {
             return Err(Error::InvalidRequest(format!(
                 "template {} is archived: it creates no keys (unarchive it or use another)",
                 t.name
+            )));
+        }
+        if let Some(wanted) = from.algorithm.filter(|a| *a != t.spec.algorithm) {
+            return Err(Error::InvalidRequest(format!(
+                "template {} makes {} keys, not {wanted}: leave algorithm out, or use another \
+                 template",
+                t.name, t.spec.algorithm
             )));
         }
         let now = self.clock.now();

@@ -273,7 +273,7 @@ async fn seed(
                     .await
                     .map_err(core_error)?;
                 let d = done.fetch_add(1, Ordering::Relaxed) + 1;
-                if d % (total / 10).max(1) == 0 {
+                if d.is_multiple_of((total / 10).max(1)) {
                     let secs = started.elapsed().as_secs_f64();
                     note(&format!(
                         "bench: seeded {d} of {total} keys in {secs:.0} s ({:.0} keys/s)",
@@ -303,7 +303,7 @@ fn new_key(vault: keyhaven_core::VaultName, i: u64) -> Result<NewKey, CliError> 
     };
     let symmetric = !algorithm.is_asymmetric();
     let schedule = KeySchedule {
-        rotation_interval: (symmetric && i % 2 == 0).then(|| time::Duration::days(90)),
+        rotation_interval: (symmetric && i.is_multiple_of(2)).then(|| time::Duration::days(90)),
         ..KeySchedule::default()
     };
     Ok(NewKey {

@@ -391,8 +391,10 @@ mod tests {
     #[test]
     fn json_pieces_make_one_document() {
         let p = page();
-        let mut totals = ComplianceTotals::default();
-        totals.keys_reported = 3;
+        let totals = ComplianceTotals {
+            keys_reported: 3,
+            ..ComplianceTotals::default()
+        };
         let mut text = json_head(datetime!(2026-03-01 00:00 UTC), "keyhaven-default").to_vec();
         text.extend_from_slice(&json_keys(&p[..1], true));
         text.extend_from_slice(&json_keys(&p[1..], false));

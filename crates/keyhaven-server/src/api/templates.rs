@@ -143,18 +143,11 @@ pub(crate) async fn create_key(
         )));
     }
     let vault = vault_name(&req.vault)?;
-    if !req.algorithm.is_empty() {
-        let wanted = parse_algorithm(&req.algorithm)?;
-        let t = svc.get_template(caller, &vault, template).await?;
-        if t.spec.algorithm != wanted {
-            return Err(ApiError::invalid(format!(
-                "template {} makes {} keys, not {}: leave algorithm out, or use another template",
-                t.name,
-                t.spec.algorithm.name(),
-                wanted.name()
-            )));
-        }
-    }
+    let algorithm = if req.algorithm.is_empty() {
+        None
+    } else {
+        Some(parse_algorithm(&req.algorithm)?)
+    };
     let name = if req.name.is_empty() {
         None
     } else {
@@ -165,6 +158,7 @@ pub(crate) async fn create_key(
         vars: req.template_vars.unwrap_or_default(),
         description: req.description,
         tags: req.tags.unwrap_or_default(),
+        algorithm,
     };
     Ok(svc
         .create_from_template(caller, &vault, template, from)

@@ -11,7 +11,7 @@ use reqwest::Method;
 use serde_json::{json, Value};
 use time::Duration;
 
-use crate::{b64, id, key, server};
+use crate::{b64, id, key, server, unb64};
 use keyhaven_testkit::{Reply, TestServer};
 
 /// Who calls.
@@ -104,6 +104,18 @@ impl Fixture {
         let r = self.s.post(path, body).await;
         assert!(r.status.is_success(), "{path}: {r:?}");
         r
+    }
+
+    /// A template `tpl{n}` in vault A (AES-256, no naming scheme) created by root; returns its
+    /// name.
+    async fn template(&self, n: usize) -> String {
+        let name = format!("tpl{n}");
+        self.root(
+            "/v1/vaults/va/templates",
+            json!({"name": name, "spec": {"algorithm": "aes-256", "tags": {"team": "matrix"}}}),
+        )
+        .await;
+        name
     }
 
     /// Grants every matrix role holder its role in `v` (and `m-outsider` nothing).
@@ -200,9 +212,24 @@ enum Route {
     TokenRevokeOther,
     CertList,
     CertDelete,
+    TemplateCreate,
+    TemplateList,
+    TemplateGet,
+    TemplateUpdate,
+    TemplateDelete,
+    KeyFromTemplate,
+    ApplyTemplate,
+    PolicyServer,
+    VaultPolicyGet,
+    VaultPolicySet,
+    VaultPolicyDelete,
+    ImportKey,
+    ImportWrapped,
+    ReportVault,
+    ReportAll,
 }
 
-const ROUTES: [Route; 52] = [
+const ROUTES: [Route; 67] = [
     Route::VaultCreate,
     Route::VaultGet,
     Route::VaultUpdate,
@@ -255,6 +282,21 @@ const ROUTES: [Route; 52] = [
     Route::TokenRevokeOther,
     Route::CertList,
     Route::CertDelete,
+    Route::TemplateCreate,
+    Route::TemplateList,
+    Route::TemplateGet,
+    Route::TemplateUpdate,
+    Route::TemplateDelete,
+    Route::KeyFromTemplate,
+    Route::ApplyTemplate,
+    Route::PolicyServer,
+    Route::VaultPolicyGet,
+    Route::VaultPolicySet,
+    Route::VaultPolicyDelete,
+    Route::ImportKey,
+    Route::ImportWrapped,
+    Route::ReportVault,
+    Route::ReportAll,
 ];
 
 impl Route {
@@ -266,15 +308,25 @@ impl Route {
             VaultCreate | VaultDelete | PrincipalCreate | PrincipalList | PrincipalGetOther
             | PrincipalUpdate | TokenCreateOther | CertAdd | RotateRoot | PrincipalDelete
             | TokenListOther | TokenRevokeOther | CertList | CertDelete => &[SysAdmin],
-            // Everyone; the answer holds only what the caller may see (tested below).
-            VaultList | Whoami => &ALL,
-            VaultGet => &[SysAdmin, SysAuditor, Admin, KeyManager, CryptoUser, Auditor],
-            VaultUpdate => &[Admin],
+            // Everyone; the answer holds only what the caller may see (tested below; the
+            // report's filtering in report.rs).
+            VaultList | Whoami | ReportAll => &ALL,
+            // The server's policy is no secret: any authenticated caller.
+            PolicyServer => &ALL,
+            VaultGet | TemplateList | TemplateGet | VaultPolicyGet => {
+                &[SysAdmin, SysAuditor, Admin, KeyManager, CryptoUser, Auditor]
+            }
+            // Vault settings: the vault admin only (system-admin manages members, not settings).
+            VaultUpdate | TemplateCreate | TemplateUpdate | TemplateDelete | VaultPolicySet
+            | VaultPolicyDelete => &[Admin],
             MembersList => &[SysAdmin, SysAuditor, Admin, Auditor],
             MembersGrant | MembersRevoke => &[SysAdmin, Admin],
             KeyCreate | KeyUpdate | KeyPurge | Activate | Deactivate | Reactivate | Rotate
-            | Compromise | Destroy | CancelDestroy => &[KeyManager],
-            KeyList | KeyGet | Versions | PublicKey => &[KeyManager, CryptoUser, Auditor],
+            | Compromise | Destroy | CancelDestroy | KeyFromTemplate | ApplyTemplate
+            | ImportKey | ImportWrapped => &[KeyManager],
+            KeyList | KeyGet | Versions | PublicKey | ReportVault => {
+                &[KeyManager, CryptoUser, Auditor]
+            }
             History => &[KeyManager, Auditor],
             Encrypt | Decrypt | Rewrap | DataKey | Sign | Verify | Mac | MacVerify
             | Encapsulate | Decapsulate => &[CryptoUser],
@@ -312,6 +364,8 @@ impl Route {
                 | TokenRevokeOther
                 | CertList
                 | CertDelete
+                | PolicyServer
+                | ReportAll
         )
     }
 
@@ -583,6 +637,82 @@ impl Route {
                     Value::Null,
                 )
             }
+            TemplateCreate => (
+                post,
+                "/v1/vaults/va/templates".into(),
+                json!({"name": format!("tnew{n}"), "spec": {"algorithm": "aes-256"}}),
+            ),
+            TemplateList => (Method::GET, "/v1/vaults/va/templates".into(), Value::Null),
+            TemplateGet | TemplateUpdate | TemplateDelete => {
+                let t = f.template(n).await;
+                let path = format!("/v1/vaults/va/templates/{t}");
+                match self {
+                    TemplateGet => (Method::GET, path, Value::Null),
+                    TemplateUpdate => (
+                        Method::PUT,
+                        path,
+                        json!({"algorithm": "aes-256", "description": "x"}),
+                    ),
+                    _ => (Method::DELETE, path, Value::Null),
+                }
+            }
+            KeyFromTemplate => {
+                let t = f.template(n).await;
+                (
+                    post,
+                    "/v1/keys".into(),
+                    json!({"vault": "va", "template": t, "name": format!("fromtpl{n}")}),
+                )
+            }
+            ApplyTemplate => {
+                let t = f.template(n).await;
+                let k = f.key("va", "aes-256", true).await;
+                (
+                    post,
+                    format!("/v1/keys/{k}/apply-template"),
+                    json!({"template": t}),
+                )
+            }
+            PolicyServer => (Method::GET, "/v1/policy".into(), Value::Null),
+            VaultPolicyGet => (Method::GET, "/v1/vaults/va/policy".into(), Value::Null),
+            // 128 bits tightens the built-in 112 without refusing any algorithm used here.
+            VaultPolicySet => (
+                Method::PUT,
+                "/v1/vaults/va/policy".into(),
+                json!({"name": "matrix", "min_strength": 128}),
+            ),
+            VaultPolicyDelete => {
+                let r =
+                    f.s.call(
+                        Method::PUT,
+                        "/v1/vaults/va/policy",
+                        Some(json!({"name": "matrix", "min_strength": 128})),
+                    )
+                    .await;
+                assert!(r.status.is_success(), "set the vault policy: {r:?}");
+                (Method::DELETE, "/v1/vaults/va/policy".into(), Value::Null)
+            }
+            ImportKey => (Method::GET, "/v1/vaults/va/import-key".into(), Value::Null),
+            ImportWrapped => {
+                let ik = f.s.get("/v1/vaults/va/import-key").await;
+                assert_eq!(ik.status, 200, "{ik:?}");
+                let spki = unb64(ik.str("public_key_der_b64"));
+                let material: Vec<u8> = (0..32u8).map(|i| i ^ (n as u8)).collect();
+                let blob = keyhaven_crypto::import::wrap_for_import(&spki, &material)
+                    .expect("wraps for the import key");
+                (
+                    post,
+                    "/v1/keys/import".into(),
+                    json!({"vault": "va", "name": format!("imported{n}"), "algorithm": "aes-256",
+                           "import_key_id": ik.str("id"), "wrapped_material": b64(&blob)}),
+                )
+            }
+            ReportVault => (
+                Method::GET,
+                "/v1/reports/compliance?vault=va".into(),
+                Value::Null,
+            ),
+            ReportAll => (Method::GET, "/v1/reports/compliance".into(), Value::Null),
         }
     }
 }
@@ -733,6 +863,33 @@ async fn lists_show_only_what_the_caller_may_see() {
         f.s.call_as(Some(f.token(P::Auditor)), Method::GET, "/v1/audit", None)
             .await;
     assert_eq!(a.code(), "forbidden");
+    // The compliance report without a vault covers the vaults whose keys the caller reads.
+    let report = |p: P| {
+        let f = &f;
+        async move {
+            let r =
+                f.s.call_as(
+                    Some(f.token(p)),
+                    Method::GET,
+                    "/v1/reports/compliance",
+                    None,
+                )
+                .await;
+            assert_eq!(r.status, 200, "{p:?}: {r:?}");
+            r.body["keys"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|k| k["id"].as_str().unwrap().to_owned())
+                .collect::<BTreeSet<String>>()
+        }
+    };
+    assert_eq!(report(P::Outsider).await, BTreeSet::from([kb.clone()]));
+    let ids = report(P::CryptoUser).await;
+    assert!(ids.contains(&ka) && !ids.contains(&kb));
+    for p in [P::SysAdmin, P::SysAuditor, P::Admin, P::Nobody] {
+        assert!(report(p).await.is_empty(), "{p:?} reads no key metadata");
+    }
 }
 
 #[tokio::test]
@@ -740,6 +897,13 @@ async fn a_token_of_vault_a_can_do_nothing_to_vault_b() {
     let f = fixture().await;
     let kb_aes = f.key("vb", "aes-256", true).await;
     let kb_ec = f.key("vb", "ec-p256", true).await;
+    let r =
+        f.s.post(
+            "/v1/vaults/vb/templates",
+            json!({"name": "tb", "spec": {"algorithm": "aes-256"}}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{r:?}");
     // m-all-a holds every role in va and none in vb.
     let t = f.s.principal("m-all-a", &[]).await;
     f.s.grant(
@@ -807,7 +971,46 @@ async fn a_token_of_vault_a_can_do_nothing_to_vault_b() {
         ),
         (Method::DELETE, format!("/v1/keys/{kb_aes}"), None),
         (Method::GET, "/v1/audit?vault=vb".into(), None),
+        (Method::GET, "/v1/vaults/vb/templates".into(), None),
+        (
+            Method::POST,
+            "/v1/vaults/vb/templates".into(),
+            Some(json!({"name": "x", "spec": {"algorithm": "aes-256"}})),
+        ),
+        (Method::GET, "/v1/vaults/vb/templates/tb".into(), None),
+        (
+            Method::PUT,
+            "/v1/vaults/vb/templates/tb".into(),
+            Some(json!({"algorithm": "aes-256", "archived": true})),
+        ),
+        (Method::DELETE, "/v1/vaults/vb/templates/tb".into(), None),
+        (
+            Method::POST,
+            "/v1/keys".into(),
+            Some(json!({"vault": "vb", "template": "tb", "name": "x"})),
+        ),
+        (
+            Method::POST,
+            format!("/v1/keys/{kb_aes}/apply-template"),
+            Some(json!({"template": "tb"})),
+        ),
+        (Method::GET, "/v1/vaults/vb/policy".into(), None),
+        (
+            Method::PUT,
+            "/v1/vaults/vb/policy".into(),
+            Some(json!({"min_strength": 256})),
+        ),
+        (Method::DELETE, "/v1/vaults/vb/policy".into(), None),
+        (Method::GET, "/v1/vaults/vb/import-key".into(), None),
+        (
+            Method::POST,
+            "/v1/keys/import".into(),
+            Some(json!({"vault": "vb", "name": "x", "algorithm": "aes-256",
+                        "import_key_id": uuid::Uuid::nil(), "wrapped_material": b64(&[0u8; 400])})),
+        ),
+        (Method::GET, "/v1/reports/compliance?vault=vb".into(), None),
     ];
+    let refusals = calls.len();
     for (m, path, body) in calls {
         let r = f.s.call_as(Some(&t), m.clone(), &path, body).await;
         assert_eq!(
@@ -822,6 +1025,12 @@ async fn a_token_of_vault_a_can_do_nothing_to_vault_b() {
     assert_eq!(k.body["primary_version"], 1);
     let v = f.s.get("/v1/vaults/vb").await;
     assert_eq!(v.body["pending_destruction_days"], 7);
+    let t = f.s.get("/v1/vaults/vb/templates/tb").await;
+    assert_eq!(t.status, 200, "{t:?}");
+    assert_eq!(t.body["revision"], 1, "the template is unchanged: {t:?}");
+    let p = f.s.get("/v1/vaults/vb/policy").await;
+    assert_eq!(p.status, 200, "{p:?}");
+    assert!(p.body.get("override").is_none(), "{p:?}");
     // The refusals are audited as denied.
     let mut denied = 0;
     for _ in 0..50 {
@@ -829,12 +1038,12 @@ async fn a_token_of_vault_a_can_do_nothing_to_vault_b() {
             f.s.get("/v1/audit?principal=m-all-a&outcome=denied&limit=100")
                 .await;
         denied = a.body["items"].as_array().unwrap().len();
-        if denied >= 18 {
+        if denied >= refusals {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
-    assert_eq!(denied, 18, "every refusal is an audit record");
+    assert_eq!(denied, refusals, "every refusal is an audit record");
 }
 
 #[tokio::test]
