@@ -204,7 +204,8 @@ mod tests {
                 | "unsupported_operation"
                 | "vault_not_empty"
                 | "already_exists"
-                | "conflict" => 4,
+                | "conflict"
+                | "policy_violation" => 4,
                 "unauthenticated" | "forbidden" | "too_many_requests" => 5,
                 "decryption_failed" => 7,
                 "sealed" | "unseal_failed" => 8,

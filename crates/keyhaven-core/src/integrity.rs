@@ -17,9 +17,9 @@ use time::OffsetDateTime;
 
 use crate::access::{CertBinding, Principal, RoleBinding, Token};
 use crate::model::{Key, KeyVersion, ObjectKind, Vault};
+use crate::secret::SecretBytes;
 use crate::store::VaultPolicy;
 use crate::template::Template;
-use crate::secret::SecretBytes;
 
 /// The record-integrity key. Not `Debug`.
 pub struct IntegrityKey(hmac::Key);
@@ -246,7 +246,8 @@ fn key_canon(k: &Key) -> Canon {
     // Added with templates and rotation, under the same rule.
     let s = &k.schedule;
     if !s.is_empty() {
-        let secs = |d: Option<time::Duration>| d.map_or(u64::MAX, |d| d.whole_seconds().unsigned_abs());
+        let secs =
+            |d: Option<time::Duration>| d.map_or(u64::MAX, |d| d.whole_seconds().unsigned_abs());
         c.str("schedule")
             .str(s.template.as_deref().unwrap_or(""))
             .u64(secs(s.cryptoperiod))

@@ -196,8 +196,15 @@ impl KeyService {
                 ));
             }
         }
-        self.check_policy(&key, if origin == Origin::Imported { "import" } else { "create" })
-            .await?;
+        self.check_policy(
+            &key,
+            if origin == Origin::Imported {
+                "import"
+            } else {
+                "create"
+            },
+        )
+        .await?;
         key.mac = self.system.integrity.key_mac(&key);
         let mut version = KeyVersion {
             key_id: id,

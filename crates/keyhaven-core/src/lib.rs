@@ -50,8 +50,8 @@ pub use crypto::{
 pub use error::{Error, Result};
 pub use lifecycle::{Action, KeyState};
 pub use model::{
-    Cause, HistoryEntry, Key, KeyId, KeyName, KeySchedule, KeyVersion, Link, LinkKind,
-    ObjectKind, Origin, Vault, VaultId, VaultName,
+    Cause, HistoryEntry, Key, KeyId, KeyName, KeySchedule, KeyVersion, Link, LinkKind, ObjectKind,
+    Origin, Vault, VaultId, VaultName,
 };
 pub use root::{RootKey, RootKeyRecord, SealRecord, SystemKeys};
 pub use secret::SecretBytes;

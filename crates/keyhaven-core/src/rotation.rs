@@ -91,14 +91,12 @@ impl KeyService {
                     Err(_) => continue,
                 },
             };
-            let Some(limit) = self.use_limit(&key) else {
+            let Some(limit) = self.use_limit(&key).await else {
                 continue;
             };
-            if key.primary_version == *version && total >= limit && key.state == KeyState::Active
-            {
-                let reason = format!(
-                    "version {version} applied protection {total} times (limit {limit})"
-                );
+            if key.primary_version == *version && total >= limit && key.state == KeyState::Active {
+                let reason =
+                    format!("version {version} applied protection {total} times (limit {limit})");
                 if let Err(e) = self.rotate_by_policy(*id, reason).await {
                     tracing::warn!(key = %id, error = %e, "rotation on use count failed");
                 }
@@ -107,18 +105,30 @@ impl KeyService {
         Ok(batch.len())
     }
 
-    /// The use limit that rotates `key`: its own, else the policy's default for its algorithm.
-    pub(crate) fn use_limit(&self, key: &Key) -> Option<u64> {
-        key.schedule.use_limit.or_else(|| {
-            AlgorithmSpec::of(key.algorithm).and_then(|s| self.policy.default_use_limit(&s))
-        })
+    /// The use limit that rotates `key`: its own, else its vault's policy's default for its
+    /// algorithm.
+    pub(crate) async fn use_limit(&self, key: &Key) -> Option<u64> {
+        if let Some(limit) = key.schedule.use_limit {
+            return Some(limit);
+        }
+        let spec = AlgorithmSpec::of(key.algorithm)?;
+        match self.effective_policy(key.vault_id).await {
+            Ok(policy) => policy.default_use_limit(&spec),
+            Err(_) => self.policy.default_use_limit(&spec),
+        }
     }
 
     /// Rotates a key for the policy (interval, deactivation ahead, use count): a new primary
     /// version, cause `policy`, as the system.
     pub(crate) async fn rotate_by_policy(&self, id: KeyId, reason: String) -> Result<Key> {
-        self.transition_as(&Caller::system(), id, Action::Rotate, Some(reason), Cause::Policy)
-            .await
+        self.transition_as(
+            &Caller::system(),
+            id,
+            Action::Rotate,
+            Some(reason),
+            Cause::Policy,
+        )
+        .await
     }
 
     /// Rotates the due keys among `ids` (already settled): interval or deactivation ahead.
@@ -131,7 +141,8 @@ impl KeyService {
             Some(at) if at <= now => format!("rotation interval reached at {at}"),
             _ => format!(
                 "deactivation date {} is near; rotation renews the cryptoperiod",
-                key.deactivation_date.map_or_else(String::new, |d| d.to_string())
+                key.deactivation_date
+                    .map_or_else(String::new, |d| d.to_string())
             ),
         };
         self.rotate_by_policy(key.id, reason).await?;
@@ -139,11 +150,7 @@ impl KeyService {
     }
 
     /// Checks a new or rotated key against the vault's effective crypto policy.
-    pub(crate) async fn check_policy(
-        &self,
-        key: &Key,
-        operation: &'static str,
-    ) -> Result<()> {
+    pub(crate) async fn check_policy(&self, key: &Key, operation: &'static str) -> Result<()> {
         let Some(spec) = AlgorithmSpec::of(key.algorithm) else {
             return Ok(());
         };

@@ -205,8 +205,11 @@ pub trait Store: Send + Sync {
     /// Inserts a template; [`StoreError::AlreadyExists`] if the name is taken in the vault.
     async fn create_template(&self, t: &Template) -> Result<(), StoreError>;
     /// A template by vault and name.
-    async fn get_template(&self, vault: VaultId, name: &str)
-        -> Result<Option<Template>, StoreError>;
+    async fn get_template(
+        &self,
+        vault: VaultId,
+        name: &str,
+    ) -> Result<Option<Template>, StoreError>;
     /// A vault's templates by name.
     async fn list_templates(&self, vault: VaultId) -> Result<Vec<Template>, StoreError>;
     /// Replaces a template's settings if its stored revision still equals `t.revision`

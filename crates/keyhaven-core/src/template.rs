@@ -287,7 +287,9 @@ impl KeyService {
             n.action = Some("template.create");
             n.detail = Some(format!("template {name}"));
         });
-        let vault = self.vault_for(caller, vault, Permission::UpdateVault).await?;
+        let vault = self
+            .vault_for(caller, vault, Permission::UpdateVault)
+            .await?;
         check_spec(&spec)?;
         self.check_template_policy(vault.id, &spec).await?;
         let now = self.clock.now();
@@ -313,7 +315,11 @@ impl KeyService {
     }
 
     /// A vault's templates (anyone who may read the vault).
-    pub async fn list_templates(&self, caller: &Caller, vault: &VaultName) -> Result<Vec<Template>> {
+    pub async fn list_templates(
+        &self,
+        caller: &Caller,
+        vault: &VaultName,
+    ) -> Result<Vec<Template>> {
         caller.with_note(|n| n.action = Some("template.list"));
         let vault = self.vault_for(caller, vault, Permission::ReadVault).await?;
         let mut out = Vec::new();
@@ -351,12 +357,16 @@ impl KeyService {
             n.action = Some("template.update");
             n.detail = Some(format!("template {name}"));
         });
-        let vault = self.vault_for(caller, vault, Permission::UpdateVault).await?;
+        let vault = self
+            .vault_for(caller, vault, Permission::UpdateVault)
+            .await?;
         check_spec(&spec)?;
         if !spec.archived {
             self.check_template_policy(vault.id, &spec).await?;
         }
-        let old = self.template_in(caller, vault.id, &vault.name, name).await?;
+        let old = self
+            .template_in(caller, vault.id, &vault.name, name)
+            .await?;
         let mut t = old.clone();
         t.spec = spec;
         t.updated_at = self.clock.now();
@@ -374,12 +384,19 @@ impl KeyService {
     }
 
     /// Deletes a template (vault admin). Keys made from it keep its name in their record.
-    pub async fn delete_template(&self, caller: &Caller, vault: &VaultName, name: &str) -> Result<()> {
+    pub async fn delete_template(
+        &self,
+        caller: &Caller,
+        vault: &VaultName,
+        name: &str,
+    ) -> Result<()> {
         caller.with_note(|n| {
             n.action = Some("template.delete");
             n.detail = Some(format!("template {name}"));
         });
-        let vault = self.vault_for(caller, vault, Permission::UpdateVault).await?;
+        let vault = self
+            .vault_for(caller, vault, Permission::UpdateVault)
+            .await?;
         if self.store.delete_template(vault.id, name).await? {
             Ok(())
         } else {
@@ -535,7 +552,10 @@ impl KeyService {
                 new.schedule.next_rotation_at = Some(primary_at + interval);
             }
             if let (Some(cp), Some(active_since)) = (t.spec.cryptoperiod, key.activation_date) {
-                if matches!(key.state, crate::KeyState::PreActive | crate::KeyState::Active) {
+                if matches!(
+                    key.state,
+                    crate::KeyState::PreActive | crate::KeyState::Active
+                ) {
                     let start = active_since.max(primary_at);
                     let end = (start + cp).max(now + Duration::DAY);
                     new.deactivation_date = Some(match key.deactivation_date {

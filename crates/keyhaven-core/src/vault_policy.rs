@@ -6,7 +6,9 @@ use std::sync::Arc;
 use crate::access::{Caller, Permission};
 use crate::error::{Error, Result};
 use crate::model::{VaultId, VaultName};
-use crate::policy::{AlgorithmSpec, CryptoPolicy, KeyClass, NewKeyCheck, PolicyOverride, Primitive};
+use crate::policy::{
+    AlgorithmSpec, CryptoPolicy, KeyClass, NewKeyCheck, PolicyOverride, Primitive,
+};
 use crate::service::{lock, KeyService};
 use crate::store::VaultPolicy;
 
@@ -26,7 +28,11 @@ impl KeyService {
     }
 
     /// A vault's override and effective policy (anyone who may read the vault).
-    pub async fn vault_policy(&self, caller: &Caller, vault: &VaultName) -> Result<VaultPolicyView> {
+    pub async fn vault_policy(
+        &self,
+        caller: &Caller,
+        vault: &VaultName,
+    ) -> Result<VaultPolicyView> {
         caller.with_note(|n| n.action = Some("vault.policy.get"));
         let v = self.vault_for(caller, vault, Permission::ReadVault).await?;
         let stored = self.stored_override(Some(caller), v.id).await?;
@@ -49,7 +55,9 @@ impl KeyService {
         document: PolicyOverride,
     ) -> Result<VaultPolicyView> {
         caller.with_note(|n| n.action = Some("vault.policy.set"));
-        let v = self.vault_for(caller, vault, Permission::UpdateVault).await?;
+        let v = self
+            .vault_for(caller, vault, Permission::UpdateVault)
+            .await?;
         let mut p = VaultPolicy {
             vault_id: v.id,
             document: document.to_json(),
@@ -68,7 +76,9 @@ impl KeyService {
     /// Removes a vault's override (vault admin); the server's policy applies again.
     pub async fn delete_vault_policy(&self, caller: &Caller, vault: &VaultName) -> Result<()> {
         caller.with_note(|n| n.action = Some("vault.policy.delete"));
-        let v = self.vault_for(caller, vault, Permission::UpdateVault).await?;
+        let v = self
+            .vault_for(caller, vault, Permission::UpdateVault)
+            .await?;
         let removed = self.store.delete_vault_policy(v.id).await?;
         lock(&self.vault_policies).remove(&v.id);
         if removed {
@@ -139,7 +149,9 @@ impl KeyService {
         }
         PolicyOverride::from_json(&stored.document)
             .map(Some)
-            .map_err(|e| Error::Storage(format!("vault {vault}'s stored policy does not parse: {e}")))
+            .map_err(|e| {
+                Error::Storage(format!("vault {vault}'s stored policy does not parse: {e}"))
+            })
     }
 }
 

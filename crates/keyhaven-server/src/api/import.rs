@@ -115,13 +115,16 @@ mod tests {
 
     #[test]
     fn pem_wraps_at_64_characters() {
+        // 100 bytes are 136 base64 characters: two full lines and one of 8.
         let text = pem("PUBLIC KEY", &[7u8; 100]);
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines[0], "-----BEGIN PUBLIC KEY-----");
         assert_eq!(lines[1].len(), 64);
-        assert_eq!(lines[2].len(), 136 - 64);
-        assert_eq!(lines[3], "-----END PUBLIC KEY-----");
-        let body: String = lines[1..3].concat();
+        assert_eq!(lines[2].len(), 64);
+        assert_eq!(lines[3].len(), 136 - 128);
+        assert_eq!(lines[4], "-----END PUBLIC KEY-----");
+        assert_eq!(lines.len(), 5);
+        let body: String = lines[1..4].concat();
         assert_eq!(
             base64::engine::general_purpose::STANDARD
                 .decode(body)

@@ -19,11 +19,10 @@ use keyhaven_core::access::{
 use keyhaven_core::merkle::Hash;
 use keyhaven_core::model::{decode_links, encode_links};
 use keyhaven_core::{
-    AuditEvent, AuditFilter, AuditRecord, Cause, Checkpoint, HistoryEntry, Key, KeyAlgorithm,
-    InventoryRow, KeyChange, KeyFilter, KeyId, KeyName, KeySchedule, KeyState, KeyVersion,
-    ObjectKind, Origin, RootKeyRecord, Template, VaultPolicy,
-    RootRotation, SealRecord, Store, StoreError, StoredCheckpoint, UsageMask, Vault, VaultId,
-    VaultName,
+    AuditEvent, AuditFilter, AuditRecord, Cause, Checkpoint, HistoryEntry, InventoryRow, Key,
+    KeyAlgorithm, KeyChange, KeyFilter, KeyId, KeyName, KeySchedule, KeyState, KeyVersion,
+    ObjectKind, Origin, RootKeyRecord, RootRotation, SealRecord, Store, StoreError,
+    StoredCheckpoint, Template, UsageMask, Vault, VaultId, VaultName, VaultPolicy,
 };
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
@@ -746,7 +745,6 @@ impl Store for SqliteStore {
         Ok(totals)
     }
 
-
     async fn update_key(&self, change: KeyChange<'_>) -> Result<u64, StoreError> {
         let key = change.key;
         let id = key.id.0.to_string();
@@ -962,7 +960,11 @@ impl Store for SqliteStore {
     async fn create_template(&self, t: &Template) -> Result<(), StoreError> {
         self.template_create(t).await
     }
-    async fn get_template(&self, vault: VaultId, name: &str) -> Result<Option<Template>, StoreError> {
+    async fn get_template(
+        &self,
+        vault: VaultId,
+        name: &str,
+    ) -> Result<Option<Template>, StoreError> {
         self.template_get(vault, name).await
     }
     async fn list_templates(&self, vault: VaultId) -> Result<Vec<Template>, StoreError> {

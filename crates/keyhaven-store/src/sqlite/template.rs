@@ -189,18 +189,20 @@ impl SqliteStore {
     }
 
     pub(crate) async fn template_next_seq(&self, id: Uuid) -> Result<u64, StoreError> {
-        let seq: Option<i64> = sqlx::query_scalar(
-            "UPDATE key_templates SET seq = seq + 1 WHERE id = ? RETURNING seq",
-        )
-        .bind(id.to_string())
-        .fetch_optional(&self.writer)
-        .await
-        .map_err(backend)?;
+        let seq: Option<i64> =
+            sqlx::query_scalar("UPDATE key_templates SET seq = seq + 1 WHERE id = ? RETURNING seq")
+                .bind(id.to_string())
+                .fetch_optional(&self.writer)
+                .await
+                .map_err(backend)?;
         seq.and_then(|n| u64::try_from(n).ok())
             .ok_or_else(|| StoreError::Backend("the template was deleted meanwhile".to_owned()))
     }
 
-    pub(crate) async fn policy_get(&self, vault: VaultId) -> Result<Option<VaultPolicy>, StoreError> {
+    pub(crate) async fn policy_get(
+        &self,
+        vault: VaultId,
+    ) -> Result<Option<VaultPolicy>, StoreError> {
         let Some(row) = sqlx::query("SELECT * FROM vault_policies WHERE vault_id = ?")
             .bind(vault.0.to_string())
             .fetch_optional(&self.reader)

@@ -8,8 +8,8 @@ use std::collections::BTreeMap;
 use keyhaven_core::policy::PolicyOverride;
 use keyhaven_core::Clock;
 use keyhaven_core::{
-    Cause, Error, FromTemplate, InitialState, KeyAlgorithm, KeyId, KeyService, KeyState,
-    SignInput, TemplateSpec,
+    Cause, Error, FromTemplate, InitialState, KeyAlgorithm, KeyId, KeyService, KeyState, SignInput,
+    TemplateSpec,
 };
 use time::Duration;
 
@@ -117,22 +117,33 @@ fn template_keys_activate_after_delay_and_deactivate_at_cryptoperiod_end() {
             // Not yet.
             clock.advance(Duration::hours(23));
             svc.run_due(100).await.unwrap();
-            assert_eq!(svc.get_key(&c, key.id).await.unwrap().state, KeyState::PreActive);
+            assert_eq!(
+                svc.get_key(&c, key.id).await.unwrap().state,
+                KeyState::PreActive
+            );
             clock.advance(Duration::hours(1));
             svc.run_due(100).await.unwrap();
-            assert_eq!(svc.get_key(&c, key.id).await.unwrap().state, KeyState::Active);
+            assert_eq!(
+                svc.get_key(&c, key.id).await.unwrap().state,
+                KeyState::Active
+            );
             apply_once(&svc, key.id, alg).await;
             clock.advance(Duration::days(30) - Duration::seconds(1));
             svc.run_due(100).await.unwrap();
-            assert_eq!(svc.get_key(&c, key.id).await.unwrap().state, KeyState::Active);
+            assert_eq!(
+                svc.get_key(&c, key.id).await.unwrap().state,
+                KeyState::Active
+            );
             clock.advance(Duration::seconds(1));
             svc.run_due(100).await.unwrap();
             let k = svc.get_key(&c, key.id).await.unwrap();
             assert_eq!(k.state, KeyState::Deactivated, "{alg}");
             assert_eq!(k.primary_version, 1, "{alg}: no rotation configured");
             let history = svc.key_history(&c, key.id).await.unwrap();
-            let actions: Vec<(&str, Cause)> =
-                history.iter().map(|h| (h.action.as_str(), h.cause)).collect();
+            let actions: Vec<(&str, Cause)> = history
+                .iter()
+                .map(|h| (h.action.as_str(), h.cause))
+                .collect();
             assert_eq!(
                 actions,
                 [
@@ -170,7 +181,10 @@ fn template_keys_rotate_on_interval_and_ahead_of_deactivation() {
                 .unwrap();
             assert_eq!(key.state, KeyState::Active);
             let created = key.created_at;
-            assert_eq!(key.schedule.next_rotation_at, Some(created + Duration::days(7)));
+            assert_eq!(
+                key.schedule.next_rotation_at,
+                Some(created + Duration::days(7))
+            );
             clock.advance(Duration::days(7) - Duration::seconds(1));
             svc.run_due(100).await.unwrap();
             assert_eq!(svc.get_key(&c, key.id).await.unwrap().primary_version, 1);
@@ -249,10 +263,16 @@ fn keys_rotate_on_use_count_without_a_write_per_operation() {
                 apply_once(&svc, key.id, alg).await;
             }
             // Nothing is written until the job flushes.
-            let v1 = keyhaven_core::Store::get_version(&store, key.id, 1).await.unwrap();
+            let v1 = keyhaven_core::Store::get_version(&store, key.id, 1)
+                .await
+                .unwrap();
             assert!(v1.is_some());
             svc.flush_last_used().await.unwrap();
-            assert_eq!(svc.get_key(&c, key.id).await.unwrap().primary_version, 1, "{alg}");
+            assert_eq!(
+                svc.get_key(&c, key.id).await.unwrap().primary_version,
+                1,
+                "{alg}"
+            );
             apply_once(&svc, key.id, alg).await;
             svc.flush_last_used().await.unwrap();
             let k = svc.get_key(&c, key.id).await.unwrap();

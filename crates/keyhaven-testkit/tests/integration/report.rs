@@ -283,7 +283,10 @@ async fn callers_see_their_vaults_only_and_tampered_keys_are_left_out() {
     let doc = s.get("/v1/openapi.json").await;
     let op = &doc.body["paths"]["/v1/reports/compliance"]["get"];
     for ct in ["application/json", "text/csv"] {
-        assert!(op["responses"]["200"]["content"][ct].is_object(), "{ct}: {op}");
+        assert!(
+            op["responses"]["200"]["content"][ct].is_object(),
+            "{ct}: {op}"
+        );
     }
     assert!(doc.body["components"]["schemas"]["ReportKey"].is_object());
 

@@ -497,9 +497,9 @@ fn pem_body(bytes: &[u8]) -> Option<String> {
         return None;
     }
     // `openssl ecparam -genkey` writes an EC PARAMETERS block before the key: skip it.
-    let mut lines = std::iter::once(first).chain(lines).skip_while(|l| {
-        !l.starts_with("-----BEGIN ") || l.starts_with("-----BEGIN EC PARAMETERS")
-    });
+    let mut lines = std::iter::once(first)
+        .chain(lines)
+        .skip_while(|l| !l.starts_with("-----BEGIN ") || l.starts_with("-----BEGIN EC PARAMETERS"));
     lines.next()?;
     let body: String = lines
         .take_while(|l| !l.starts_with("-----END "))
@@ -721,7 +721,8 @@ mod tests {
         let text = "-----BEGIN EC PARAMETERS-----\nBggqhkjOPQMBBw==\n-----END EC PARAMETERS-----\n\
                     -----BEGIN EC PRIVATE KEY-----\naGVs\nbG8=\n-----END EC PRIVATE KEY-----\n";
         assert_eq!(pem_body(text.as_bytes()).as_deref(), Some("aGVsbG8="));
-        let only_params = "-----BEGIN EC PARAMETERS-----\nBggqhkjOPQMBBw==\n-----END EC PARAMETERS-----\n";
+        let only_params =
+            "-----BEGIN EC PARAMETERS-----\nBggqhkjOPQMBBw==\n-----END EC PARAMETERS-----\n";
         assert_eq!(pem_body(only_params.as_bytes()), None);
     }
 

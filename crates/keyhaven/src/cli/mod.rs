@@ -423,7 +423,7 @@ mod tests {
         let help = err.to_string();
         assert!(help.contains("Exit codes:"), "{help}");
         assert!(
-            help.contains("7  verify / mac-verify returned valid: false"),
+            help.contains("7  a check failed: verify / mac-verify returned valid: false"),
             "{help}"
         );
     }

@@ -201,6 +201,19 @@ fn readme_tour_works_when_pasted_and_logs_no_secret() {
         "{all}"
     );
     assert!(all.contains("purged"), "{all}");
+    assert_eq!(
+        all.matches("the policy says no (exit 4)").count(),
+        1,
+        "RSA-1024 refused by the crypto policy:\n{all}"
+    );
+    assert!(
+        all.contains("policy_violation") || all.contains("crypto policy"),
+        "{all}"
+    );
+    assert!(
+        all.contains("checkout-1"),
+        "named by the template's scheme:\n{all}"
+    );
     let mut server = server;
     assert!(server.terminate().success());
     // Nothing secret in the server's debug log: tokens, key material, plaintext.
