@@ -13,6 +13,7 @@
 //! where `K` is a fresh 32-byte AES key and the target material is the raw key for AES and
 //! HMAC, PKCS#8 DER for private keys.
 
+use crate::rsa::der_tlv as tlv;
 use aws_lc_rs::encoding::{AsDer, Pkcs8V1Der, PublicKeyX509Der};
 use aws_lc_rs::rsa::{
     KeySize, OaepPrivateDecryptingKey, OaepPublicEncryptingKey, PrivateDecryptingKey,
@@ -216,27 +217,6 @@ fn classify(der: &[u8]) -> DerKind {
         ([1], Some(&OCTET_STRING)) => DerKind::Sec1Ec,
         _ => DerKind::Other,
     }
-}
-
-/// One DER element: (tag, value, what follows). Definite lengths of up to 4 bytes only.
-fn tlv(der: &[u8]) -> Option<(u8, &[u8], &[u8])> {
-    let (&tag, rest) = der.split_first()?;
-    let (&first, rest) = rest.split_first()?;
-    let (len, rest) = if first < 0x80 {
-        (usize::from(first), rest)
-    } else {
-        let n = usize::from(first & 0x7f);
-        if n == 0 || n > 4 {
-            return None;
-        }
-        let (bytes, rest) = rest.split_at_checked(n)?;
-        let len = bytes
-            .iter()
-            .fold(0usize, |acc, b| (acc << 8) | usize::from(*b));
-        (len, rest)
-    };
-    let (value, rest) = rest.split_at_checked(len)?;
-    Some((tag, value, rest))
 }
 
 fn sec1_to_pkcs8(alg: KeyAlgorithm, der: &[u8]) -> Result<SecretBytes, CryptoError> {

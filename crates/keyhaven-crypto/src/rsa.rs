@@ -930,6 +930,8 @@ pub fn rsa_spki_from_components(components: &RsaPublicComponents) -> Result<Vec<
     Ok(spki.as_ref().to_vec())
 }
 
+pub(crate) use der::tlv as der_tlv;
+
 /// A minimal DER reader for the RSA structures aws-lc-rs has no accessor for (PKCS#8 inner
 /// key, RSAPrivateKey components, modulus size of keys aws-lc rejects). It only reads.
 mod der {
@@ -944,8 +946,8 @@ mod der {
     /// 1.2.840.113549.1.1.1 (rsaEncryption).
     const RSA_ENCRYPTION: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01];
 
-    /// Splits one TLV off `input`: (tag, contents, rest).
-    fn tlv(input: &[u8]) -> Option<(u8, &[u8], &[u8])> {
+    /// Splits one TLV off `input`: (tag, contents, rest). Definite lengths of up to 4 bytes.
+    pub(crate) fn tlv(input: &[u8]) -> Option<(u8, &[u8], &[u8])> {
         let (&tag, rest) = input.split_first()?;
         let (&first, rest) = rest.split_first()?;
         let (len, rest) = if first < 0x80 {
