@@ -602,7 +602,10 @@ impl KeyService {
                             crate::rotation::on_activation(&mut new, now);
                         }
                         Action::Deactivate => new.deactivation_date = Some(now),
-                        Action::Reactivate => new.deactivation_date = None,
+                        // A key with a cryptoperiod gets a new one; others none.
+                        Action::Reactivate => {
+                            new.deactivation_date = key.schedule.cryptoperiod.map(|cp| now + cp)
+                        }
                         Action::Compromise => new.compromise_date = Some(now),
                         _ => {}
                     }

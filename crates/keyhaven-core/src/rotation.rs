@@ -145,8 +145,43 @@ impl KeyService {
                     .map_or_else(String::new, |d| d.to_string())
             ),
         };
-        self.rotate_by_policy(key.id, reason).await?;
-        Ok(true)
+        match self.rotate_by_policy(key.id, reason).await {
+            Ok(_) => Ok(true),
+            Err(e @ (Error::NotFound { .. } | Error::Conflict(_))) => Err(e),
+            Err(e) => {
+                // A refused rotation (the policy now disallows the algorithm, say) must not stay
+                // due: it would be retried every tick and crowd out other keys' due work.
+                self.postpone_rotation(key, &e).await?;
+                Err(e)
+            }
+        }
+    }
+
+    /// Moves a failed interval rotation one day on, recording why in the history (cause
+    /// `policy`). A rotation due ahead of the deactivation date is left as it is: it stops
+    /// being due when the key deactivates.
+    async fn postpone_rotation(&self, key: &Key, error: &Error) -> Result<()> {
+        let now = self.clock.now();
+        if !key.schedule.next_rotation_at.is_some_and(|at| at <= now) {
+            return Ok(());
+        }
+        let mut new = key.clone();
+        new.updated_at = now;
+        new.schedule.next_rotation_at = Some(now + time::Duration::DAY);
+        let caller = Caller::system();
+        let entry = self.history(
+            key,
+            &new,
+            "rotation-postponed",
+            &caller,
+            Cause::Policy,
+            Some(format!(
+                "automatic rotation failed, retried in a day: {error}"
+            )),
+        );
+        self.commit(&caller, key, new, &[entry], None, false)
+            .await
+            .map(|_| ())
     }
 
     /// Checks a new or rotated key against the vault's effective crypto policy.

@@ -153,6 +153,13 @@ fn template_keys_activate_after_delay_and_deactivate_at_cryptoperiod_end() {
                 ],
                 "{alg}"
             );
+            // Reactivated, it gets a fresh cryptoperiod rather than none.
+            let k = svc.reactivate(&c, key.id, None).await.unwrap();
+            assert_eq!(
+                k.deactivation_date,
+                Some(clock.now() + Duration::days(30)),
+                "{alg}"
+            );
         }
     });
 }
@@ -379,6 +386,23 @@ fn policy_refuses_weak_keys_and_vault_overrides_tighten_it() {
         clock.set(time::macros::datetime!(2031-02-01 00:00 UTC));
         let r = svc.rotate(&c, rsa.id, None).await;
         assert!(matches!(r, Err(Error::PolicyViolation { .. })), "{r:?}");
+        // An automatic rotation the policy refuses is postponed a day, not retried every tick.
+        clock.set(time::macros::datetime!(2030-06-01 00:00 UTC));
+        let mut rotating = new_key("v", "rsa-rotating", KeyAlgorithm::Rsa2048, InitialState::Active);
+        rotating.extras.schedule.rotation_interval = Some(Duration::days(365));
+        let rotating = svc.create_key(&c, rotating).await.unwrap();
+        clock.set(time::macros::datetime!(2031-06-01 00:00 UTC));
+        svc.run_due(100).await.unwrap();
+        let k = svc.get_key(&c, rotating.id).await.unwrap();
+        assert_eq!(k.primary_version, 1);
+        assert_eq!(
+            k.schedule.next_rotation_at,
+            Some(time::macros::datetime!(2031-06-02 00:00 UTC))
+        );
+        let last = svc.key_history(&c, rotating.id).await.unwrap().pop().unwrap();
+        assert_eq!((last.action.as_str(), last.cause), ("rotation-postponed", Cause::Policy));
+        assert!(last.reason.unwrap_or_default().contains("policy"));
+        clock.set(time::macros::datetime!(2031-02-01 00:00 UTC));
         // Archived templates create nothing.
         let mut archived = spec(KeyAlgorithm::Aes256);
         archived.archived = true;
