@@ -162,7 +162,7 @@ impl KeyService {
     /// being due when the key deactivates.
     async fn postpone_rotation(&self, key: &Key, error: &Error) -> Result<()> {
         let now = self.clock.now();
-        if !key.schedule.next_rotation_at.is_some_and(|at| at <= now) {
+        if key.schedule.next_rotation_at.is_none_or(|at| at > now) {
             return Ok(());
         }
         let mut new = key.clone();
