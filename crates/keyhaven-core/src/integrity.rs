@@ -162,6 +162,32 @@ impl IntegrityKey {
 }
 
 impl IntegrityKey {
+    /// MAC of a keystore record.
+    pub fn keystore_mac(&self, k: &crate::distribution::KeystoreRecord) -> Vec<u8> {
+        self.mac(&keystore_canon(k))
+    }
+    /// Whether a keystore record's MAC matches.
+    pub fn keystore_ok(&self, k: &crate::distribution::KeystoreRecord) -> bool {
+        self.check(&keystore_canon(k), &k.mac)
+    }
+}
+
+fn keystore_canon(k: &crate::distribution::KeystoreRecord) -> Canon {
+    let mut c = Canon::new("keyhaven-keystore-v1");
+    c.bytes(k.id.as_bytes())
+        .bytes(k.vault_id.0.as_bytes())
+        .str(k.name.as_str())
+        .str(k.kind.as_str())
+        .str(k.placement.as_str())
+        .str(&k.settings.to_string())
+        .opt_digest(Some(&k.sealed_credentials))
+        .time(k.created_at)
+        .time(k.updated_at)
+        .u64(k.revision);
+    c
+}
+
+impl IntegrityKey {
     /// MAC of a vault's import key record.
     pub fn import_key_mac(&self, k: &crate::import::ImportKey) -> Vec<u8> {
         self.mac(&import_key_canon(k))

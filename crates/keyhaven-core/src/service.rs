@@ -563,6 +563,11 @@ impl KeyService {
             let Some((new, entry, erase)) = due_transition(&key, now) else {
                 return Ok(key);
             };
+            // Destruction completes only when every keystore holding the key has finished
+            // deleting it (the reconciliation job tells them).
+            if erase && self.store.keystore_destruction_pending(key.id, now).await? {
+                return Ok(key);
+            }
             match self
                 .commit(&Caller::system(), &key, new, &[entry], None, erase)
                 .await

@@ -10,6 +10,7 @@ use crate::access::{
 };
 use crate::algorithm::KeyAlgorithm;
 use crate::audit::{AuditEvent, AuditFilter, AuditRecord, Checkpoint};
+use crate::distribution::{Distribution, KeystoreHealth, KeystoreRecord};
 use crate::lifecycle::KeyState;
 use crate::model::{HistoryEntry, Key, KeyId, KeyVersion, Vault, VaultId};
 use crate::root::{RootKeyRecord, SealRecord};
@@ -52,6 +53,8 @@ pub struct KeyFilter {
     pub created_before: Option<OffsetDateTime>,
     /// Include destroyed and destroyed-compromised keys.
     pub include_destroyed: bool,
+    /// Only keys that some keystore holds out of sync.
+    pub out_of_sync: bool,
 }
 
 /// A change to a key, written atomically with its history entry.
@@ -351,4 +354,54 @@ pub trait Store: Send + Sync {
     /// Deletes the import keys (of every vault) whose issuing period ended before `before`;
     /// returns how many.
     async fn delete_expired_import_keys(&self, before: OffsetDateTime) -> Result<u64, StoreError>;
+
+    // Keystores and distribution
+
+    /// Registers a keystore (`AlreadyExists` when the vault has one of that name).
+    async fn create_keystore(&self, k: &KeystoreRecord) -> Result<(), StoreError>;
+    /// A keystore by id.
+    async fn get_keystore(&self, id: uuid::Uuid) -> Result<Option<KeystoreRecord>, StoreError>;
+    /// A keystore by vault and name.
+    async fn get_keystore_by_name(
+        &self,
+        vault: VaultId,
+        name: &str,
+    ) -> Result<Option<KeystoreRecord>, StoreError>;
+    /// The keystores of a vault (`None`: of every vault), by name.
+    async fn list_keystores(&self, vault: Option<VaultId>)
+        -> Result<Vec<KeystoreRecord>, StoreError>;
+    /// Deletes a keystore (`NotEmpty` while a key targets it); false when it did not exist.
+    async fn delete_keystore(&self, id: uuid::Uuid) -> Result<bool, StoreError>;
+    /// Records the last connection check.
+    async fn set_keystore_health(
+        &self,
+        id: uuid::Uuid,
+        health: &KeystoreHealth,
+    ) -> Result<(), StoreError>;
+    /// Adds a keystore to a key's targets (no error when it is one already).
+    async fn add_key_target(
+        &self,
+        key: KeyId,
+        keystore: uuid::Uuid,
+        at: OffsetDateTime,
+    ) -> Result<(), StoreError>;
+    /// A key's target keystores, in the order they were added.
+    async fn key_targets(&self, key: KeyId) -> Result<Vec<uuid::Uuid>, StoreError>;
+    /// A key's distribution records.
+    async fn distributions(&self, key: KeyId) -> Result<Vec<Distribution>, StoreError>;
+    /// Inserts or replaces a distribution record.
+    async fn put_distribution(&self, d: &Distribution) -> Result<(), StoreError>;
+    /// Keys with at least one target, in id order after `after`.
+    async fn distributed_keys(
+        &self,
+        after: Option<KeyId>,
+        limit: u32,
+    ) -> Result<Vec<KeyId>, StoreError>;
+    /// Whether some target keystore has not finished deleting the key at `now` (it was not
+    /// told yet, or its own pending period is still running).
+    async fn keystore_destruction_pending(
+        &self,
+        key: KeyId,
+        now: OffsetDateTime,
+    ) -> Result<bool, StoreError>;
 }

@@ -4,6 +4,7 @@
 mod access;
 mod audit;
 mod import;
+mod keystore;
 mod seal;
 mod template;
 
@@ -17,6 +18,7 @@ use keyhaven_core::access::{
     CertBinding, CertMatch, Principal, PrincipalId, RoleBinding, Token, TokenId, VaultRole,
 };
 use keyhaven_core::merkle::Hash;
+use keyhaven_core::distribution::{Distribution, KeystoreHealth, KeystoreRecord};
 use keyhaven_core::model::{decode_links, encode_links};
 use keyhaven_core::{
     AuditEvent, AuditFilter, AuditRecord, Cause, Checkpoint, HistoryEntry, InventoryRow, Key,
@@ -195,6 +197,12 @@ impl SqliteStore {
         }
         if let Some(t) = filter.created_before {
             qb.push(" AND k.created_at < ").push_bind(ts(t));
+        }
+        if filter.out_of_sync {
+            qb.push(
+                " AND EXISTS (SELECT 1 FROM key_distributions d WHERE d.key_id = k.id \
+                 AND d.out_of_sync IS NOT NULL)",
+            );
         }
         if let Some(a) = after {
             qb.push(" AND k.id > ").push_bind(a.0.to_string());
@@ -1084,5 +1092,77 @@ impl Store for SqliteStore {
     }
     async fn delete_expired_import_keys(&self, before: OffsetDateTime) -> Result<u64, StoreError> {
         self.import_keys_delete_expired(before).await
+    }
+
+    async fn create_keystore(&self, k: &KeystoreRecord) -> Result<(), StoreError> {
+        self.keystore_create(k).await
+    }
+
+    async fn get_keystore(&self, id: Uuid) -> Result<Option<KeystoreRecord>, StoreError> {
+        self.keystore_get(id).await
+    }
+
+    async fn get_keystore_by_name(
+        &self,
+        vault: VaultId,
+        name: &str,
+    ) -> Result<Option<KeystoreRecord>, StoreError> {
+        self.keystore_by_name(vault, name).await
+    }
+
+    async fn list_keystores(
+        &self,
+        vault: Option<VaultId>,
+    ) -> Result<Vec<KeystoreRecord>, StoreError> {
+        self.keystore_list(vault).await
+    }
+
+    async fn delete_keystore(&self, id: Uuid) -> Result<bool, StoreError> {
+        self.keystore_delete(id).await
+    }
+
+    async fn set_keystore_health(
+        &self,
+        id: Uuid,
+        health: &KeystoreHealth,
+    ) -> Result<(), StoreError> {
+        self.keystore_health(id, health).await
+    }
+
+    async fn add_key_target(
+        &self,
+        key: KeyId,
+        keystore: Uuid,
+        at: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        self.target_add(key, keystore, at).await
+    }
+
+    async fn key_targets(&self, key: KeyId) -> Result<Vec<Uuid>, StoreError> {
+        self.targets(key).await
+    }
+
+    async fn distributions(&self, key: KeyId) -> Result<Vec<Distribution>, StoreError> {
+        self.distributions_of(key).await
+    }
+
+    async fn put_distribution(&self, d: &Distribution) -> Result<(), StoreError> {
+        self.distribution_put(d).await
+    }
+
+    async fn distributed_keys(
+        &self,
+        after: Option<KeyId>,
+        limit: u32,
+    ) -> Result<Vec<KeyId>, StoreError> {
+        self.distributed(after, limit).await
+    }
+
+    async fn keystore_destruction_pending(
+        &self,
+        key: KeyId,
+        now: OffsetDateTime,
+    ) -> Result<bool, StoreError> {
+        self.destruction_pending(key, now).await
     }
 }
