@@ -14,6 +14,7 @@ pub mod access;
 pub mod audit;
 pub mod error;
 pub mod import;
+pub mod keystore;
 pub mod policy;
 pub mod report;
 pub mod sys;
@@ -23,6 +24,7 @@ pub use access::*;
 pub use audit::*;
 pub use error::{ErrorBody, ErrorCode, ErrorDetail};
 pub use import::{ImportKey, ImportWrappedKey};
+pub use keystore::*;
 pub use policy::*;
 pub use report::*;
 pub use sys::*;
@@ -203,6 +205,10 @@ pub struct CreateKey {
     /// Values for the template's naming-scheme placeholders (`{app}` -> `"app": "payments"`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template_vars: Option<BTreeMap<String, String>>,
+    /// Keystores of the vault to distribute the key to (by name); more can be added later
+    /// with `POST /v1/keys/{id}/keystores`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub keystores: Vec<String>,
     /// Cryptoperiod in seconds (see `Key.cryptoperiod_seconds`); not with `template`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cryptoperiod_seconds: Option<u64>,

@@ -2,7 +2,8 @@
 //! dates, completion of pending destructions) and automatic rotations (interval, ahead of the
 //! deactivation date) through the due-time index; flushing of last-use times and use counts,
 //! which rotates keys that reached their use limit; deletion of expired BYOK import keys; and
-//! audit checkpoints (signed every tick while records arrive).
+//! audit checkpoints (signed every tick while records arrive); and keystore reconciliation
+//! (see [`crate::distribution`]).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -36,6 +37,9 @@ pub async fn run(seal: Arc<Seal>, interval: Duration, mut stop: watch::Receiver<
 
 /// One pass of every job.
 pub async fn run_once(service: &KeyService) {
+    // Keystores first: a destruction whose pending period ended completes (in `run_due`)
+    // only once every keystore holding the key has deleted it.
+    crate::distribution::reconcile_all(service).await;
     match service.run_due(BATCH).await {
         Ok(0) => {}
         Ok(n) => tracing::info!(keys = n, "applied scheduled transitions"),

@@ -10,6 +10,7 @@ pub mod api;
 pub mod audit_trail;
 pub mod clock;
 pub mod dev;
+pub mod distribution;
 pub mod init;
 pub mod jobs;
 pub mod kmip;

@@ -6,7 +6,8 @@ use axum::http::StatusCode;
 use axum::Json;
 use base64::Engine;
 use keyhaven_core::{
-    InitialState, Key, KeyAlgorithm, KeyExtras, KeyFilter, KeyPatch, KeyState, ListQuery, NewKey,
+    Caller, InitialState, Key, KeyAlgorithm, KeyExtras, KeyFilter, KeyPatch, KeyService, KeyState,
+    ListQuery, NewKey,
     UsageMask,
 };
 use keyhaven_proto as proto;
@@ -74,11 +75,21 @@ fn parse_usage(names: &[String]) -> Result<UsageMask, ApiError> {
     security(("bearer" = [])))]
 pub async fn create(
     Ctx { svc, caller }: Ctx,
-    Body(req): Body<proto::CreateKey>,
+    Body(mut req): Body<proto::CreateKey>,
 ) -> Result<(StatusCode, Json<proto::Key>), ApiError> {
+    let keystores = std::mem::take(&mut req.keystores);
+    let key = create_key(&svc, &caller, req).await?;
+    super::keystores::distribute_new_key(&svc, &caller, key.id, &keystores).await?;
+    Ok((StatusCode::CREATED, Json(view(&key))))
+}
+
+async fn create_key(
+    svc: &KeyService,
+    caller: &Caller,
+    req: proto::CreateKey,
+) -> Result<Key, ApiError> {
     if req.template.is_some() {
-        let key = templates::create_key(&svc, &caller, req).await?;
-        return Ok((StatusCode::CREATED, Json(view(&key))));
+        return templates::create_key(svc, caller, req).await;
     }
     if req.template_vars.is_some() {
         return Err(ApiError::invalid(
@@ -141,8 +152,7 @@ pub async fn create(
             ..KeyExtras::default()
         },
     };
-    let key = svc.create_key(&caller, new).await?;
-    Ok((StatusCode::CREATED, Json(view(&key))))
+    Ok(svc.create_key(caller, new).await?)
 }
 
 /// Filters of `GET /v1/keys`.
@@ -165,6 +175,8 @@ pub struct ListParams {
     created_before: Option<String>,
     /// Also list destroyed keys.
     include_destroyed: Option<bool>,
+    /// Only keys that some keystore holds out of sync.
+    out_of_sync: Option<bool>,
     /// Page size, 1-1000 (default 100).
     limit: Option<u32>,
     /// `next_cursor` of the previous page.
@@ -227,6 +239,7 @@ pub async fn list(
             || p.state
                 .as_deref()
                 .is_some_and(|s| s.starts_with("destroyed")),
+        out_of_sync: p.out_of_sync.unwrap_or(false),
     };
     let query = ListQuery {
         vault: p.vault.as_deref().map(vault_name).transpose()?,

@@ -8,6 +8,7 @@ mod health;
 mod import;
 mod key_ops;
 mod keys;
+mod keystores;
 mod members;
 mod policy;
 mod principals;
@@ -218,11 +219,13 @@ fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
         templates::delete, keys::apply_template,
         policy::server, policy::get, policy::set, policy::delete,
         reports::compliance,
+        keystores::create, keystores::list, keystores::get, keystores::delete,
+        keystores::test, keystores::key_keystores, keystores::add_target, keystores::sync,
     ),
     modifiers(&BearerAuth),
     tags((name = "vaults"), (name = "keys"), (name = "crypto"), (name = "health"),
          (name = "sys"), (name = "principals"), (name = "audit"), (name = "templates"),
-         (name = "policy"), (name = "reports"))
+         (name = "policy"), (name = "reports"), (name = "keystores"))
 )]
 pub struct ApiDoc;
 
@@ -295,6 +298,23 @@ pub fn router(state: AppState, limits: HttpLimits) -> Router {
             "/v1/vaults/{name}/policy",
             get(policy::get).put(policy::set).delete(policy::delete),
         )
+        .route(
+            "/v1/vaults/{name}/keystores",
+            post(keystores::create).get(keystores::list),
+        )
+        .route(
+            "/v1/vaults/{name}/keystores/{keystore}",
+            get(keystores::get).delete(keystores::delete),
+        )
+        .route(
+            "/v1/vaults/{name}/keystores/{keystore}/test",
+            post(keystores::test),
+        )
+        .route(
+            "/v1/keys/{id}/keystores",
+            get(keystores::key_keystores).post(keystores::add_target),
+        )
+        .route("/v1/keys/{id}/sync", post(keystores::sync))
         .route("/v1/policy", get(policy::server))
         .route("/v1/vaults/{name}/import-key", get(import::import_key))
         .route("/v1/keys", post(keys::create).get(keys::list))

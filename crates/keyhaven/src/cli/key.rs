@@ -133,6 +133,9 @@ pub struct CreateArgs {
     /// A value for the template's naming scheme: VAR=VALUE fills `{VAR}` (repeatable).
     #[arg(long = "var", value_name = "VAR=VALUE", value_parser = parse_tag, requires = "template")]
     pub vars: Vec<(String, String)>,
+    /// Distribute the key to this keystore of the vault (repeatable); see `keyhaven keystore`.
+    #[arg(long = "keystore", value_name = "NAME")]
+    pub keystores: Vec<String>,
     #[command(flatten)]
     pub schedule: ScheduleArgs,
 }
@@ -406,6 +409,7 @@ impl CreateArgs {
             algorithm: self.algorithm.unwrap_or_default(),
             template: self.template,
             template_vars: (!self.vars.is_empty()).then(|| self.vars.into_iter().collect()),
+            keystores: self.keystores,
             cryptoperiod_seconds: self.schedule.cryptoperiod,
             rotation_interval_seconds: self.schedule.rotation_interval,
             rotate_before_seconds: self.schedule.rotate_before,
