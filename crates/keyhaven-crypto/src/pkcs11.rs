@@ -486,8 +486,9 @@ pub fn write_softhsm_conf(dir: &Path) -> std::io::Result<PathBuf> {
 }
 
 /// The process-wide, initialised context of `module` (loaded and `C_Initialize`d on first use,
-/// never finalized).
-fn context(module: &Path) -> Result<Pkcs11, CryptoError> {
+/// never finalized). Every user of a PKCS#11 module in the process (root key, keystore
+/// connector) goes through this, since `C_Initialize` is process-global.
+pub fn context(module: &Path) -> Result<Pkcs11, CryptoError> {
     static CONTEXTS: OnceLock<Mutex<HashMap<PathBuf, Pkcs11>>> = OnceLock::new();
     let key = std::fs::canonicalize(module).unwrap_or_else(|_| module.to_path_buf());
     let mut contexts = CONTEXTS
@@ -666,7 +667,7 @@ fn check_protected(
 }
 
 /// Slots whose initialised token is labelled `label`.
-fn token_slots(ctx: &Pkcs11, label: &str) -> Result<Vec<Slot>, CryptoError> {
+pub fn token_slots(ctx: &Pkcs11, label: &str) -> Result<Vec<Slot>, CryptoError> {
     slots_where(ctx, |info| {
         info.token_initialized() && info.label().trim_end() == label
     })
@@ -745,7 +746,7 @@ fn internal(what: &str, e: &P11Error) -> CryptoError {
 }
 
 /// `C_Login returned CKR_PIN_INCORRECT` rather than the library's paragraph of prose.
-fn describe_error(e: &P11Error) -> String {
+pub fn describe_error(e: &P11Error) -> String {
     match e {
         P11Error::Pkcs11(rv, function) => {
             format!("C_{function:?} returned {}", ckr_name(*rv))

@@ -17,6 +17,7 @@ pub use keyhaven_server;
 
 pub mod inventory;
 pub mod kmip;
+pub mod peers;
 pub mod softhsm;
 pub mod tamper;
 

@@ -13,6 +13,7 @@ mod bad_input;
 mod crypto_ops;
 mod flows;
 mod import;
+mod keystores;
 mod kmip;
 mod lifecycle_table;
 mod mtls;
