@@ -31,6 +31,7 @@ use uuid::Uuid;
 mod admin;
 mod error;
 mod import;
+mod keystores;
 mod query;
 mod report;
 mod template;

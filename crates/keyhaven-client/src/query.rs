@@ -21,6 +21,8 @@ pub struct KeyQuery {
     pub created_before: Option<String>,
     /// Also list destroyed keys (hidden by default).
     pub include_destroyed: bool,
+    /// `Some(true)`: only keys that some external keystore holds out of sync.
+    pub out_of_sync: Option<bool>,
     /// Page size (the server caps it).
     pub limit: Option<u32>,
     /// `next_cursor` of the previous page.
@@ -47,6 +49,9 @@ impl KeyQuery {
         }
         if self.include_destroyed {
             pairs.push(("include_destroyed", "true".to_owned()));
+        }
+        if let Some(out_of_sync) = self.out_of_sync {
+            pairs.push(("out_of_sync", out_of_sync.to_string()));
         }
         if let Some(limit) = self.limit {
             pairs.push(("limit", limit.to_string()));
@@ -136,6 +141,7 @@ mod tests {
             created_after: Some("2025-01-01T00:00:00Z".into()),
             created_before: Some("2026-01-01T00:00:00Z".into()),
             include_destroyed: true,
+            out_of_sync: Some(true),
             limit: Some(10),
             cursor: Some("abc".into()),
         };
@@ -151,6 +157,7 @@ mod tests {
                 "created_after",
                 "created_before",
                 "include_destroyed",
+                "out_of_sync",
                 "limit",
                 "cursor"
             ]

@@ -33,9 +33,9 @@ impl KeystoreName {
             .chars()
             .next()
             .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
-        let ok_rest = s.chars().all(|c| {
-            c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.')
-        });
+        let ok_rest = s
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.'));
         if ok_first && ok_rest && s.len() <= 64 {
             Ok(KeystoreName(s.to_owned()))
         } else {
@@ -553,10 +553,10 @@ impl KeyService {
         let event = AuditEvent {
             at: self.clock.now(),
             request_id: None,
-            principal: Some(
-                caller
-                    .map_or_else(|| Caller::system().name().to_owned(), |c| c.name().to_owned()),
-            ),
+            principal: Some(caller.map_or_else(
+                || Caller::system().name().to_owned(),
+                |c| c.name().to_owned(),
+            )),
             source: None,
             action: format!("keystore.{action}"),
             route: None,
@@ -565,7 +565,10 @@ impl KeyService {
             key_version: Some(version),
             outcome,
             code: None,
-            detail: Some(format!("keystore {} ({}): {detail}", keystore.name, keystore.kind)),
+            detail: Some(format!(
+                "keystore {} ({}): {detail}",
+                keystore.name, keystore.kind
+            )),
         };
         if let Err(e) = self.record(event).await {
             tracing::warn!(key = %key.id, error = %e, "auditing a keystore attempt failed");

@@ -243,21 +243,21 @@ impl fmt::Display for SyncReason {
 
 /// Compares what a keystore has with what keyhaven wants. `expected_kcv` is keyhaven's check
 /// value for pushed material (`None`: not compared). `None` means in sync.
-pub fn compare(
-    want: Desired,
-    have: &RemoteView,
-    expected_kcv: Option<&str>,
-) -> Option<SyncReason> {
-    let state_ok = match (want, have.state) {
-        (Desired::Absent, RemoteState::Missing | RemoteState::Destroyed) => true,
-        (Desired::Enabled, RemoteState::Enabled) => true,
-        (Desired::Disabled, RemoteState::Disabled) => true,
+pub fn compare(want: Desired, have: &RemoteView, expected_kcv: Option<&str>) -> Option<SyncReason> {
+    let state_ok = matches!(
+        (want, have.state),
         (
-            Desired::Destroyed,
-            RemoteState::Destroyed | RemoteState::Missing | RemoteState::PendingDestruction { .. },
-        ) => true,
-        _ => false,
-    };
+            Desired::Absent,
+            RemoteState::Missing | RemoteState::Destroyed
+        ) | (Desired::Enabled, RemoteState::Enabled)
+            | (Desired::Disabled, RemoteState::Disabled)
+            | (
+                Desired::Destroyed,
+                RemoteState::Destroyed
+                    | RemoteState::Missing
+                    | RemoteState::PendingDestruction { .. }
+            )
+    );
     if !state_ok {
         return Some(match (want, have.state) {
             (Desired::Enabled | Desired::Disabled, RemoteState::Missing) => SyncReason::Missing,
@@ -269,8 +269,11 @@ pub fn compare(
     }
     if let (Some(want_kcv), Some(have_kcv)) = (expected_kcv, have.check_value.as_deref()) {
         if matches!(want, Desired::Enabled | Desired::Disabled)
-            && aws_lc_rs::constant_time::verify_slices_are_equal(want_kcv.as_bytes(), have_kcv.as_bytes())
-                .is_err()
+            && aws_lc_rs::constant_time::verify_slices_are_equal(
+                want_kcv.as_bytes(),
+                have_kcv.as_bytes(),
+            )
+            .is_err()
         {
             return Some(SyncReason::MaterialMismatch);
         }
@@ -372,8 +375,11 @@ pub trait Keystore: Send + Sync {
     /// Encrypts with the keystore's copy (AES; the format is the keystore's own).
     async fn encrypt(&self, remote_id: &str, plaintext: &[u8]) -> Result<Vec<u8>, KeystoreError>;
     /// Decrypts what [`Keystore::encrypt`] returned.
-    async fn decrypt(&self, remote_id: &str, ciphertext: &[u8])
-        -> Result<SecretBytes, KeystoreError>;
+    async fn decrypt(
+        &self,
+        remote_id: &str,
+        ciphertext: &[u8],
+    ) -> Result<SecretBytes, KeystoreError>;
 }
 
 #[cfg(test)]
@@ -408,7 +414,14 @@ mod tests {
             state,
             check_value: Some("abcdef".into()),
         };
-        assert_eq!(compare(Desired::Enabled, &view(RemoteState::Enabled), Some("abcdef")), None);
+        assert_eq!(
+            compare(
+                Desired::Enabled,
+                &view(RemoteState::Enabled),
+                Some("abcdef")
+            ),
+            None
+        );
         assert_eq!(
             compare(Desired::Enabled, &view(RemoteState::Missing), None),
             Some(SyncReason::Missing)
@@ -421,7 +434,11 @@ mod tests {
             })
         );
         assert_eq!(
-            compare(Desired::Enabled, &view(RemoteState::Enabled), Some("000000")),
+            compare(
+                Desired::Enabled,
+                &view(RemoteState::Enabled),
+                Some("000000")
+            ),
             Some(SyncReason::MaterialMismatch)
         );
         let pending = view(RemoteState::PendingDestruction { until: None });

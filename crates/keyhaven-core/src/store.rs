@@ -368,8 +368,10 @@ pub trait Store: Send + Sync {
         name: &str,
     ) -> Result<Option<KeystoreRecord>, StoreError>;
     /// The keystores of a vault (`None`: of every vault), by name.
-    async fn list_keystores(&self, vault: Option<VaultId>)
-        -> Result<Vec<KeystoreRecord>, StoreError>;
+    async fn list_keystores(
+        &self,
+        vault: Option<VaultId>,
+    ) -> Result<Vec<KeystoreRecord>, StoreError>;
     /// Deletes a keystore (`NotEmpty` while a key targets it); false when it did not exist.
     async fn delete_keystore(&self, id: uuid::Uuid) -> Result<bool, StoreError>;
     /// Records the last connection check.

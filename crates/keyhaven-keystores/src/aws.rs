@@ -91,20 +91,27 @@ impl AwsKmsKeystore {
         // An empty 200 answer (DisableKey, EnableKey) reads as `null`.
         let text: &[u8] = if answer.is_empty() { b"null" } else { &answer };
         serde_json::from_slice(text).map_err(|_| {
-            CallError::Transport(format!("AWS KMS answered {operation} with an unexpected body"))
+            CallError::Transport(format!(
+                "AWS KMS answered {operation} with an unexpected body"
+            ))
         })
     }
 
     /// Creates the KMS key (origin `AWS_KMS` or `EXTERNAL`) and returns its id.
     async fn create_key(&self, label: &str, external: bool) -> Result<String, KeystoreError> {
-        let out: KeyMetadataOut = self.call("CreateKey", &create_key_request(label, external)).await?;
+        let out: KeyMetadataOut = self
+            .call("CreateKey", &create_key_request(label, external))
+            .await?;
         Ok(out.key_metadata.key_id)
     }
 
     /// Imports `material` into the `EXTERNAL` key `key_id`.
     async fn import_material(&self, key_id: &str, material: &[u8]) -> Result<(), KeystoreError> {
         let params: import::ImportParameters = self
-            .call("GetParametersForImport", &import::parameters_request(key_id))
+            .call(
+                "GetParametersForImport",
+                &import::parameters_request(key_id),
+            )
             .await?;
         let body = import::import_request(key_id, &params, material)?;
         let _: Value = self.call("ImportKeyMaterial", &body).await?;
@@ -213,7 +220,9 @@ impl Keystore for AwsKmsKeystore {
     }
 
     async fn disable(&self, remote_id: &str) -> Result<(), KeystoreError> {
-        let _: Value = self.call("DisableKey", &json!({"KeyId": remote_id})).await?;
+        let _: Value = self
+            .call("DisableKey", &json!({"KeyId": remote_id}))
+            .await?;
         Ok(())
     }
 
@@ -250,7 +259,11 @@ impl Keystore for AwsKmsKeystore {
         let out: EncryptOut = self.call_raw("Encrypt", body).await?;
         STANDARD
             .decode(out.ciphertext_blob.as_bytes())
-            .map_err(|_| KeystoreError::Refused("Encrypt answered a CiphertextBlob that is not base64".into()))
+            .map_err(|_| {
+                KeystoreError::Refused(
+                    "Encrypt answered a CiphertextBlob that is not base64".into(),
+                )
+            })
     }
 
     async fn decrypt(
@@ -264,7 +277,9 @@ impl Keystore for AwsKmsKeystore {
         STANDARD
             .decode(encoded.as_bytes())
             .map(SecretBytes::new)
-            .map_err(|_| KeystoreError::Refused("Decrypt answered a Plaintext that is not base64".into()))
+            .map_err(|_| {
+                KeystoreError::Refused("Decrypt answered a Plaintext that is not base64".into())
+            })
     }
 }
 
@@ -278,9 +293,9 @@ impl AwsKmsKeystore {
     ) -> Result<Option<OffsetDateTime>, KeystoreError> {
         let refused = |original: Option<CallError>| match original {
             Some(e) => KeystoreError::from(e),
-            None => KeystoreError::Refused(
-                "ScheduleKeyDeletion answered without a DeletionDate".into(),
-            ),
+            None => {
+                KeystoreError::Refused("ScheduleKeyDeletion answered without a DeletionDate".into())
+            }
         };
         match self.describe_key(remote_id).await? {
             None => Ok(None),

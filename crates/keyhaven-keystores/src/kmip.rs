@@ -68,7 +68,10 @@ impl KmipKeystore {
 
     /// The object's KMIP State, `None` when the server does not know it.
     async fn state(&self, s: &mut Session, id: &str) -> Result<Option<u32>, KeystoreError> {
-        match s.call(op::GET_ATTRIBUTES, payloads::get_state(self.version(), id)?).await {
+        match s
+            .call(op::GET_ATTRIBUTES, payloads::get_state(self.version(), id)?)
+            .await
+        {
             Ok(payload) => payloads::read_state(&payload).map(Some),
             Err(CallError::Failed(f)) if f.is_not_found() => Ok(None),
             Err(e) => Err(e.into_error(id)),
@@ -215,27 +218,32 @@ impl Keystore for KmipKeystore {
 
     async fn create(&self, req: &CreateRequest<'_>) -> Result<RemoteKey, KeystoreError> {
         let bits = payloads::aes_bits(req.algorithm)?;
+        if let Some(material) = req.material {
+            if usize::try_from(bits).ok() != Some(material.len().saturating_mul(8)) {
+                return Err(KeystoreError::Unsupported(format!(
+                    "{} needs {} key bytes, not {}",
+                    req.algorithm.name(),
+                    bits / 8,
+                    material.len()
+                )));
+            }
+        }
+        // Connected before the payload is built: a pushed key's copy in the request is wiped
+        // by `call` once sent.
+        let mut s = self.session().await?;
         let version = self.version();
         let (operation, payload, what) = match req.material {
-            Some(material) => {
-                if usize::try_from(bits).ok() != Some(material.len().saturating_mul(8)) {
-                    return Err(KeystoreError::Unsupported(format!(
-                        "{} needs {} key bytes, not {}",
-                        req.algorithm.name(),
-                        bits / 8,
-                        material.len()
-                    )));
-                }
-                let payload = payloads::register(version, req.label, bits, material);
-                (op::REGISTER, payload, "Register")
-            }
+            Some(material) => (
+                op::REGISTER,
+                payloads::register(version, req.label, bits, material),
+                "Register",
+            ),
             None => (
                 op::CREATE,
                 payloads::create(version, req.label, bits),
                 "Create",
             ),
         };
-        let mut s = self.session().await?;
         let created = s
             .call(operation, payload)
             .await
@@ -243,7 +251,10 @@ impl Keystore for KmipKeystore {
         let id = payloads::read_unique_id(&created, what)?;
         drop(created);
         if req.enabled {
-            if let Err(e) = self.simple(&mut s, op::ACTIVATE, payloads::object(&id), &id).await {
+            if let Err(e) = self
+                .simple(&mut s, op::ACTIVATE, payloads::object(&id), &id)
+                .await
+            {
                 // Do not leave a half-made object behind (best effort).
                 let _ = self.remove(&mut s, &id).await;
                 return Err(e);
@@ -356,11 +367,7 @@ impl Keystore for KmipKeystore {
         }
     }
 
-    async fn decrypt(
-        &self,
-        remote_id: &str,
-        blob: &[u8],
-    ) -> Result<SecretBytes, KeystoreError> {
+    async fn decrypt(&self, remote_id: &str, blob: &[u8]) -> Result<SecretBytes, KeystoreError> {
         // Also refuses versions before 1.2, which have no Decrypt.
         let supported = self.mode()?;
         let parts = ciphertext::split(blob)?;

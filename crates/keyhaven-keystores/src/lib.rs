@@ -18,7 +18,10 @@ pub fn connect(
     credentials: &SecretBytes,
 ) -> Result<Box<dyn Keystore>, KeystoreError> {
     match kind {
-        KeystoreKind::Pkcs11 => Ok(Box::new(pkcs11::Pkcs11Keystore::new(settings, credentials)?)),
+        KeystoreKind::Pkcs11 => Ok(Box::new(pkcs11::Pkcs11Keystore::new(
+            settings,
+            credentials,
+        )?)),
         KeystoreKind::Kmip => Ok(Box::new(kmip::KmipKeystore::new(settings, credentials)?)),
         KeystoreKind::AwsKms => Ok(Box::new(aws::AwsKmsKeystore::new(settings, credentials)?)),
         _ => Err(KeystoreError::Config(format!(

@@ -31,7 +31,10 @@ impl std::fmt::Debug for Credentials {
         f.debug_struct("Credentials")
             .field("access_key_id", &self.access_key_id)
             .field("secret_access_key", &"(redacted)")
-            .field("session_token", &self.session_token.as_ref().map(|_| "(redacted)"))
+            .field(
+                "session_token",
+                &self.session_token.as_ref().map(|_| "(redacted)"),
+            )
             .finish()
     }
 }
@@ -217,20 +220,18 @@ mod tests {
         // Documented: date 20120215, region us-east-1, service iam →
         // kSigning = f4780e2d9f65fa895f9c67b32ce1baf0b0d8a43505a000a1a9e090d414db404d.
         let derived = signing_key(SECRET, "20120215", "us-east-1", "iam");
-        let documented = hex::decode(
-            "f4780e2d9f65fa895f9c67b32ce1baf0b0d8a43505a000a1a9e090d414db404d",
-        )
-        .unwrap();
+        let documented =
+            hex::decode("f4780e2d9f65fa895f9c67b32ce1baf0b0d8a43505a000a1a9e090d414db404d")
+                .unwrap();
         let expected = hmac::Key::new(hmac::HMAC_SHA256, &documented);
         assert_eq!(key_bytes(&derived), key_bytes(&expected));
 
         // Documented: date 20150830, us-east-1, iam →
         // c4afb1cc5771d871763a393e44b703571b55cc28424d1a5e86da6ed3c154a4b9.
         let derived = signing_key(SECRET, "20150830", "us-east-1", "iam");
-        let documented = hex::decode(
-            "c4afb1cc5771d871763a393e44b703571b55cc28424d1a5e86da6ed3c154a4b9",
-        )
-        .unwrap();
+        let documented =
+            hex::decode("c4afb1cc5771d871763a393e44b703571b55cc28424d1a5e86da6ed3c154a4b9")
+                .unwrap();
         let expected = hmac::Key::new(hmac::HMAC_SHA256, &documented);
         assert_eq!(key_bytes(&derived), key_bytes(&expected));
         // And a different date gives a different key.
@@ -359,7 +360,10 @@ mod tests {
     fn encoding_and_dates() {
         assert_eq!(uri_encode("a b/c~d_e.f-g=h"), "a%20b%2Fc~d_e.f-g%3Dh");
         assert_eq!(canonical_header_value("  a   b  c "), "a b c");
-        assert_eq!(amz_date(datetime!(2015-08-30 12:36:00 UTC)), "20150830T123600Z");
+        assert_eq!(
+            amz_date(datetime!(2015-08-30 12:36:00 UTC)),
+            "20150830T123600Z"
+        );
         assert_eq!(
             amz_date(datetime!(2015-08-30 14:36:00 +02:00)),
             "20150830T123600Z"

@@ -14,8 +14,8 @@
 use keyhaven_core::access::Outcome;
 use keyhaven_core::distribution::{Distribution, KeystoreRecord};
 use keyhaven_core::keystore::{
-    compare, desired_for, Capabilities, CreateRequest, Desired, Keystore, KeystoreError,
-    Placement, RemoteState, RemoteView,
+    compare, desired_for, Capabilities, CreateRequest, Desired, Keystore, KeystoreError, Placement,
+    RemoteState, RemoteView,
 };
 use keyhaven_core::{Caller, Key, KeyId, KeyService};
 use time::{Duration, OffsetDateTime};
@@ -235,24 +235,36 @@ impl Ctx<'_> {
             | (Desired::Disabled, Some(RemoteState::Disabled)) => Ok(()),
             (Desired::Enabled, Some(RemoteState::Disabled)) => {
                 if self.caps.reenable {
-                    self.call(rec, "enable", self.conn.enable(remote_of(rec)?)).await
+                    self.call(rec, "enable", self.conn.enable(remote_of(rec)?))
+                        .await
                 } else {
                     self.replace(rec).await
                 }
             }
             (Desired::Enabled, Some(RemoteState::PendingDestruction { .. })) => {
-                self.call(rec, "cancel-destroy", self.conn.cancel_destroy(remote_of(rec)?))
-                    .await?;
-                self.call(rec, "enable", self.conn.enable(remote_of(rec)?)).await
+                self.call(
+                    rec,
+                    "cancel-destroy",
+                    self.conn.cancel_destroy(remote_of(rec)?),
+                )
+                .await?;
+                self.call(rec, "enable", self.conn.enable(remote_of(rec)?))
+                    .await
             }
             (Desired::Disabled, Some(RemoteState::Enabled)) => {
-                self.call(rec, "disable", self.conn.disable(remote_of(rec)?)).await
+                self.call(rec, "disable", self.conn.disable(remote_of(rec)?))
+                    .await
             }
             (Desired::Disabled, Some(RemoteState::PendingDestruction { .. })) => {
-                self.call(rec, "cancel-destroy", self.conn.cancel_destroy(remote_of(rec)?))
-                    .await?;
+                self.call(
+                    rec,
+                    "cancel-destroy",
+                    self.conn.cancel_destroy(remote_of(rec)?),
+                )
+                .await?;
                 // AWS leaves a cancelled key disabled; make sure of it everywhere.
-                self.call(rec, "disable", self.conn.disable(remote_of(rec)?)).await
+                self.call(rec, "disable", self.conn.disable(remote_of(rec)?))
+                    .await
             }
             (Desired::Destroyed, None | Some(RemoteState::Missing | RemoteState::Destroyed)) => {
                 rec.destroy_until = None;
@@ -339,7 +351,15 @@ impl Ctx<'_> {
 
     async fn audit(&self, version: u32, action: &str, outcome: Outcome, detail: String) {
         self.service
-            .audit_keystore(self.caller, self.key, version, self.ks, action, outcome, detail)
+            .audit_keystore(
+                self.caller,
+                self.key,
+                version,
+                self.ks,
+                action,
+                outcome,
+                detail,
+            )
             .await;
     }
 }

@@ -209,7 +209,9 @@ pub(super) fn aws_error(status: u16, body: &[u8]) -> CallError {
         })
         .filter(|t| !t.is_empty())
         .unwrap_or_else(|| format!("HTTP {status}"));
-    let message = field("message").or_else(|| field("Message")).unwrap_or_default();
+    let message = field("message")
+        .or_else(|| field("Message"))
+        .unwrap_or_default();
     CallError::Aws {
         status,
         kind: printable(&kind),
@@ -255,12 +257,11 @@ fn tls_config(ca_pem: Option<&str>) -> Result<ClientConfig, KeystoreError> {
     let mut roots = RootCertStore::empty();
     match ca_pem {
         Some(pem) => {
-            let certs: Vec<CertificateDer<'static>> =
-                rustls_pemfile::certs(&mut pem.as_bytes())
-                    .collect::<Result<_, _>>()
-                    .map_err(|_| {
-                        KeystoreError::Config("settings field `ca_pem` is not valid PEM".to_owned())
-                    })?;
+            let certs: Vec<CertificateDer<'static>> = rustls_pemfile::certs(&mut pem.as_bytes())
+                .collect::<Result<_, _>>()
+                .map_err(|_| {
+                    KeystoreError::Config("settings field `ca_pem` is not valid PEM".to_owned())
+                })?;
             if certs.is_empty() {
                 return Err(KeystoreError::Config(
                     "settings field `ca_pem` holds no CERTIFICATE block".to_owned(),
@@ -287,7 +288,7 @@ fn tls_config(ca_pem: Option<&str>) -> Result<ClientConfig, KeystoreError> {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
+#[allow(clippy::unwrap_used, clippy::panic)]
 mod tests {
     use super::*;
 
@@ -311,22 +312,35 @@ mod tests {
             "AccessDeniedException",
         ] {
             let e = mapped(400, &format!(r#"{{"__type":"{kind}","Message":"no"}}"#));
-            assert!(matches!(e, KeystoreError::Unauthorized(ref m) if m.contains(kind)), "{e:?}");
+            assert!(
+                matches!(e, KeystoreError::Unauthorized(ref m) if m.contains(kind)),
+                "{e:?}"
+            );
         }
-        let e = mapped(400, r#"{"__type":"DisabledException","message":"key is disabled"}"#);
+        let e = mapped(
+            400,
+            r#"{"__type":"DisabledException","message":"key is disabled"}"#,
+        );
         assert_eq!(
             e,
             KeystoreError::Refused("DisabledException: key is disabled".into())
         );
         let e = mapped(500, r#"{"__type":"KMSInternalException"}"#);
-        assert!(matches!(e, KeystoreError::Unreachable(ref m) if m.contains("KMSInternalException")));
+        assert!(
+            matches!(e, KeystoreError::Unreachable(ref m) if m.contains("KMSInternalException"))
+        );
         assert!(e.is_transient());
         let e = mapped(503, "<html>busy</html>");
         assert!(matches!(e, KeystoreError::Unreachable(ref m) if m.contains("HTTP 503")));
         let e = mapped(400, r#"{"__type":"ThrottlingException"}"#);
         assert!(e.is_transient());
-        let e = mapped(400, &format!(r#"{{"__type":"X","message":"{}"}}"#, "a\n".repeat(500)));
-        let KeystoreError::Refused(m) = e else { panic!() };
+        let e = mapped(
+            400,
+            &format!(r#"{{"__type":"X","message":"{}"}}"#, "a\n".repeat(500)),
+        );
+        let KeystoreError::Refused(m) = e else {
+            panic!()
+        };
         assert!(m.len() < 320 && !m.contains('\n'));
         assert!(aws_error(400, br#"{"__type":"NotFoundException"}"#).is("NotFoundException"));
     }

@@ -51,7 +51,9 @@ pub(super) fn import_request(
     material: &[u8],
 ) -> Result<serde_json::Value, KeystoreError> {
     let der = STANDARD.decode(params.public_key.as_bytes()).map_err(|_| {
-        KeystoreError::Refused("GetParametersForImport returned a PublicKey that is not base64".into())
+        KeystoreError::Refused(
+            "GetParametersForImport returned a PublicKey that is not base64".into(),
+        )
     })?;
     let wrapped = wrap_key_material(&der, material)?;
     Ok(json!({
@@ -64,7 +66,10 @@ pub(super) fn import_request(
 
 /// Wraps `material` for the RSA-3072 public key `spki_der` as `RSA_AES_KEY_WRAP_SHA_256`
 /// specifies: `RSA-OAEP-SHA256(aes_key) || AES-KWP(aes_key, material)`.
-pub(super) fn wrap_key_material(spki_der: &[u8], material: &[u8]) -> Result<Vec<u8>, KeystoreError> {
+pub(super) fn wrap_key_material(
+    spki_der: &[u8],
+    material: &[u8],
+) -> Result<Vec<u8>, KeystoreError> {
     let public = PublicEncryptingKey::from_der(spki_der).map_err(|_| {
         KeystoreError::Refused(
             "GetParametersForImport returned a PublicKey that is not an RSA public key".into(),
@@ -132,7 +137,9 @@ pub(super) mod tests {
         assert_eq!(aes.len(), 32, "the RSA part carries an AES-256 key");
         let kek = AesKek::new(&AES_256, &aes).unwrap();
         let mut out = vec![0u8; kwp_part.len()];
-        kek.unwrap_with_padding(kwp_part, &mut out).unwrap().to_vec()
+        kek.unwrap_with_padding(kwp_part, &mut out)
+            .unwrap()
+            .to_vec()
     }
 
     #[test]

@@ -84,9 +84,7 @@ pub(super) fn parse_credentials(credentials: &SecretBytes) -> Result<Credentials
     let secret_access_key = take_string(&mut obj, "secret_access_key")?
         .ok_or_else(|| config("credentials field `secret_access_key` is missing"))?;
     let session_token = take_string(&mut obj, "session_token")?;
-    if access_key_id.is_empty()
-        || !access_key_id.bytes().all(|b| b.is_ascii_alphanumeric())
-    {
+    if access_key_id.is_empty() || !access_key_id.bytes().all(|b| b.is_ascii_alphanumeric()) {
         return Err(config(
             "credentials field `access_key_id` must be a non-empty string of letters and digits",
         ));
@@ -196,7 +194,7 @@ fn config(message: &str) -> KeystoreError {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
+#[allow(clippy::unwrap_used, clippy::panic)]
 mod tests {
     use super::*;
     use serde_json::json;
@@ -236,7 +234,10 @@ mod tests {
                 json!({"endpoint": "https://kms.example", "region": "us-east-1", "import": "VAL-9"}),
                 "`import`",
             ),
-            (json!({"endpoint": "VAL-9", "region": "us-east-1"}), "`endpoint`"),
+            (
+                json!({"endpoint": "VAL-9", "region": "us-east-1"}),
+                "`endpoint`",
+            ),
             (
                 json!({"endpoint": "https://kms.example/VAL-9", "region": "us-east-1"}),
                 "`endpoint`",
@@ -245,7 +246,10 @@ mod tests {
                 json!({"endpoint": "http://kms.example", "region": "us-east-1"}),
                 "loopback",
             ),
-            (json!({"endpoint": "https://kms.example", "region": "VAL-9"}), "`region`"),
+            (
+                json!({"endpoint": "https://kms.example", "region": "VAL-9"}),
+                "`region`",
+            ),
         ];
         for (input, needle) in cases {
             let err = parse_settings(&input).unwrap_err();
@@ -272,7 +276,10 @@ mod tests {
 
         let cases = [
             (json!({"access_key_id": "AKID"}), "`secret_access_key`"),
-            (json!({"secret_access_key": "s3cr3t/VALUE"}), "`access_key_id`"),
+            (
+                json!({"secret_access_key": "s3cr3t/VALUE"}),
+                "`access_key_id`",
+            ),
             (
                 json!({"access_key_id": "AKID", "secret_access_key": "s3cr3t/VALUE", "pin": "s3cr3t/VALUE"}),
                 "`pin`",

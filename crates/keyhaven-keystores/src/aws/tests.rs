@@ -48,7 +48,9 @@ struct Stub {
 }
 
 impl Stub {
-    async fn start(handler: impl Fn(&str, &Value) -> (u16, String) + Send + Sync + 'static) -> Stub {
+    async fn start(
+        handler: impl Fn(&str, &Value) -> (u16, String) + Send + Sync + 'static,
+    ) -> Stub {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let endpoint = format!("http://{}", listener.local_addr().unwrap());
         let seen = Arc::new(Mutex::new(Vec::new()));
@@ -280,9 +282,10 @@ async fn push_imports_wrapped_material_then_disables() {
     for s in &seen {
         assert_eq!(s.header("content-type"), Some("application/x-amz-json-1.1"));
         assert_eq!(s.header("x-amz-security-token"), Some("session-tok"));
-        assert!(s.header("authorization").unwrap().starts_with(
-            "AWS4-HMAC-SHA256 Credential=AKIDSTUB/"
-        ));
+        assert!(s
+            .header("authorization")
+            .unwrap()
+            .starts_with("AWS4-HMAC-SHA256 Credential=AKIDSTUB/"));
     }
 }
 
@@ -317,7 +320,10 @@ async fn failed_import_schedules_the_half_made_key_for_deletion() {
     let seen = stub.seen();
     let last = seen.last().unwrap();
     assert_eq!(last.target, "TrentService.ScheduleKeyDeletion");
-    assert_eq!(last.body, json!({"KeyId": "k-bad", "PendingWindowInDays": 7}));
+    assert_eq!(
+        last.body,
+        json!({"KeyId": "k-bad", "PendingWindowInDays": 7})
+    );
 }
 
 #[tokio::test]
@@ -393,7 +399,9 @@ async fn refused_before_any_request() {
 #[tokio::test]
 async fn aws_errors_reach_the_caller_mapped() {
     let stub = Stub::start(|op, body| match (op, body["KeyId"].as_str()) {
-        ("DescribeKey", Some("gone")) => aws_err(400, "NotFoundException", "Key 'gone' does not exist"),
+        ("DescribeKey", Some("gone")) => {
+            aws_err(400, "NotFoundException", "Key 'gone' does not exist")
+        }
         ("Encrypt", _) => aws_err(400, "DisabledException", "key is disabled"),
         ("ListKeys", _) => aws_err(400, "UnrecognizedClientException", "bad token"),
         ("EnableKey", _) => aws_err(500, "KMSInternalException", "oops"),
@@ -402,7 +410,10 @@ async fn aws_errors_reach_the_caller_mapped() {
     })
     .await;
     let ks = stub.keystore(true);
-    assert_eq!(ks.describe("gone").await.unwrap().state, RemoteState::Missing);
+    assert_eq!(
+        ks.describe("gone").await.unwrap().state,
+        RemoteState::Missing
+    );
     let enc = ks.encrypt("k", b"secret data").await.unwrap_err();
     assert_eq!(
         enc,
@@ -429,8 +440,8 @@ async fn aws_errors_reach_the_caller_mapped() {
 #[tokio::test]
 async fn destroy_clamps_the_window_and_reports_dates() {
     let soon = OffsetDateTime::now_utc().unix_timestamp() + 5 * 86_400;
-    let stub = Stub::start(move |op, body| {
-        match (op, body["KeyId"].as_str().unwrap()) {
+    let stub = Stub::start(
+        move |op, body| match (op, body["KeyId"].as_str().unwrap()) {
             ("ScheduleKeyDeletion", "fresh") => ok(json!({
                 "KeyId": "fresh",
                 "DeletionDate": 1_900_000_000.5,
@@ -444,8 +455,8 @@ async fn destroy_clamps_the_window_and_reports_dates() {
             }})),
             ("ScheduleKeyDeletion", "gone") => aws_err(400, "NotFoundException", "gone"),
             (other, id) => panic!("unexpected {other} {id}"),
-        }
-    })
+        },
+    )
     .await;
     let ks = stub.keystore(true);
     let date = ks.destroy("fresh", 90).await.unwrap().unwrap();
@@ -467,7 +478,9 @@ async fn destroy_clamps_the_window_and_reports_dates() {
 async fn encrypt_and_decrypt_carry_base64_blobs() {
     let stub = Stub::start(|op, body| match op {
         "Encrypt" => {
-            let mut p = STANDARD.decode(body["Plaintext"].as_str().unwrap()).unwrap();
+            let mut p = STANDARD
+                .decode(body["Plaintext"].as_str().unwrap())
+                .unwrap();
             p.reverse();
             ok(json!({"CiphertextBlob": STANDARD.encode(p), "KeyId": "arn"}))
         }
@@ -520,7 +533,9 @@ fn key_states_map_to_remote_states() {
     assert_eq!(
         state(meta("PendingDeletion", Some(1_800_000_100.25))),
         RemoteState::PendingDestruction {
-            until: Some(OffsetDateTime::from_unix_timestamp_nanos(1_800_000_100_250_000_000).unwrap())
+            until: Some(
+                OffsetDateTime::from_unix_timestamp_nanos(1_800_000_100_250_000_000).unwrap()
+            )
         }
     );
     assert_eq!(

@@ -112,7 +112,12 @@ mod tests {
 
     #[test]
     fn foreign_or_short_input_is_refused() {
-        for blob in [&b""[..], &[0x03, 0, 0][..], &[0x01; 10][..], &[0x02; 20][..]] {
+        for blob in [
+            &b""[..],
+            &[0x03, 0, 0][..],
+            &[0x01; 10][..],
+            &[0x02; 20][..],
+        ] {
             assert!(matches!(split(blob), Err(KeystoreError::Refused(_))));
         }
         // CBC ciphertext must be whole blocks.

@@ -74,7 +74,9 @@ pub(super) fn endpoint(
             .find(|(name, _)| *name == v)
             .map(|(_, version)| *version)
             .ok_or_else(|| {
-                config("settings field \"version\" must be one of 1.0, 1.1, 1.2, 1.3, 1.4, 2.0, 2.1")
+                config(
+                    "settings field \"version\" must be one of 1.0, 1.1, 1.2, 1.3, 1.4, 2.0, 2.1",
+                )
             })?,
     };
     let roots = ca_roots(required_text(fields, "settings", "ca_pem")?)?;
@@ -194,7 +196,9 @@ fn take_secret_text(
 ) -> Result<Zeroizing<String>, KeystoreError> {
     match fields.remove(name) {
         Some(Value::String(s)) => Ok(Zeroizing::new(s)),
-        Some(_) => Err(config(format!("credentials field {name:?} must be a string"))),
+        Some(_) => Err(config(format!(
+            "credentials field {name:?} must be a string"
+        ))),
         None => Err(config(format!("credentials field {name:?} is missing"))),
     }
 }
@@ -238,22 +242,35 @@ mod tests {
 
     #[test]
     fn unknown_and_missing_fields_are_named_without_values() {
-        let m = error(json!({"host": "h", "port": 1, "ca_pem": "x", "colour": "s3cr3t"}), json!({}));
+        let m = error(
+            json!({"host": "h", "port": 1, "ca_pem": "x", "colour": "s3cr3t"}),
+            json!({}),
+        );
         assert!(m.contains("\"colour\""), "{m}");
         assert!(!m.contains("s3cr3t"), "{m}");
         let m = error(json!({"port": 1, "ca_pem": "x"}), json!({}));
         assert!(m.contains("\"host\""), "{m}");
-        let m = error(json!({"host": "h", "port": 70000, "ca_pem": "x"}), json!({}));
+        let m = error(
+            json!({"host": "h", "port": 70000, "ca_pem": "x"}),
+            json!({}),
+        );
         assert!(m.contains("\"port\""), "{m}");
-        let m = error(json!({"host": "h", "port": 1, "ca_pem": "x", "version": "9.9"}), json!({}));
+        let m = error(
+            json!({"host": "h", "port": 1, "ca_pem": "x", "version": "9.9"}),
+            json!({}),
+        );
         assert!(m.contains("\"version\""), "{m}");
-        let m = error(json!({"host": "h", "port": 1, "ca_pem": "not pem"}), json!({}));
+        let m = error(
+            json!({"host": "h", "port": 1, "ca_pem": "not pem"}),
+            json!({}),
+        );
         assert!(m.contains("\"ca_pem\""), "{m}");
     }
 
     #[test]
     fn credential_errors_never_quote_the_key() {
-        let secret = "-----BEGIN PRIVATE KEY-----\nc2VjcmV0LWtleS1ieXRlcw==\n-----END PRIVATE KEY-----\n";
+        let secret =
+            "-----BEGIN PRIVATE KEY-----\nc2VjcmV0LWtleS1ieXRlcw==\n-----END PRIVATE KEY-----\n";
         for bad in [
             json!({"client_key_pem": secret}),
             json!({"client_key_pem": secret, "client_cert_pem": "x", "extra": secret}),

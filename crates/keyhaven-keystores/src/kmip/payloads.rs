@@ -5,8 +5,8 @@
 use keyhaven_core::keystore::KeystoreError;
 use keyhaven_core::{KeyAlgorithm, SecretBytes};
 use keyhaven_kmip::attribute::{
-    name, read_attribute, read_attributes, write_attribute_reference, write_attributes,
-    Attribute, Container, CryptographicParameters, Name, RevocationReason,
+    name, read_attribute, read_attributes, write_attribute_reference, write_attributes, Attribute,
+    Container, CryptographicParameters, Name, RevocationReason,
 };
 use keyhaven_kmip::dict::tags as tag;
 use keyhaven_kmip::dict::values::{
@@ -246,7 +246,12 @@ pub(super) fn read_aes_key(payload: &Ttlv) -> Option<(KeyAlgorithm, SecretBytes)
 
 /// The ciphertext, the IV the server chose (if it did) and the GCM tag of an Encrypt response.
 pub(super) fn read_encrypted(payload: &Ttlv) -> Result<Encrypted, KeystoreError> {
-    let bytes = |t: u32| payload.child(t).and_then(Ttlv::as_bytes).map(<[u8]>::to_vec);
+    let bytes = |t: u32| {
+        payload
+            .child(t)
+            .and_then(Ttlv::as_bytes)
+            .map(<[u8]>::to_vec)
+    };
     Ok(Encrypted {
         ciphertext: bytes(tag::DATA).ok_or_else(|| missing("Data", "Encrypt"))?,
         iv: bytes(tag::IV_COUNTER_NONCE),
@@ -291,7 +296,12 @@ mod tests {
             let names: Vec<&str> = attrs.iter().map(|a| a.name.as_str()).collect();
             assert_eq!(
                 names,
-                ["Cryptographic Algorithm", "Cryptographic Length", "Cryptographic Usage Mask", "Name"]
+                [
+                    "Cryptographic Algorithm",
+                    "Cryptographic Length",
+                    "Cryptographic Usage Mask",
+                    "Name"
+                ]
             );
             let (alg, key) = read_aes_key(&payload).unwrap();
             assert_eq!(alg, KeyAlgorithm::Aes256);

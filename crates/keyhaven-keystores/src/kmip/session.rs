@@ -163,10 +163,7 @@ impl Session {
     /// Sends one operation with `payload` (the children of its Request Payload) and returns
     /// the Response Payload, or the server's refusal.
     pub async fn call(&mut self, operation: u32, payload: Vec<Ttlv>) -> Result<Payload, CallError> {
-        let item = RequestBatchItem::new(
-            operation,
-            Ttlv::structure(tag::REQUEST_PAYLOAD, payload),
-        );
+        let item = RequestBatchItem::new(operation, Ttlv::structure(tag::REQUEST_PAYLOAD, payload));
         let mut request = RequestMessage::new(self.version, vec![item]);
         let mut encoded = request.to_ttlv();
         let bytes = Zeroizing::new(encoded.encode());
@@ -186,7 +183,11 @@ impl Session {
             })??;
         let item = match (response.items.pop(), response.items.is_empty()) {
             (Some(item), true) => item,
-            _ => return Err(self.malformed("a response without exactly one batch item").into()),
+            _ => {
+                return Err(self
+                    .malformed("a response without exactly one batch item")
+                    .into())
+            }
         };
         if item.operation.is_some_and(|op| op != operation) {
             return Err(self.malformed("a response to another operation").into());

@@ -7,8 +7,7 @@ use axum::Json;
 use base64::Engine;
 use keyhaven_core::{
     Caller, InitialState, Key, KeyAlgorithm, KeyExtras, KeyFilter, KeyPatch, KeyService, KeyState,
-    ListQuery, NewKey,
-    UsageMask,
+    ListQuery, NewKey, UsageMask,
 };
 use keyhaven_proto as proto;
 use serde::Deserialize;

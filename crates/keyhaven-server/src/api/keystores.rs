@@ -52,9 +52,8 @@ pub async fn create(
     let placement = match req.placement.as_deref() {
         None if caps.push => Placement::Push,
         None => Placement::Generate,
-        Some(p) => Placement::parse(p).ok_or_else(|| {
-            ApiError::invalid("placement must be \"push\" or \"generate\"")
-        })?,
+        Some(p) => Placement::parse(p)
+            .ok_or_else(|| ApiError::invalid("placement must be \"push\" or \"generate\""))?,
     };
     match placement {
         Placement::Push if !caps.push => {

@@ -86,7 +86,10 @@ impl SqliteStore {
         Ok(())
     }
 
-    pub(super) async fn keystore_get(&self, id: Uuid) -> Result<Option<KeystoreRecord>, StoreError> {
+    pub(super) async fn keystore_get(
+        &self,
+        id: Uuid,
+    ) -> Result<Option<KeystoreRecord>, StoreError> {
         sqlx::query(&format!("SELECT {COLUMNS} FROM keystores WHERE id = ?"))
             .bind(id.to_string())
             .fetch_optional(&self.reader)
@@ -211,7 +214,10 @@ impl SqliteStore {
         ids.iter().map(|s| uuid(s)).collect()
     }
 
-    pub(super) async fn distributions_of(&self, key: KeyId) -> Result<Vec<Distribution>, StoreError> {
+    pub(super) async fn distributions_of(
+        &self,
+        key: KeyId,
+    ) -> Result<Vec<Distribution>, StoreError> {
         sqlx::query(
             "SELECT * FROM key_distributions WHERE key_id = ? ORDER BY keystore_id, version",
         )

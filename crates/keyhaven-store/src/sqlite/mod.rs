@@ -17,8 +17,8 @@ use async_trait::async_trait;
 use keyhaven_core::access::{
     CertBinding, CertMatch, Principal, PrincipalId, RoleBinding, Token, TokenId, VaultRole,
 };
-use keyhaven_core::merkle::Hash;
 use keyhaven_core::distribution::{Distribution, KeystoreHealth, KeystoreRecord};
+use keyhaven_core::merkle::Hash;
 use keyhaven_core::model::{decode_links, encode_links};
 use keyhaven_core::{
     AuditEvent, AuditFilter, AuditRecord, Cause, Checkpoint, HistoryEntry, InventoryRow, Key,

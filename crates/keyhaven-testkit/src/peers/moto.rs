@@ -6,8 +6,10 @@
 //! it does not implement key-material import, so [`MotoServer::settings`] sets `"import":
 //! false`.
 
+use std::ffi::OsStr;
 use std::io::{Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -21,6 +23,10 @@ const START_TIMEOUT: Duration = Duration::from_secs(30);
 pub struct MotoServer {
     child: Child,
     port: u16,
+    /// Whether it serves HTTPS.
+    tls: bool,
+    /// moto's log (read when it exits early).
+    log: tempfile::NamedTempFile,
 }
 
 impl MotoServer {
@@ -29,21 +35,51 @@ impl MotoServer {
     ///
     /// Test support: it panics, failing the calling test, when `CI=true` and moto is missing,
     /// or when moto starts but does not answer within 30 s.
-    #[allow(clippy::panic)]
     pub fn start() -> Option<MotoServer> {
+        MotoServer::launch(None)
+    }
+
+    /// Like [`MotoServer::start`], serving HTTPS with the certificate chain `cert_pem` and its
+    /// key `key_pem` (a certificate for `127.0.0.1`).
+    pub fn start_tls(cert_pem: &Path, key_pem: &Path) -> Option<MotoServer> {
+        MotoServer::launch(Some((cert_pem, key_pem)))
+    }
+
+    #[allow(clippy::panic)]
+    fn launch(tls: Option<(&Path, &Path)>) -> Option<MotoServer> {
         let mut last_error = String::new();
         for program in launchers() {
             let port = match free_port() {
                 Ok(p) => p,
                 Err(e) => panic!("no free loopback port for moto: {e}"),
             };
+            let log = match tempfile::NamedTempFile::new() {
+                Ok(f) => f,
+                Err(e) => panic!("cannot create moto's log file: {e}"),
+            };
+            let stderr = match log.reopen() {
+                Ok(f) => f,
+                Err(e) => panic!("cannot open moto's log file: {e}"),
+            };
             let mut command = Command::new(program.first()?);
             command
                 .args(program.get(1..).unwrap_or_default())
                 .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+                .args(
+                    tls.map(|(cert, key)| {
+                        [
+                            OsStr::new("-c"),
+                            cert.as_os_str(),
+                            OsStr::new("-k"),
+                            key.as_os_str(),
+                        ]
+                    })
+                    .into_iter()
+                    .flatten(),
+                )
                 .stdin(Stdio::null())
                 .stdout(Stdio::null())
-                .stderr(Stdio::piped());
+                .stderr(stderr);
             let child = match command.spawn() {
                 Ok(c) => c,
                 Err(e) => {
@@ -51,24 +87,28 @@ impl MotoServer {
                     continue;
                 }
             };
-            let mut server = MotoServer { child, port };
+            let mut server = MotoServer {
+                child,
+                port,
+                tls: tls.is_some(),
+                log,
+            };
             match server.wait_ready() {
                 Ok(()) => return Some(server),
-                Err(Exit(why)) => {
+                Err(NotReady::Exit(why)) => {
                     // The launcher ran but moto is not there (module missing): try the next.
                     last_error = format!("{}: {why}", program.join(" "));
                     continue;
                 }
-                Err(Timeout) => panic!(
+                Err(NotReady::Timeout) => panic!(
                     "moto started ({}) but did not answer on 127.0.0.1:{port} within {}s",
                     program.join(" "),
                     START_TIMEOUT.as_secs()
                 ),
             }
         }
-        let why = format!(
-            "moto is not installed (python3 -m pip install 'moto[server]'): {last_error}"
-        );
+        let why =
+            format!("moto is not installed (python3 -m pip install 'moto[server]'): {last_error}");
         if std::env::var("CI").is_ok_and(|v| v == "true") {
             panic!("CI=true and moto is unavailable: {why}");
         }
@@ -76,9 +116,10 @@ impl MotoServer {
         None
     }
 
-    /// `http://127.0.0.1:PORT`.
+    /// `http://127.0.0.1:PORT` (`https` with [`MotoServer::start_tls`]).
     pub fn endpoint(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
+        let scheme = if self.tls { "https" } else { "http" };
+        format!("{scheme}://127.0.0.1:{}", self.port)
     }
 
     /// The connector's settings for this server (`us-east-1`, import off: moto has no import).
@@ -99,21 +140,22 @@ impl MotoServer {
         let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, self.port));
         while Instant::now() < deadline {
             if let Ok(Some(status)) = self.child.try_wait() {
-                let mut err = String::new();
-                if let Some(mut stderr) = self.child.stderr.take() {
-                    let _ = stderr.read_to_string(&mut err);
-                }
+                let err = std::fs::read_to_string(self.log.path()).unwrap_or_default();
                 let last = err.lines().last().unwrap_or_default().to_owned();
-                return Err(Exit(format!("exited with {status}: {last}")));
+                return Err(NotReady::Exit(format!("exited with {status}: {last}")));
             }
-            if answers_http(addr) {
-                // From here on moto's log is not read: do not let a full pipe block it.
-                drop(self.child.stderr.take());
+            // Over TLS, an accepted connection is the sign (werkzeug listens once it serves).
+            let ready = if self.tls {
+                TcpStream::connect_timeout(&addr, Duration::from_millis(500)).is_ok()
+            } else {
+                answers_http(addr)
+            };
+            if ready {
                 return Ok(());
             }
             std::thread::sleep(Duration::from_millis(100));
         }
-        Err(Timeout)
+        Err(NotReady::Timeout)
     }
 }
 
@@ -131,7 +173,6 @@ enum NotReady {
     /// Still silent after [`START_TIMEOUT`].
     Timeout,
 }
-use NotReady::{Exit, Timeout};
 
 /// The commands tried in order.
 fn launchers() -> [Vec<&'static str>; 2] {
@@ -149,9 +190,7 @@ fn answers_http(addr: SocketAddr) -> bool {
         return false;
     };
     let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
-    let request = format!(
-        "GET /moto-api/ HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
-    );
+    let request = format!("GET /moto-api/ HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
     if stream.write_all(request.as_bytes()).is_err() {
         return false;
     }

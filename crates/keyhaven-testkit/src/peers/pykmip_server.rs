@@ -149,7 +149,7 @@ fn write_config(dir: &Path, port: u16, pki: &Pki) -> std::io::Result<()> {
          auth_suite=TLS1.2\n\
          policy_path={policies}\n\
          enable_tls_client_auth=True\n\
-         logging_level=DEBUG\n\
+         logging_level=INFO\n\
          database_path={db}\n",
         cert = path("server.pem").display(),
         key = path("server-key.pem").display(),
@@ -229,7 +229,7 @@ impl PyKmipServer {
         for file in [&paths.output, &paths.log] {
             let content = fs::read_to_string(file).unwrap_or_default();
             let lines: Vec<&str> = content.lines().collect();
-            let start = lines.len().saturating_sub(100000);
+            let start = lines.len().saturating_sub(40);
             text.push_str(&format!("--- {}\n", file.display()));
             for line in lines.iter().skip(start) {
                 text.push_str(line);

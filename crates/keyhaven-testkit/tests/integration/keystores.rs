@@ -2,5 +2,6 @@
 //! distribution of managed keys through the server (`flows`).
 
 mod aws;
+pub mod flows;
 mod kmip;
 mod pkcs11;

@@ -47,7 +47,10 @@ async fn generated_key_lifecycle() {
     // Round trip through KMS's own ciphertext format.
     let ct = ks.encrypt(&id, b"attack at dawn").await.unwrap();
     assert_ne!(ct.as_slice(), b"attack at dawn");
-    assert_eq!(ks.decrypt(&id, &ct).await.unwrap().expose(), b"attack at dawn");
+    assert_eq!(
+        ks.decrypt(&id, &ct).await.unwrap().expose(),
+        b"attack at dawn"
+    );
 
     ks.disable(&id).await.unwrap();
     assert_eq!(state(&ks, &id).await, RemoteState::Disabled);
@@ -66,7 +69,8 @@ async fn generated_key_lifecycle() {
     let until = ks.destroy(&id, 7).await.unwrap().expect("a deletion date");
     let ahead = until - before;
     assert!(
-        ahead > Duration::days(7) - Duration::minutes(5) && ahead < Duration::days(7) + Duration::minutes(5),
+        ahead > Duration::days(7) - Duration::minutes(5)
+            && ahead < Duration::days(7) + Duration::minutes(5),
         "deletion in {ahead}, expected about 7 days"
     );
     match state(&ks, &id).await {
@@ -80,9 +84,16 @@ async fn generated_key_lifecycle() {
     assert_eq!(state(&ks, &id).await, RemoteState::Disabled);
 
     // Out-of-range windows are clamped to 7..=30 days.
-    let until = ks.destroy(&id, 365).await.unwrap().expect("a deletion date");
+    let until = ks
+        .destroy(&id, 365)
+        .await
+        .unwrap()
+        .expect("a deletion date");
     let ahead = until - OffsetDateTime::now_utc();
-    assert!(ahead > Duration::days(29) && ahead <= Duration::days(30), "{ahead}");
+    assert!(
+        ahead > Duration::days(29) && ahead <= Duration::days(30),
+        "{ahead}"
+    );
     assert!(matches!(
         state(&ks, &id).await,
         RemoteState::PendingDestruction { until: Some(_) }
@@ -167,4 +178,35 @@ async fn wrong_port_is_unreachable() {
     assert!(!err.to_string().contains("moto-accepts-any-secret"));
     // The same credentials work on the right port.
     connect(&moto).test_connection().await.unwrap();
+}
+
+#[tokio::test]
+async fn https_endpoint_trusts_only_its_ca_pem() {
+    let dir = tempfile::tempdir().unwrap();
+    keyhaven_testkit::keyhaven_server::pki::ensure(
+        dir.path(),
+        "127.0.0.1:0".parse().unwrap(),
+        "keyhaven moto test CA",
+    )
+    .unwrap();
+    let Some(moto) = MotoServer::start_tls(
+        &dir.path().join("server.pem"),
+        &dir.path().join("server-key.pem"),
+    ) else {
+        return;
+    };
+    assert!(moto.endpoint().starts_with("https://127.0.0.1:"));
+    let ca_pem = std::fs::read_to_string(dir.path().join("ca.pem")).unwrap();
+
+    let mut settings = moto.settings();
+    settings["ca_pem"] = ca_pem.into();
+    let ks = AwsKmsKeystore::new(&settings, &moto.credentials()).unwrap();
+    ks.test_connection().await.unwrap();
+    let id = generate(&ks, "keyhaven-aws-tls-v1").await;
+    assert_eq!(state(&ks, &id).await, RemoteState::Enabled);
+
+    // Without ca_pem only the public web roots are trusted: the handshake fails.
+    let ks = connect(&moto);
+    let err = ks.test_connection().await.unwrap_err();
+    assert!(matches!(err, KeystoreError::Unreachable(_)), "{err:?}");
 }

@@ -441,3 +441,34 @@ async fn bad_settings_and_credentials_say_what_to_fix() {
     );
     assert!(err.is_transient());
 }
+
+/// A SoftHSM2 token as a distribution peer, or `None` (skip) without SoftHSM2 locally.
+fn peer(token_label: &str) -> Option<super::flows::Peer> {
+    let (settings, ks) = fresh(token_label)?;
+    Some(super::flows::Peer {
+        kind: "pkcs11",
+        placement: "push",
+        settings,
+        credentials: json!({ "pin": PIN }),
+        conn: Box::new(ks),
+        reenable: true,
+    })
+}
+
+#[tokio::test]
+async fn distributed_key_follows_its_lifecycle() {
+    let Some(p) = peer("dist-life") else { return };
+    super::flows::lifecycle(p).await;
+}
+
+#[tokio::test]
+async fn disabled_behind_keyhavens_back_is_flagged_and_synced() {
+    let Some(p) = peer("dist-drift1") else { return };
+    super::flows::drift(p, false).await;
+}
+
+#[tokio::test]
+async fn deleted_behind_keyhavens_back_is_flagged_and_synced() {
+    let Some(p) = peer("dist-drift2") else { return };
+    super::flows::drift(p, true).await;
+}
