@@ -115,6 +115,7 @@ pub async fn reconcile_key(
         }
         versions.sort_unstable();
         versions.dedup();
+        let mut health: Option<Result<(), String>> = None;
         for v in versions {
             let mut rec = match records.iter().position(|r| r.version == v) {
                 Some(i) => records.swap_remove(i),
@@ -131,6 +132,17 @@ pub async fn reconcile_key(
             };
             ctx.step(&mut rec, desired, mode).await;
             service.save_distribution(&rec).await?;
+            if rec.last_checked_at == Some(now) {
+                health = match (health, &rec.last_error) {
+                    (Some(Err(e)), _) => Some(Err(e)),
+                    (_, Some(e)) => Some(Err(e.clone())),
+                    (_, None) => Some(Ok(())),
+                };
+            }
+        }
+        // What this pass saw of the keystore becomes its health.
+        if let Some(h) = health {
+            service.set_keystore_health(ks.id, h.is_ok(), h.err()).await;
         }
     }
     Ok(())
@@ -220,7 +232,20 @@ impl Ctx<'_> {
     /// Brings one object to `desired`, auditing each change made.
     async fn apply(&self, rec: &mut Distribution, desired: Desired) -> Result<(), KeystoreError> {
         let view = match &rec.remote_id {
-            Some(remote) => Some(self.conn.describe(remote).await?),
+            Some(remote) => match self.conn.describe(remote).await {
+                Ok(v) => Some(v),
+                Err(e) => {
+                    // The attempt failed before the change itself: audit it as that change.
+                    let action = match desired {
+                        Desired::Enabled => "enable",
+                        Desired::Disabled => "disable",
+                        _ => "destroy",
+                    };
+                    self.audit(rec.version, action, Outcome::Failure, e.to_string())
+                        .await;
+                    return Err(e);
+                }
+            },
             None => None,
         };
         let state = view.as_ref().map(|v: &RemoteView| v.state);

@@ -1,6 +1,7 @@
 //! moto's AWS server (`moto_server`, from `python3 -m pip install 'moto[server]'`) on a free
 //! loopback port, for the AWS KMS connector's tests. Each [`MotoServer`] is a fresh process
-//! with empty state, killed when dropped.
+//! with empty state, killed when dropped; [`MotoServer::start_tls`] serves HTTPS with a given
+//! certificate.
 //!
 //! moto accepts any access key and secret (it does not check signatures unless told to), and
 //! it does not implement key-material import, so [`MotoServer::settings`] sets `"import":

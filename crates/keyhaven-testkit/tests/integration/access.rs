@@ -118,6 +118,15 @@ impl Fixture {
         name
     }
 
+    /// A keystore `ks{n}` in vault A (see [`pkcs11_keystore`]) registered by root; returns its
+    /// name.
+    async fn keystore(&self, n: usize) -> String {
+        let name = format!("ks{n}");
+        self.root("/v1/vaults/va/keystores", pkcs11_keystore(&name))
+            .await;
+        name
+    }
+
     /// Grants every matrix role holder its role in `v` (and `m-outsider` nothing).
     async fn bind_roles(&self, v: &str) {
         for p in ALL {
@@ -126,6 +135,21 @@ impl Fixture {
             }
         }
     }
+}
+
+/// The registration body of a PKCS#11 keystore `name` that needs no HSM. Registration only
+/// checks that the module is an existing file (it is loaded on first use), so the module is
+/// this test binary, a file that surely exists on every machine running the test. Using the
+/// keystore (test connection, distribution) then fails to load it as a PKCS#11 module, which
+/// the server reports (`ok: false`) or records (out of sync) without failing the request.
+fn pkcs11_keystore(name: &str) -> Value {
+    let module = std::env::current_exe().expect("the test binary's path");
+    json!({
+        "name": name,
+        "kind": "pkcs11",
+        "settings": {"module": module.to_string_lossy(), "token_label": "t"},
+        "credentials": {"pin": "1234"},
+    })
 }
 
 async fn fixture() -> Fixture {
@@ -227,9 +251,17 @@ enum Route {
     ImportWrapped,
     ReportVault,
     ReportAll,
+    KeystoreCreate,
+    KeystoreList,
+    KeystoreGet,
+    KeystoreDelete,
+    KeystoreTest,
+    KeyKeystores,
+    KeyAddKeystore,
+    KeySync,
 }
 
-const ROUTES: [Route; 67] = [
+const ROUTES: [Route; 75] = [
     Route::VaultCreate,
     Route::VaultGet,
     Route::VaultUpdate,
@@ -297,6 +329,14 @@ const ROUTES: [Route; 67] = [
     Route::ImportWrapped,
     Route::ReportVault,
     Route::ReportAll,
+    Route::KeystoreCreate,
+    Route::KeystoreList,
+    Route::KeystoreGet,
+    Route::KeystoreDelete,
+    Route::KeystoreTest,
+    Route::KeyKeystores,
+    Route::KeyAddKeystore,
+    Route::KeySync,
 ];
 
 impl Route {
@@ -313,18 +353,18 @@ impl Route {
             VaultList | Whoami | ReportAll => &ALL,
             // The server's policy is no secret: any authenticated caller.
             PolicyServer => &ALL,
-            VaultGet | TemplateList | TemplateGet | VaultPolicyGet => {
+            VaultGet | TemplateList | TemplateGet | VaultPolicyGet | KeystoreList | KeystoreGet => {
                 &[SysAdmin, SysAuditor, Admin, KeyManager, CryptoUser, Auditor]
             }
             // Vault settings: the vault admin only (system-admin manages members, not settings).
             VaultUpdate | TemplateCreate | TemplateUpdate | TemplateDelete | VaultPolicySet
-            | VaultPolicyDelete => &[Admin],
+            | VaultPolicyDelete | KeystoreCreate | KeystoreDelete | KeystoreTest => &[Admin],
             MembersList => &[SysAdmin, SysAuditor, Admin, Auditor],
             MembersGrant | MembersRevoke => &[SysAdmin, Admin],
             KeyCreate | KeyUpdate | KeyPurge | Activate | Deactivate | Reactivate | Rotate
             | Compromise | Destroy | CancelDestroy | KeyFromTemplate | ApplyTemplate
-            | ImportKey | ImportWrapped => &[KeyManager],
-            KeyList | KeyGet | Versions | PublicKey | ReportVault => {
+            | ImportKey | ImportWrapped | KeyAddKeystore | KeySync => &[KeyManager],
+            KeyList | KeyGet | Versions | PublicKey | ReportVault | KeyKeystores => {
                 &[KeyManager, CryptoUser, Auditor]
             }
             History => &[KeyManager, Auditor],
@@ -713,6 +753,47 @@ impl Route {
                 Value::Null,
             ),
             ReportAll => (Method::GET, "/v1/reports/compliance".into(), Value::Null),
+            KeystoreCreate => (
+                post,
+                "/v1/vaults/va/keystores".into(),
+                pkcs11_keystore(&format!("ksnew{n}")),
+            ),
+            KeystoreList => (Method::GET, "/v1/vaults/va/keystores".into(), Value::Null),
+            // A fresh keystore per cell: no key targets it, so the allowed delete succeeds
+            // (a targeted keystore answers 409).
+            KeystoreGet | KeystoreDelete | KeystoreTest => {
+                let ks = f.keystore(n).await;
+                let path = format!("/v1/vaults/va/keystores/{ks}");
+                match self {
+                    KeystoreGet => (Method::GET, path, Value::Null),
+                    KeystoreDelete => (Method::DELETE, path, Value::Null),
+                    // 200 with ok=false (there is no token behind the module): only the
+                    // status is judged.
+                    _ => (post, format!("{path}/test"), json!({})),
+                }
+            }
+            KeyKeystores => {
+                let k = f.key("va", "aes-256", true).await;
+                (Method::GET, format!("/v1/keys/{k}/keystores"), Value::Null)
+            }
+            // Keystores hold AES keys only. Adding the target reconciles at once; that fails
+            // (no token) and is recorded in the distribution record, not returned: 200.
+            KeyAddKeystore => {
+                let k = f.key("va", "aes-256", true).await;
+                let ks = f.keystore(n).await;
+                (
+                    post,
+                    format!("/v1/keys/{k}/keystores"),
+                    json!({"keystore": ks}),
+                )
+            }
+            KeySync => {
+                let k = f.key("va", "aes-256", true).await;
+                let ks = f.keystore(n).await;
+                f.root(&format!("/v1/keys/{k}/keystores"), json!({"keystore": ks}))
+                    .await;
+                (post, format!("/v1/keys/{k}/sync"), json!({}))
+            }
         }
     }
 }
@@ -904,6 +985,10 @@ async fn a_token_of_vault_a_can_do_nothing_to_vault_b() {
         )
         .await;
     assert_eq!(r.status, 201, "{r:?}");
+    let r =
+        f.s.post("/v1/vaults/vb/keystores", pkcs11_keystore("ksb"))
+            .await;
+    assert_eq!(r.status, 201, "{r:?}");
     // m-all-a holds every role in va and none in vb.
     let t = f.s.principal("m-all-a", &[]).await;
     f.s.grant(
@@ -1009,6 +1094,30 @@ async fn a_token_of_vault_a_can_do_nothing_to_vault_b() {
                         "import_key_id": uuid::Uuid::nil(), "wrapped_material": b64(&[0u8; 400])})),
         ),
         (Method::GET, "/v1/reports/compliance?vault=vb".into(), None),
+        (Method::GET, "/v1/vaults/vb/keystores".into(), None),
+        (
+            Method::POST,
+            "/v1/vaults/vb/keystores".into(),
+            Some(pkcs11_keystore("x")),
+        ),
+        (Method::GET, "/v1/vaults/vb/keystores/ksb".into(), None),
+        (
+            Method::POST,
+            "/v1/vaults/vb/keystores/ksb/test".into(),
+            Some(json!({})),
+        ),
+        (Method::DELETE, "/v1/vaults/vb/keystores/ksb".into(), None),
+        (Method::GET, format!("/v1/keys/{kb_aes}/keystores"), None),
+        (
+            Method::POST,
+            format!("/v1/keys/{kb_aes}/keystores"),
+            Some(json!({"keystore": "ksb"})),
+        ),
+        (
+            Method::POST,
+            format!("/v1/keys/{kb_aes}/sync"),
+            Some(json!({})),
+        ),
     ];
     let refusals = calls.len();
     for (m, path, body) in calls {
@@ -1031,6 +1140,26 @@ async fn a_token_of_vault_a_can_do_nothing_to_vault_b() {
     let p = f.s.get("/v1/vaults/vb/policy").await;
     assert_eq!(p.status, 200, "{p:?}");
     assert!(p.body.get("override").is_none(), "{p:?}");
+    let ks = f.s.get("/v1/vaults/vb/keystores").await;
+    assert_eq!(ks.status, 200, "{ks:?}");
+    let names: Vec<&str> = ks.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|k| k["name"].as_str())
+        .collect();
+    assert_eq!(names, ["ksb"], "no keystore added or removed: {ks:?}");
+    assert_eq!(
+        ks.body["items"][0]["health"]["status"], "unknown",
+        "never tested: {ks:?}"
+    );
+    let d = f.s.get(&format!("/v1/keys/{kb_aes}/keystores")).await;
+    assert_eq!(d.status, 200, "{d:?}");
+    assert_eq!(
+        d.body["keystores"],
+        json!([]),
+        "the key is not distributed: {d:?}"
+    );
     // The refusals are audited as denied.
     let mut denied = 0;
     for _ in 0..50 {

@@ -208,5 +208,47 @@ async fn https_endpoint_trusts_only_its_ca_pem() {
     // Without ca_pem only the public web roots are trusted: the handshake fails.
     let ks = connect(&moto);
     let err = ks.test_connection().await.unwrap_err();
-    assert!(matches!(err, KeystoreError::Unreachable(_)), "{err:?}");
+    assert!(
+        matches!(&err, KeystoreError::Unreachable(m) if m.contains("certificate")),
+        "{err:?}"
+    );
+}
+
+/// moto's AWS server as a distribution peer: keys generated in place (moto has no import).
+fn peer(moto: &MotoServer) -> super::flows::Peer {
+    let credentials: serde_json::Value =
+        serde_json::from_slice(moto.credentials().expose()).unwrap();
+    super::flows::Peer {
+        kind: "aws-kms",
+        placement: "generate",
+        settings: moto.settings(),
+        credentials,
+        conn: Box::new(connect(moto)),
+        reenable: true,
+        refuses_disabled: false,
+    }
+}
+
+#[tokio::test]
+async fn distributed_key_follows_its_lifecycle() {
+    let Some(moto) = MotoServer::start() else {
+        return;
+    };
+    super::flows::lifecycle(peer(&moto)).await;
+}
+
+#[tokio::test]
+async fn disabled_behind_keyhavens_back_is_flagged_and_synced() {
+    let Some(moto) = MotoServer::start() else {
+        return;
+    };
+    super::flows::drift(peer(&moto), false).await;
+}
+
+#[tokio::test]
+async fn deleted_behind_keyhavens_back_is_flagged_and_synced() {
+    let Some(moto) = MotoServer::start() else {
+        return;
+    };
+    super::flows::drift(peer(&moto), true).await;
 }

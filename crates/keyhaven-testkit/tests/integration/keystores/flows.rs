@@ -26,6 +26,9 @@ pub struct Peer {
     pub conn: Box<dyn Keystore>,
     /// Whether a disabled object can be enabled again (else reactivation makes a new one).
     pub reenable: bool,
+    /// Whether the peer itself refuses to encrypt with a disabled object (moto does not,
+    /// unlike AWS).
+    pub refuses_disabled: bool,
 }
 
 /// A server whose fake clock starts at the real time (AWS deletion dates are real dates).
@@ -135,7 +138,9 @@ pub async fn lifecycle(peer: Peer) {
         (r1.as_str(), "disabled")
     );
     assert_eq!(remote_state(&peer, &r1).await, RemoteState::Disabled);
-    assert!(peer.conn.encrypt(&r1, b"x").await.is_err());
+    if peer.refuses_disabled {
+        assert!(peer.conn.encrypt(&r1, b"x").await.is_err());
+    }
 
     // Reactivate: enabled again (a new object where the keystore cannot re-enable).
     post_ok(&s, &format!("/v1/keys/{k}/reactivate")).await;
@@ -276,12 +281,9 @@ pub async fn drift(peer: Peer, delete: bool) {
 }
 
 /// A change made while the keystore is down is applied when it returns, by the background
-/// job alone; the audit log shows each attempt. `stop` and `start` control the peer.
-pub async fn outage<S, R>(peer: Peer, stop: S, restart: R)
-where
-    S: std::future::Future<Output = ()>,
-    R: std::future::Future<Output = ()>,
-{
+/// job alone; the audit log shows each attempt. `control(false)` stops the peer,
+/// `control(true)` starts it again.
+pub async fn outage(peer: Peer, mut control: impl FnMut(bool)) {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(FakeClock::new(OffsetDateTime::now_utc()));
     let s = TestServer::start_with(dir.path(), clock, |cfg| {
@@ -300,7 +302,7 @@ where
     let (r1, status) = version_of(&keystores(&s, &k).await, 1);
     assert_eq!(status, "enabled");
 
-    stop.await;
+    control(false);
     post_ok(&s, &format!("/v1/keys/{k}/deactivate")).await;
     // The jobs try, fail, and back off.
     let deadline = std::time::Instant::now() + StdDuration::from_secs(30);
@@ -321,7 +323,7 @@ where
         );
         tokio::time::sleep(StdDuration::from_millis(200)).await;
     }
-    restart.await;
+    control(true);
     // Time passes beyond the backoff; nobody touches keyhaven.
     s.clock.advance(Duration::minutes(11));
     let deadline = std::time::Instant::now() + StdDuration::from_secs(60);

@@ -346,3 +346,58 @@ fn settings_errors_name_the_field_not_the_value() {
         }
     }
 }
+
+/// PyKMIP's server as a distribution peer.
+fn peer(server: &PyKmipServer) -> super::flows::Peer {
+    let credentials: serde_json::Value =
+        serde_json::from_slice(server.credentials().expose()).unwrap();
+    super::flows::Peer {
+        kind: "kmip",
+        placement: "push",
+        settings: server.settings(),
+        credentials,
+        conn: connect(server, "1.2"),
+        reenable: false,
+        refuses_disabled: true,
+    }
+}
+
+#[tokio::test]
+async fn distributed_key_follows_its_lifecycle() {
+    let Some(server) = PyKmipServer::start() else {
+        return;
+    };
+    super::flows::lifecycle(peer(&server)).await;
+}
+
+#[tokio::test]
+async fn disabled_behind_keyhavens_back_is_flagged_and_synced() {
+    let Some(server) = PyKmipServer::start() else {
+        return;
+    };
+    super::flows::drift(peer(&server), false).await;
+}
+
+#[tokio::test]
+async fn deleted_behind_keyhavens_back_is_flagged_and_synced() {
+    let Some(server) = PyKmipServer::start() else {
+        return;
+    };
+    super::flows::drift(peer(&server), true).await;
+}
+
+#[tokio::test]
+async fn change_made_while_the_keystore_is_down_is_applied_when_it_returns() {
+    let Some(mut server) = PyKmipServer::start() else {
+        return;
+    };
+    let p = peer(&server);
+    super::flows::outage(p, |up| {
+        if up {
+            server.restart();
+        } else {
+            server.stop();
+        }
+    })
+    .await;
+}

@@ -452,6 +452,7 @@ fn peer(token_label: &str) -> Option<super::flows::Peer> {
         credentials: json!({ "pin": PIN }),
         conn: Box::new(ks),
         reenable: true,
+        refuses_disabled: true,
     })
 }
 
