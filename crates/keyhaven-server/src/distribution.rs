@@ -14,8 +14,8 @@
 use keyhaven_core::access::Outcome;
 use keyhaven_core::distribution::{Distribution, KeystoreRecord};
 use keyhaven_core::keystore::{
-    compare, desired_for, Capabilities, CreateRequest, Desired, Keystore, KeystoreError, Placement,
-    RemoteState, RemoteView,
+    compare, desired_for, Capabilities, CreateRequest, Desired, Keystore, KeystoreError,
+    KeystoreKind, Placement, RemoteState, RemoteView,
 };
 use keyhaven_core::{Caller, Key, KeyId, KeyService};
 use time::{Duration, OffsetDateTime};
@@ -84,6 +84,9 @@ pub async fn reconcile_key(
             .filter(|r| r.keystore_id == ks.id)
             .cloned()
             .collect();
+        if mode == Mode::Tick && !work_due(&work.key, ks, &records, now) {
+            continue;
+        }
         let conn = match service.keystore_credentials(ks).await.and_then(|creds| {
             keyhaven_keystores::connect(ks.kind, &ks.settings, &creds)
                 .map_err(|e| keyhaven_core::Error::InvalidRequest(e.to_string()))
@@ -146,6 +149,30 @@ pub async fn reconcile_key(
         }
     }
     Ok(())
+}
+
+/// Whether a tick has anything to do for `key` in keystore `ks` (so that idle keys cost no
+/// connection): a state to apply, a version not there yet, or a check that is due.
+fn work_due(key: &Key, ks: &KeystoreRecord, records: &[Distribution], now: OffsetDateTime) -> bool {
+    // Only AWS KMS has a pending period of its own (the connector's capabilities agree).
+    let pending_period = ks.kind == KeystoreKind::AwsKms;
+    let desired = desired_for(key.state, key.destroy_at, now, pending_period);
+    let live = matches!(desired, Desired::Enabled | Desired::Disabled);
+    let first = key.min_decryption_version.max(1);
+    let missing_version =
+        live && (first..=key.primary_version).any(|v| !records.iter().any(|r| r.version == v));
+    missing_version
+        || records.iter().any(|r| {
+            let waiting = r.next_attempt_at.is_some_and(|t| t > now);
+            let differs = r.applied != desired.as_str();
+            // An object seen gone after its deletion needs no more checks.
+            let gone = r.applied == Desired::Destroyed.as_str()
+                && matches!(r.remote_state.as_deref(), Some("missing" | "destroyed"));
+            let check_due = r.remote_id.is_some()
+                && !gone
+                && r.last_checked_at.is_none_or(|t| t + CHECK_INTERVAL <= now);
+            !waiting && (differs || check_due)
+        })
 }
 
 struct Ctx<'a> {
