@@ -140,6 +140,8 @@ pub struct Distribution {
     pub next_attempt_at: Option<OffsetDateTime>,
     /// When the keystore finishes deleting the object (its own pending period).
     pub destroy_until: Option<OffsetDateTime>,
+    /// MAC over the key, keystore, version, remote id and check value (set when saved).
+    pub mac: Vec<u8>,
 }
 
 impl Distribution {
@@ -159,6 +161,7 @@ impl Distribution {
             attempts: 0,
             next_attempt_at: None,
             destroy_until: None,
+            mac: Vec::new(),
         }
     }
 }
@@ -228,6 +231,21 @@ pub struct NewKeystore {
 }
 
 impl KeyService {
+    /// Checks that the caller administers the vault (before its keystore settings are even
+    /// looked at: building a connector touches the server's files).
+    pub async fn authorize_keystore_admin(&self, caller: &Caller, vault: &VaultName) -> Result<()> {
+        caller.with_note(|n| n.action = Some("keystore.create"));
+        self.vault_for(caller, vault, Permission::UpdateVault)
+            .await
+            .map(|_| ())
+    }
+
+    /// The PKCS#11 modules `pkcs11` keystores may load (the server's allow-list; the server
+    /// compares paths).
+    pub fn pkcs11_modules(&self) -> &[std::path::PathBuf] {
+        &self.pkcs11_modules
+    }
+
     /// Registers a keystore in a vault (vault admin). The caller has checked that the settings
     /// and credentials make a connector.
     pub async fn create_keystore(
@@ -440,8 +458,9 @@ impl KeyService {
                 "key {id} is destroyed or pending destruction; it cannot be distributed"
             )));
         }
+        let mac = self.system.integrity.target_mac(id, rec.id);
         self.store
-            .add_key_target(id, rec.id, self.clock.now())
+            .add_key_target(id, rec.id, self.clock.now(), &mac)
             .await?;
         Ok(rec)
     }
@@ -487,7 +506,12 @@ impl KeyService {
 
     async fn distribution_of(&self, key: Key) -> Result<DistributionWork> {
         let mut targets = Vec::new();
-        for ks in self.store.key_targets(key.id).await? {
+        for (ks, mac) in self.store.key_targets(key.id).await? {
+            if !self.system.integrity.target_ok(key.id, ks, &mac) {
+                return Err(self
+                    .integrity_failed(None, "key target", format!("{} -> {ks}", key.id))
+                    .await);
+            }
             let Some(rec) = self.store.get_keystore(ks).await? else {
                 continue;
             };
@@ -497,6 +521,17 @@ impl KeyService {
             }
         }
         let records = self.store.distributions(key.id).await?;
+        for r in &records {
+            if !self.system.integrity.distribution_ok(r) {
+                return Err(self
+                    .integrity_failed(
+                        None,
+                        "distribution record",
+                        format!("{} v{} in {}", key.id, r.version, r.keystore_id),
+                    )
+                    .await);
+            }
+        }
         Ok(DistributionWork {
             key,
             targets,
@@ -528,9 +563,11 @@ impl KeyService {
         self.unseal_material(key, version, sealed).await
     }
 
-    /// Saves a distribution record.
+    /// Saves a distribution record (with a fresh MAC).
     pub async fn save_distribution(&self, d: &Distribution) -> Result<()> {
-        Ok(self.store.put_distribution(d).await?)
+        let mut d = d.clone();
+        d.mac = self.system.integrity.distribution_mac(&d);
+        Ok(self.store.put_distribution(&d).await?)
     }
 
     /// Keys with at least one target, in id order after `after` (system use).

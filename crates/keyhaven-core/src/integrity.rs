@@ -172,6 +172,42 @@ impl IntegrityKey {
     }
 }
 
+impl IntegrityKey {
+    /// MAC binding a key to one of its target keystores.
+    pub fn target_mac(&self, key: crate::KeyId, keystore: uuid::Uuid) -> Vec<u8> {
+        self.mac(&target_canon(key, keystore))
+    }
+    /// Whether a key target's MAC matches.
+    pub fn target_ok(&self, key: crate::KeyId, keystore: uuid::Uuid, mac: &[u8]) -> bool {
+        self.check(&target_canon(key, keystore), mac)
+    }
+    /// MAC of a distribution record's identity: which keystore object is this key version
+    /// (so an edited `remote_id` cannot point keyhaven's changes at someone else's key).
+    pub fn distribution_mac(&self, d: &crate::distribution::Distribution) -> Vec<u8> {
+        self.mac(&distribution_canon(d))
+    }
+    /// Whether a distribution record's MAC matches.
+    pub fn distribution_ok(&self, d: &crate::distribution::Distribution) -> bool {
+        self.check(&distribution_canon(d), &d.mac)
+    }
+}
+
+fn target_canon(key: crate::KeyId, keystore: uuid::Uuid) -> Canon {
+    let mut c = Canon::new("keyhaven-key-target-v1");
+    c.bytes(key.0.as_bytes()).bytes(keystore.as_bytes());
+    c
+}
+
+fn distribution_canon(d: &crate::distribution::Distribution) -> Canon {
+    let mut c = Canon::new("keyhaven-distribution-v1");
+    c.bytes(d.key_id.0.as_bytes())
+        .bytes(d.keystore_id.as_bytes())
+        .u64(u64::from(d.version))
+        .str(d.remote_id.as_deref().unwrap_or(""))
+        .str(d.check_value.as_deref().unwrap_or(""));
+    c
+}
+
 fn keystore_canon(k: &crate::distribution::KeystoreRecord) -> Canon {
     let mut c = Canon::new("keyhaven-keystore-v1");
     c.bytes(k.id.as_bytes())

@@ -47,6 +47,10 @@ pub struct ServiceConfig {
     pub cache_capacity: usize,
     /// The server's crypto policy (vaults can only tighten it).
     pub policy: crate::policy::CryptoPolicy,
+    /// The PKCS#11 modules (shared libraries) that `pkcs11` keystores may load. A vault admin
+    /// registers keystores; loading a library runs its code in the server, so only the
+    /// operator (server configuration) decides which. Empty: no `pkcs11` keystores.
+    pub pkcs11_modules: Vec<std::path::PathBuf>,
 }
 
 impl Default for ServiceConfig {
@@ -54,6 +58,7 @@ impl Default for ServiceConfig {
         ServiceConfig {
             cache_capacity: 10_000,
             policy: crate::policy::CryptoPolicy::builtin(),
+            pkcs11_modules: Vec::new(),
         }
     }
 }
@@ -224,6 +229,7 @@ pub struct KeyService {
     pub(crate) cache: KeyCache,
     pub(crate) uses: Mutex<HashMap<KeyId, crate::rotation::KeyUse>>,
     pub(crate) policy: crate::policy::CryptoPolicy,
+    pub(crate) pkcs11_modules: Vec<std::path::PathBuf>,
     pub(crate) vault_policies: Mutex<HashMap<VaultId, Arc<crate::policy::CryptoPolicy>>>,
     pub(crate) auth: AuthCache,
     pub(crate) integrity: Mutex<IntegrityStatus>,
@@ -409,6 +415,7 @@ impl KeyService {
             cache: KeyCache::new(config.cache_capacity),
             uses: Mutex::new(HashMap::new()),
             policy: config.policy.clone(),
+            pkcs11_modules: config.pkcs11_modules.clone(),
             vault_policies: Mutex::new(HashMap::new()),
             auth: AuthCache::default(),
             integrity: Mutex::new(IntegrityStatus::default()),

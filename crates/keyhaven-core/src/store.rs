@@ -380,15 +380,17 @@ pub trait Store: Send + Sync {
         id: uuid::Uuid,
         health: &KeystoreHealth,
     ) -> Result<(), StoreError>;
-    /// Adds a keystore to a key's targets (no error when it is one already).
+    /// Adds a keystore to a key's targets, with the MAC binding the two (no error when it is
+    /// one already).
     async fn add_key_target(
         &self,
         key: KeyId,
         keystore: uuid::Uuid,
         at: OffsetDateTime,
+        mac: &[u8],
     ) -> Result<(), StoreError>;
-    /// A key's target keystores, in the order they were added.
-    async fn key_targets(&self, key: KeyId) -> Result<Vec<uuid::Uuid>, StoreError>;
+    /// A key's target keystores with their MACs, in the order they were added.
+    async fn key_targets(&self, key: KeyId) -> Result<Vec<(uuid::Uuid, Vec<u8>)>, StoreError>;
     /// A key's distribution records.
     async fn distributions(&self, key: KeyId) -> Result<Vec<Distribution>, StoreError>;
     /// Inserts or replaces a distribution record.

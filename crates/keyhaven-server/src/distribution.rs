@@ -88,7 +88,7 @@ pub async fn reconcile_key(
             continue;
         }
         let conn = match service.keystore_credentials(ks).await.and_then(|creds| {
-            keyhaven_keystores::connect(ks.kind, &ks.settings, &creds)
+            connector(service, ks.kind, &ks.settings, &creds)
                 .map_err(|e| keyhaven_core::Error::InvalidRequest(e.to_string()))
         }) {
             Ok(c) => c,
@@ -173,6 +173,38 @@ fn work_due(key: &Key, ks: &KeystoreRecord, records: &[Distribution], now: Offse
                 && r.last_checked_at.is_none_or(|t| t + CHECK_INTERVAL <= now);
             !waiting && (differs || check_due)
         })
+}
+
+/// Builds the connector of a keystore, refusing a `pkcs11` module that is not on the
+/// server's allow-list (`serve --pkcs11-module`; loading a library runs its code in the
+/// server, and vault admins, not the operator, register keystores).
+pub fn connector(
+    service: &KeyService,
+    kind: KeystoreKind,
+    settings: &serde_json::Value,
+    credentials: &keyhaven_core::SecretBytes,
+) -> Result<Box<dyn Keystore>, KeystoreError> {
+    if kind == KeystoreKind::Pkcs11 {
+        let module = settings
+            .get("module")
+            .and_then(serde_json::Value::as_str)
+            .ok_or_else(|| KeystoreError::Config("settings need \"module\"".to_owned()))?;
+        let resolve = |p: &std::path::Path| std::fs::canonicalize(p).ok();
+        let wanted = resolve(std::path::Path::new(module));
+        let allowed = wanted.as_ref().is_some_and(|w| {
+            service
+                .pkcs11_modules()
+                .iter()
+                .any(|a| resolve(a).as_ref() == Some(w))
+        });
+        if !allowed {
+            return Err(KeystoreError::Config(format!(
+                "PKCS#11 module {module} is not one this server allows; the operator lists \
+                 allowed modules with `keyhaven serve --pkcs11-module PATH`"
+            )));
+        }
+    }
+    keyhaven_keystores::connect(kind, settings, credentials)
 }
 
 struct Ctx<'a> {

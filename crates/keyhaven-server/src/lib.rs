@@ -91,6 +91,13 @@ impl ServerConfig {
     /// Defaults: system clock, jobs every second, 1 MiB bodies, 30 s timeout, TLS from the
     /// data directory.
     pub fn new(data_dir: PathBuf, listen: SocketAddr, dev: bool) -> ServerConfig {
+        let mut service = ServiceConfig::default();
+        if dev {
+            // Development: SoftHSM2, when installed, may back `pkcs11` keystores.
+            service
+                .pkcs11_modules
+                .extend(keyhaven_crypto::pkcs11::softhsm_module());
+        }
         ServerConfig {
             data_dir,
             listen,
@@ -98,7 +105,7 @@ impl ServerConfig {
             clock: Arc::new(SystemClock),
             job_interval: Some(Duration::from_secs(1)),
             limits: HttpLimits::default(),
-            service: ServiceConfig::default(),
+            service,
             tls: TlsFiles::default(),
             insecure_http: false,
             passphrase: None,

@@ -24,6 +24,7 @@ CREATE TABLE key_targets (
     key_id      TEXT NOT NULL REFERENCES keys(id) ON DELETE CASCADE,
     keystore_id TEXT NOT NULL REFERENCES keystores(id),
     added_at    INTEGER NOT NULL,
+    mac         BLOB NOT NULL,                    -- binds the key to the keystore
     PRIMARY KEY (key_id, keystore_id)
 );
 CREATE INDEX key_targets_keystore ON key_targets (keystore_id);
@@ -43,6 +44,7 @@ CREATE TABLE key_distributions (
     attempts        INTEGER NOT NULL DEFAULT 0,   -- failed attempts in a row
     next_attempt_at INTEGER,                      -- backoff after a failure
     destroy_until   INTEGER,                      -- when the keystore finishes a deletion
+    mac             BLOB NOT NULL,                -- binds remote_id and check_value to the row
     PRIMARY KEY (key_id, keystore_id, version)
 );
 CREATE INDEX key_distributions_out_of_sync ON key_distributions (key_id) WHERE out_of_sync IS NOT NULL;

@@ -101,6 +101,11 @@ impl TestServer {
         let mut cfg = ServerConfig::new(data_dir.to_path_buf(), listen, true);
         cfg.clock = clock;
         cfg.job_interval = None;
+        // The access-matrix tests register `pkcs11` keystores whose module is the test binary
+        // itself (only registration matters there; it never loads as a module).
+        if let Ok(exe) = std::env::current_exe() {
+            cfg.service.pkcs11_modules.push(exe);
+        }
         Ok(cfg)
     }
 

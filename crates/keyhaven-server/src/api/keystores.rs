@@ -31,6 +31,7 @@ pub async fn create(
     Body(req): Body<proto::CreateKeystore>,
 ) -> Result<(StatusCode, Json<proto::Keystore>), ApiError> {
     let vault = vault_name(&vault)?;
+    svc.authorize_keystore_admin(&caller, &vault).await?;
     let name = KeystoreName::parse(&req.name)?;
     let kind = KeystoreKind::parse(&req.kind)
         .filter(|k| *k != KeystoreKind::Internal)
@@ -46,7 +47,7 @@ pub async fn create(
         _ => return Err(ApiError::invalid("credentials must be a JSON object")),
     };
     // Parses the settings and credentials the way every later connection will.
-    let conn = keyhaven_keystores::connect(kind, &req.settings, &credentials)
+    let conn = crate::distribution::connector(&svc, kind, &req.settings, &credentials)
         .map_err(|e| ApiError::invalid(e.to_string()))?;
     let caps = conn.capabilities();
     let placement = match req.placement.as_deref() {
@@ -148,7 +149,7 @@ pub async fn test(
 ) -> Result<Json<proto::KeystoreTest>, ApiError> {
     let vault = vault_name(&vault)?;
     let (rec, creds) = svc.keystore_for_check(&caller, &vault, &name).await?;
-    let result = match keyhaven_keystores::connect(rec.kind, &rec.settings, &creds) {
+    let result = match crate::distribution::connector(&svc, rec.kind, &rec.settings, &creds) {
         Ok(conn) => conn.test_connection().await,
         Err(e) => Err(e),
     };

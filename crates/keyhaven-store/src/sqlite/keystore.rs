@@ -58,6 +58,7 @@ fn distribution_from_row(row: &SqliteRow) -> Result<Distribution, StoreError> {
         attempts: u32::try_from(attempts).unwrap_or(u32::MAX),
         next_attempt_at: from_ots(row.try_get("next_attempt_at").map_err(backend)?)?,
         destroy_until: from_ots(row.try_get("destroy_until").map_err(backend)?)?,
+        mac: super::mac(row)?,
     })
 }
 
@@ -189,29 +190,37 @@ impl SqliteStore {
         key: KeyId,
         keystore: Uuid,
         at: OffsetDateTime,
+        mac: &[u8],
     ) -> Result<(), StoreError> {
         sqlx::query(
-            "INSERT INTO key_targets (key_id, keystore_id, added_at) VALUES (?, ?, ?) \
+            "INSERT INTO key_targets (key_id, keystore_id, added_at, mac) VALUES (?, ?, ?, ?) \
              ON CONFLICT (key_id, keystore_id) DO NOTHING",
         )
         .bind(key.0.to_string())
         .bind(keystore.to_string())
         .bind(ts(at))
+        .bind(mac)
         .execute(&self.writer)
         .await
         .map_err(map_write)?;
         Ok(())
     }
 
-    pub(super) async fn targets(&self, key: KeyId) -> Result<Vec<Uuid>, StoreError> {
-        let ids: Vec<String> = sqlx::query_scalar(
-            "SELECT keystore_id FROM key_targets WHERE key_id = ? ORDER BY added_at, keystore_id",
+    pub(super) async fn targets(&self, key: KeyId) -> Result<Vec<(Uuid, Vec<u8>)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT keystore_id, mac FROM key_targets WHERE key_id = ? \
+             ORDER BY added_at, keystore_id",
         )
         .bind(key.0.to_string())
         .fetch_all(&self.reader)
         .await
         .map_err(backend)?;
-        ids.iter().map(|s| uuid(s)).collect()
+        rows.iter()
+            .map(|r| {
+                let id: String = r.try_get("keystore_id").map_err(backend)?;
+                Ok((uuid(&id)?, super::mac(r)?))
+            })
+            .collect()
     }
 
     pub(super) async fn distributions_of(
@@ -234,8 +243,8 @@ impl SqliteStore {
         sqlx::query(
             "INSERT OR REPLACE INTO key_distributions (key_id, keystore_id, version, remote_id, \
              applied, remote_state, check_value, out_of_sync, last_error, last_checked_at, \
-             attempts, next_attempt_at, destroy_until) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             attempts, next_attempt_at, destroy_until, mac) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(d.key_id.0.to_string())
         .bind(d.keystore_id.to_string())
@@ -250,6 +259,7 @@ impl SqliteStore {
         .bind(i64::from(d.attempts))
         .bind(ots(d.next_attempt_at))
         .bind(ots(d.destroy_until))
+        .bind(&d.mac)
         .execute(&self.writer)
         .await
         .map_err(map_write)?;

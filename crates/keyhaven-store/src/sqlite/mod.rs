@@ -1134,11 +1134,12 @@ impl Store for SqliteStore {
         key: KeyId,
         keystore: Uuid,
         at: OffsetDateTime,
+        mac: &[u8],
     ) -> Result<(), StoreError> {
-        self.target_add(key, keystore, at).await
+        self.target_add(key, keystore, at, mac).await
     }
 
-    async fn key_targets(&self, key: KeyId) -> Result<Vec<Uuid>, StoreError> {
+    async fn key_targets(&self, key: KeyId) -> Result<Vec<(Uuid, Vec<u8>)>, StoreError> {
         self.targets(key).await
     }
 

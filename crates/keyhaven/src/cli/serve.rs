@@ -96,6 +96,11 @@ pub struct ServeArgs {
     /// start when it does not parse. Vaults can only tighten it (docs/POLICY.md).
     #[arg(long, env = "KEYHAVEN_POLICY", value_name = "FILE")]
     pub policy: Option<PathBuf>,
+    /// A PKCS#11 module (shared library) that `pkcs11` keystores may load (repeatable). Vault
+    /// admins register keystores; only the modules listed here can be used (with --dev,
+    /// SoftHSM2's module is allowed when installed). See docs/KEYSTORES.md.
+    #[arg(long = "pkcs11-module", value_name = "PATH")]
+    pub pkcs11_modules: Vec<PathBuf>,
 }
 
 /// Runs the server until SIGINT/SIGTERM. Logs go to stderr, filtered by `RUST_LOG`
@@ -103,6 +108,10 @@ pub struct ServeArgs {
 pub async fn run(args: ServeArgs) -> Result<(), CliError> {
     init_logging();
     let mut config = ServerConfig::new(args.data_dir, args.listen, args.dev);
+    config
+        .service
+        .pkcs11_modules
+        .extend(args.pkcs11_modules.iter().cloned());
     if let Some(path) = &args.policy {
         config.service.policy = read_policy(path)?;
     }

@@ -473,3 +473,62 @@ async fn deleted_behind_keyhavens_back_is_flagged_and_synced() {
     let Some(p) = peer("dist-drift2") else { return };
     super::flows::drift(p, true).await;
 }
+
+/// A vault admin cannot make the server load a library the operator did not allow.
+#[tokio::test]
+async fn a_module_off_the_allow_list_is_refused() {
+    let s = super::flows::server_now().await;
+    crate::vault(&s, "mods", 7).await;
+    let r = s
+        .post(
+            "/v1/vaults/mods/keystores",
+            json!({"name": "evil", "kind": "pkcs11",
+                   "settings": {"module": "/bin/sh", "token_label": "t"},
+                   "credentials": {"pin": PIN}}),
+        )
+        .await;
+    assert_eq!(r.status, 400, "{r:?}");
+    assert!(
+        r.body.to_string().contains("--pkcs11-module"),
+        "the error says how to allow a module: {r:?}"
+    );
+}
+
+/// A distribution record pointed at another object in the database is refused (record MAC),
+/// so keyhaven's changes cannot be redirected at someone else's key.
+#[tokio::test]
+async fn an_edited_remote_id_is_an_integrity_error() {
+    let Some(p) = peer("dist-tamper") else { return };
+    let s = super::flows::server_now().await;
+    super::flows::register(&s, "tamper", &p).await;
+    let key = crate::key(
+        &s,
+        json!({"vault": "tamper", "name": "k1", "algorithm": "aes-256",
+               "initial_state": "active", "keystores": ["ext"]}),
+    )
+    .await;
+    let k = crate::id(&key);
+    let (remote, status) = super::flows::version_of(&super::flows::keystores(&s, &k).await, 1);
+    assert_eq!(status, "enabled");
+    let pool = sqlx::SqlitePool::connect(&format!(
+        "sqlite://{}",
+        s.data_dir().join("keyhaven.db").display()
+    ))
+    .await
+    .unwrap();
+    let done = sqlx::query("UPDATE key_distributions SET remote_id = 'someone-elses-key'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert_eq!(done.rows_affected(), 1);
+    let r = s.get(&format!("/v1/keys/{k}/keystores")).await;
+    assert_eq!(r.code(), "integrity_error", "{r:?}");
+    // The deactivation is not propagated anywhere on the strength of the edited record.
+    let r = s.post(&format!("/v1/keys/{k}/deactivate"), json!({})).await;
+    assert!(r.status.is_success(), "{r:?}");
+    s.run_jobs().await;
+    assert_eq!(
+        p.conn.describe(&remote).await.unwrap().state,
+        RemoteState::Enabled
+    );
+}
