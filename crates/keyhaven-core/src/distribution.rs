@@ -465,6 +465,41 @@ impl KeyService {
         Ok(rec)
     }
 
+    /// Checks that a template's keystores exist in the vault and can hold its algorithm.
+    pub(crate) async fn check_template_keystores(
+        &self,
+        vault: VaultId,
+        vault_name: &VaultName,
+        algorithm: KeyAlgorithm,
+        names: &[String],
+    ) -> Result<()> {
+        for name in names {
+            let rec = self.keystore_in(None, vault, vault_name, name).await?;
+            if !kind_supports(rec.kind, algorithm) {
+                return Err(Error::InvalidRequest(format!(
+                    "keystore {name} ({}) cannot hold {} keys",
+                    rec.kind,
+                    algorithm.name()
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// Adds the named keystores of the key's vault to a new key's targets (from its template).
+    pub(crate) async fn add_template_targets(&self, key: &Key, names: &[String]) -> Result<()> {
+        for name in names {
+            let rec = self
+                .keystore_in(None, key.vault_id, &key.vault_name, name)
+                .await?;
+            let mac = self.system.integrity.target_mac(key.id, rec.id);
+            self.store
+                .add_key_target(key.id, rec.id, self.clock.now(), &mac)
+                .await?;
+        }
+        Ok(())
+    }
+
     /// A key's keystores and distribution records (anyone who may read the key).
     pub async fn key_distribution(&self, caller: &Caller, id: KeyId) -> Result<KeyDistribution> {
         let key = self

@@ -269,6 +269,14 @@ fn template_canon(t: &Template) -> Canon {
     c.u64(u64::from(s.archived))
         .time(t.created_at)
         .time(t.updated_at);
+    // Covered only when set, so templates written before keystores existed still verify.
+    if !s.keystores.is_empty() {
+        c.str("keystores")
+            .u64(u64::try_from(s.keystores.len()).unwrap_or(u64::MAX));
+        for k in &s.keystores {
+            c.str(k);
+        }
+    }
     c
 }
 

@@ -73,6 +73,8 @@ pub struct TemplateSpec {
     pub tags: BTreeMap<String, String>,
     /// Archived templates are kept for the record but create nothing.
     pub archived: bool,
+    /// Keystores of the vault (names) that keys made from it are distributed to.
+    pub keystores: Vec<String>,
 }
 
 /// A stored template.
@@ -292,6 +294,8 @@ impl KeyService {
             .await?;
         check_spec(&spec)?;
         self.check_template_policy(vault.id, &spec).await?;
+        self.check_template_keystores(vault.id, &vault.name, spec.algorithm, &spec.keystores)
+            .await?;
         let now = self.clock.now();
         let mut t = Template {
             id: self.new_uuid(now)?,
@@ -363,6 +367,8 @@ impl KeyService {
         check_spec(&spec)?;
         if !spec.archived {
             self.check_template_policy(vault.id, &spec).await?;
+            self.check_template_keystores(vault.id, &vault.name, spec.algorithm, &spec.keystores)
+                .await?;
         }
         let old = self
             .template_in(caller, vault.id, &vault.name, name)
@@ -471,28 +477,41 @@ impl KeyService {
             Some(d) => (InitialState::PreActive, Some(now + d)),
             None => (t.spec.initial_state, None),
         };
-        self.create_key(
-            caller,
-            NewKey {
-                vault: v.name.clone(),
-                name,
-                algorithm: t.spec.algorithm,
-                usage: t.spec.usage,
-                initial_state,
-                description: from.description.or_else(|| t.spec.description.clone()),
-                tags,
-                activation_date,
-                deactivation_date: None,
-                protect_stop_date: None,
-                process_start_date: None,
-                import_material: None,
-                extras: KeyExtras {
-                    schedule: t.schedule(),
-                    ..KeyExtras::default()
+        let key = self
+            .create_key(
+                caller,
+                NewKey {
+                    vault: v.name.clone(),
+                    name,
+                    algorithm: t.spec.algorithm,
+                    usage: t.spec.usage,
+                    initial_state,
+                    description: from.description.or_else(|| t.spec.description.clone()),
+                    tags,
+                    activation_date,
+                    deactivation_date: None,
+                    protect_stop_date: None,
+                    process_start_date: None,
+                    import_material: None,
+                    extras: KeyExtras {
+                        schedule: t.schedule(),
+                        ..KeyExtras::default()
+                    },
                 },
-            },
-        )
-        .await
+            )
+            .await?;
+        // The key exists either way; a keystore removed from the vault since the template
+        // was written is named in the error.
+        self.add_template_targets(&key, &t.spec.keystores)
+            .await
+            .map_err(|e| {
+                Error::InvalidRequest(format!(
+                    "key {} was created from template {}, but not all its keystores could be \
+                     added: {e}",
+                    key.id, t.name
+                ))
+            })?;
+        Ok(key)
     }
 
     /// Brings a key in line with a template (key-manager): usage, tags, cryptoperiod and

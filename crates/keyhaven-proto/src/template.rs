@@ -50,6 +50,10 @@ pub struct TemplateSpec {
     /// An archived template is kept for the record but creates no keys.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub archived: bool,
+    /// Keystores of the vault (names) that keys made from it are distributed to
+    /// (docs/KEYSTORES.md).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub keystores: Vec<String>,
 }
 
 /// `POST /v1/vaults/{vault}/templates`.

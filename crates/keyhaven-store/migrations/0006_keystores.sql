@@ -19,6 +19,9 @@ CREATE TABLE keystores (
 );
 CREATE UNIQUE INDEX keystores_vault_name ON keystores (vault_id, name);
 
+-- The keystores a template's keys are distributed to (JSON array of names; NULL: none).
+ALTER TABLE key_templates ADD COLUMN keystores TEXT;
+
 -- The keystores a key is distributed to.
 CREATE TABLE key_targets (
     key_id      TEXT NOT NULL REFERENCES keys(id) ON DELETE CASCADE,

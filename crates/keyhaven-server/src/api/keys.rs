@@ -77,8 +77,9 @@ pub async fn create(
     Body(mut req): Body<proto::CreateKey>,
 ) -> Result<(StatusCode, Json<proto::Key>), ApiError> {
     let keystores = std::mem::take(&mut req.keystores);
+    let from_template = req.template.is_some();
     let key = create_key(&svc, &caller, req).await?;
-    super::keystores::distribute_new_key(&svc, &caller, key.id, &keystores).await?;
+    super::keystores::distribute_new_key(&svc, &caller, key.id, &keystores, from_template).await?;
     Ok((StatusCode::CREATED, Json(view(&key))))
 }
 

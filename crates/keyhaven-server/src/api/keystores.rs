@@ -215,14 +215,16 @@ pub async fn sync(
     Ok(Json(distribution_view(&d)))
 }
 
-/// Adds the keystores named at key creation and distributes the key there.
+/// Adds the keystores named at key creation and distributes the key there (and to its
+/// template's keystores, which core added already).
 pub(crate) async fn distribute_new_key(
     svc: &KeyService,
     caller: &Caller,
     id: KeyId,
     keystores: &[String],
+    from_template: bool,
 ) -> Result<(), ApiError> {
-    if keystores.is_empty() {
+    if keystores.is_empty() && !from_template {
         return Ok(());
     }
     for name in keystores {

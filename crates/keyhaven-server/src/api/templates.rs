@@ -238,6 +238,7 @@ fn spec_from_wire(w: proto::TemplateSpec) -> Result<TemplateSpec, ApiError> {
         use_limit: w.use_limit,
         tags: w.tags,
         archived: w.archived,
+        keystores: w.keystores,
     })
 }
 
@@ -267,6 +268,7 @@ fn view(vault: &VaultName, t: &Template) -> proto::Template {
             use_limit: s.use_limit,
             tags: s.tags.clone(),
             archived: s.archived,
+            keystores: s.keystores.clone(),
         },
         created_at: t.created_at,
         updated_at: t.updated_at,

@@ -56,6 +56,13 @@ fn template_from_row(row: &SqliteRow) -> Result<Template, StoreError> {
             use_limit: get_opt("use_limit")?.and_then(|n| u64::try_from(n).ok()),
             tags,
             archived: archived != 0,
+            keystores: match row
+                .try_get::<Option<String>, _>("keystores")
+                .map_err(backend)?
+            {
+                Some(j) => serde_json::from_str(&j).map_err(|_| corrupt("template keystores"))?,
+                None => Vec::new(),
+            },
         },
         created_at: from_ts(row.try_get("created_at").map_err(backend)?)?,
         updated_at: from_ts(row.try_get("updated_at").map_err(backend)?)?,
@@ -69,6 +76,11 @@ fn initial_name(s: InitialState) -> &'static str {
         InitialState::Active => "active",
         InitialState::PreActive => "pre-active",
     }
+}
+
+fn keystores_json(t: &Template) -> Option<String> {
+    (!t.spec.keystores.is_empty())
+        .then(|| serde_json::to_string(&t.spec.keystores).unwrap_or_else(|_| "[]".to_owned()))
 }
 
 fn tags_json(t: &Template) -> String {
@@ -85,8 +97,8 @@ impl SqliteStore {
             "INSERT INTO key_templates (id, vault_id, name, description, naming_scheme, \
              algorithm, usage, initial_state, activate_after_secs, cryptoperiod_secs, \
              rotation_interval_secs, rotate_before_secs, use_limit, tags, archived, seq, \
-             created_at, updated_at, revision, mac) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)",
+             created_at, updated_at, revision, mac, keystores) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)",
         )
         .bind(t.id.to_string())
         .bind(t.vault_id.0.to_string())
@@ -107,6 +119,7 @@ impl SqliteStore {
         .bind(ts(t.updated_at))
         .bind(i64::try_from(t.revision).unwrap_or(i64::MAX))
         .bind(&t.mac)
+        .bind(keystores_json(t))
         .execute(&self.writer)
         .await
         .map_err(map_write)?;
@@ -146,7 +159,7 @@ impl SqliteStore {
             "UPDATE key_templates SET description = ?, naming_scheme = ?, algorithm = ?, \
              usage = ?, initial_state = ?, activate_after_secs = ?, cryptoperiod_secs = ?, \
              rotation_interval_secs = ?, rotate_before_secs = ?, use_limit = ?, tags = ?, \
-             archived = ?, updated_at = ?, revision = revision + 1, mac = ? \
+             archived = ?, updated_at = ?, revision = revision + 1, mac = ?, keystores = ? \
              WHERE id = ? AND revision = ?",
         )
         .bind(&t.spec.description)
@@ -163,6 +176,7 @@ impl SqliteStore {
         .bind(i64::from(t.spec.archived))
         .bind(ts(t.updated_at))
         .bind(&t.mac)
+        .bind(keystores_json(t))
         .bind(t.id.to_string())
         .bind(old_rev)
         .execute(&self.writer)

@@ -41,6 +41,7 @@ fn spec(alg: KeyAlgorithm) -> TemplateSpec {
         use_limit: None,
         tags: BTreeMap::new(),
         archived: false,
+        keystores: Vec::new(),
     }
 }
 

@@ -103,6 +103,10 @@ pub struct SpecArgs {
     /// Description given to keys created without one.
     #[arg(long)]
     pub description: Option<String>,
+    /// Keystore of the vault that keys made from the template are distributed to
+    /// (repeatable; on update, replaces the list). See `keyhaven keystore`.
+    #[arg(long = "keystore", value_name = "NAME")]
+    pub keystores: Vec<String>,
 }
 
 /// Cryptoperiod and automatic rotation (`template create/update`, `key create`).
@@ -202,7 +206,7 @@ pub async fn run(ctx: &Context, cmd: TemplateCommand) -> Result<(), CliError> {
                 return Err(CliError::Usage(
                     "nothing to change: give --algorithm, --usage, --naming-scheme, \
                      --initial-state, --activate-after, --cryptoperiod, --rotation-interval, \
-                     --rotate-before, --use-limit, --tag or --description"
+                     --rotate-before, --use-limit, --tag, --description or --keystore"
                         .to_owned(),
                 ));
             }
@@ -267,6 +271,7 @@ impl SpecArgs {
             && self.schedule.is_empty()
             && self.tags.is_empty()
             && self.description.is_none()
+            && self.keystores.is_empty()
     }
 
     /// Sets the fields given on the command line; leaves the others.
@@ -301,6 +306,9 @@ impl SpecArgs {
         }
         if self.description.is_some() {
             spec.description = self.description;
+        }
+        if !self.keystores.is_empty() {
+            spec.keystores = self.keystores;
         }
     }
 }
@@ -341,6 +349,14 @@ pub fn template_fields(t: &Template) -> String {
             s.naming_scheme.clone().unwrap_or_else(|| "-".to_owned()),
         ),
         ("tags", tags(&s.tags)),
+        (
+            "keystores",
+            if s.keystores.is_empty() {
+                "-".to_owned()
+            } else {
+                s.keystores.join(", ")
+            },
+        ),
         (
             "description",
             s.description.clone().unwrap_or_else(|| "-".to_owned()),

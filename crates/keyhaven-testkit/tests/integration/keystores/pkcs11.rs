@@ -532,3 +532,44 @@ async fn an_edited_remote_id_is_an_integrity_error() {
         RemoteState::Enabled
     );
 }
+
+/// A template names keystores; keys made from it are distributed there at once.
+#[tokio::test]
+async fn keys_from_a_template_go_to_its_keystores() {
+    let Some(p) = peer("dist-template") else {
+        return;
+    };
+    let s = super::flows::server_now().await;
+    super::flows::register(&s, "tpl", &p).await;
+    let bad = s
+        .post(
+            "/v1/vaults/tpl/templates",
+            json!({"name": "nope", "spec": {"algorithm": "aes-256", "keystores": ["missing"]}}),
+        )
+        .await;
+    assert_eq!(bad.code(), "not_found", "{bad:?}");
+    let bad = s
+        .post(
+            "/v1/vaults/tpl/templates",
+            json!({"name": "rsa", "spec": {"algorithm": "rsa-3072", "keystores": ["ext"]}}),
+        )
+        .await;
+    assert_eq!(bad.code(), "invalid_request", "{bad:?}");
+    let t = s
+        .post(
+            "/v1/vaults/tpl/templates",
+            json!({"name": "hsm", "spec": {"algorithm": "aes-256", "initial_state": "active",
+                   "naming_scheme": "app-{seq}", "keystores": ["ext"]}}),
+        )
+        .await;
+    assert_eq!(t.status, 201, "{t:?}");
+    assert_eq!(t.body["spec"]["keystores"], json!(["ext"]), "{t:?}");
+    let key = crate::key(&s, json!({"vault": "tpl", "template": "hsm"})).await;
+    let k = crate::id(&key);
+    let (remote, status) = super::flows::version_of(&super::flows::keystores(&s, &k).await, 1);
+    assert_eq!(status, "enabled");
+    assert_eq!(
+        p.conn.describe(&remote).await.unwrap().state,
+        RemoteState::Enabled
+    );
+}
