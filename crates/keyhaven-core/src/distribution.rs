@@ -605,6 +605,23 @@ impl KeyService {
         Ok(self.store.put_distribution(&d).await?)
     }
 
+    /// What the reconciliation job should look at now: the keys this node changed since it
+    /// last asked (at once, so a state change reaches the keystores within a tick), and
+    /// whether a pass over every distributed key is due (every `every`: retries after
+    /// backoff, periodic checks, changes made by other nodes or by time).
+    pub fn distribution_due(&self, every: time::Duration) -> (Vec<KeyId>, bool) {
+        let now = self.clock.now();
+        let changed: Vec<KeyId> = crate::service::lock(&self.distribution_changed)
+            .drain()
+            .collect();
+        let mut last = crate::service::lock(&self.distribution_scanned);
+        let full = last.is_none_or(|t| t + every <= now || t > now);
+        if full {
+            *last = Some(now);
+        }
+        (changed, full)
+    }
+
     /// Keys with at least one target, in id order after `after` (system use).
     pub async fn distributed_keys(&self, after: Option<KeyId>, limit: u32) -> Result<Vec<KeyId>> {
         Ok(self.store.distributed_keys(after, limit).await?)

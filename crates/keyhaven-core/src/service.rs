@@ -230,6 +230,10 @@ pub struct KeyService {
     pub(crate) uses: Mutex<HashMap<KeyId, crate::rotation::KeyUse>>,
     pub(crate) policy: crate::policy::CryptoPolicy,
     pub(crate) pkcs11_modules: Vec<std::path::PathBuf>,
+    /// Keys changed by this node since the reconciliation job last looked (their keystores
+    /// may need the change), and when it last went through every distributed key.
+    pub(crate) distribution_changed: Mutex<std::collections::HashSet<KeyId>>,
+    pub(crate) distribution_scanned: Mutex<Option<OffsetDateTime>>,
     pub(crate) vault_policies: Mutex<HashMap<VaultId, Arc<crate::policy::CryptoPolicy>>>,
     pub(crate) auth: AuthCache,
     pub(crate) integrity: Mutex<IntegrityStatus>,
@@ -416,6 +420,8 @@ impl KeyService {
             uses: Mutex::new(HashMap::new()),
             policy: config.policy.clone(),
             pkcs11_modules: config.pkcs11_modules.clone(),
+            distribution_changed: Mutex::new(std::collections::HashSet::new()),
+            distribution_scanned: Mutex::new(None),
             vault_policies: Mutex::new(HashMap::new()),
             auth: AuthCache::default(),
             integrity: Mutex::new(IntegrityStatus::default()),
@@ -642,6 +648,9 @@ impl KeyService {
             })
             .await;
         self.cache.invalidate(new.id);
+        if result.is_ok() {
+            crate::service::lock(&self.distribution_changed).insert(new.id);
+        }
         new.revision = match result {
             Ok(revision) => revision,
             Err(StoreError::AlreadyExists) => {

@@ -5,8 +5,9 @@
 //! lifecycle state asks for ([`desired_for`]) and applies the difference (create, enable,
 //! disable, delete with the keystore's pending period); a failure is audited, recorded with
 //! the reason, and retried with exponential backoff, so a change made while a keystore is
-//! down is applied when it returns (the intent is the key's state, which is durable). Every
-//! [`CHECK_INTERVAL`] it also asks the keystore what it holds ([`compare`]): a difference
+//! down is applied when it returns (the intent is the key's state, which is durable). Keys this
+//! node changes are looked at on the next tick; all distributed keys every [`SCAN_INTERVAL`].
+//! Every [`CHECK_INTERVAL`] it also asks the keystore what it holds ([`compare`]): a difference
 //! that keyhaven did not cause is flagged out of sync ("changed outside keyhaven") and left
 //! alone until someone runs [`reconcile_key`] with [`Mode::Sync`], which re-applies the
 //! managed state whatever the record says.
@@ -39,10 +40,26 @@ pub enum Mode {
     Sync,
 }
 
-/// Reconciles every distributed key once. Returns how many keys were looked at.
+/// How often a tick goes through every distributed key (between those passes it handles the
+/// keys this node just changed).
+pub const SCAN_INTERVAL: Duration = Duration::seconds(10);
+
+/// One tick of the reconciliation job: the keys changed since the last tick, and every
+/// distributed key when a full pass is due ([`SCAN_INTERVAL`]). Returns how many keys were
+/// looked at.
 pub async fn reconcile_all(service: &KeyService) -> usize {
-    let mut after = None;
+    let (changed, full) = service.distribution_due(SCAN_INTERVAL);
     let mut n = 0;
+    if !full {
+        for id in changed {
+            if let Err(e) = reconcile_key(service, id, Mode::Tick, None).await {
+                tracing::warn!(key = %id, error = %e, "keystore reconciliation failed");
+            }
+            n += 1;
+        }
+        return n;
+    }
+    let mut after = None;
     loop {
         let ids = match service.distributed_keys(after, BATCH).await {
             Ok(ids) => ids,
