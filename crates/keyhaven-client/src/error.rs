@@ -22,7 +22,9 @@ pub mod exit {
     pub const AUTH: u8 = 5;
     /// Cannot connect to the server, TLS failure, or the connection failed mid-request.
     pub const UNREACHABLE: u8 = 6;
-    /// Verification returned `valid: false` (verify, mac-verify) or decryption failed.
+    /// Verification returned `valid: false` (verify, mac-verify) or decryption failed; also
+    /// the CLI's other failed checks (a keystore connection test, a key still out of sync
+    /// after `key sync`).
     pub const INVALID: u8 = 7;
     /// The server is sealed (unseal it first), or the unseal material was refused.
     pub const SEALED: u8 = 8;

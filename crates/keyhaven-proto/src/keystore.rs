@@ -5,8 +5,8 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use utoipa::ToSchema;
 
-/// `POST /v1/vaults/{vault}/keystores`.
-#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+/// `POST /v1/vaults/{vault}/keystores`. `Debug` leaves the credentials out.
+#[derive(Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateKeystore {
     /// Name, unique in the vault (1-64 characters a-z, 0-9, `-`, `_`, `.`).
@@ -23,6 +23,17 @@ pub struct CreateKeystore {
     /// shown again.
     #[serde(default)]
     pub credentials: serde_json::Value,
+}
+
+impl std::fmt::Debug for CreateKeystore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreateKeystore")
+            .field("name", &self.name)
+            .field("kind", &self.kind)
+            .field("placement", &self.placement)
+            .field("settings", &self.settings)
+            .finish_non_exhaustive()
+    }
 }
 
 /// The last connection check of a keystore.

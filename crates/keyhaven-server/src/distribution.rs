@@ -193,7 +193,7 @@ fn work_due(key: &Key, ks: &KeystoreRecord, records: &[Distribution], now: Offse
 }
 
 /// Builds the connector of a keystore, refusing a `pkcs11` module that is not on the
-/// server's allow-list (`serve --pkcs11-module`; loading a library runs its code in the
+/// server's allow-list (`serve --keystore-pkcs11-module`; loading a library runs its code in the
 /// server, and vault admins, not the operator, register keystores).
 pub fn connector(
     service: &KeyService,
@@ -217,7 +217,7 @@ pub fn connector(
         if !allowed {
             return Err(KeystoreError::Config(format!(
                 "PKCS#11 module {module} is not one this server allows; the operator lists \
-                 allowed modules with `keyhaven serve --pkcs11-module PATH`"
+                 allowed modules with `keyhaven serve --keystore-pkcs11-module PATH`"
             )));
         }
     }

@@ -20,7 +20,8 @@ Exit codes:
   5  authentication or authorization failed (unauthenticated, forbidden, too many failures)
   6  cannot connect to the server, or TLS failed
   7  a check failed: verify / mac-verify returned valid: false, decryption failed, audit
-     verify found the log altered, kmip replay had a failing case, discover --fail-on matched
+     verify found the log altered, kmip replay had a failing case, discover --fail-on matched,
+     keystore test failed, key sync left a keystore out of sync
   8  the server is sealed, or the unseal material (passphrase, share, PIN) was refused
 
 Environment:

@@ -62,6 +62,12 @@ pub enum KeyCommand {
     ImportKey(super::import::ImportKeyArgs),
     /// Import existing key material, wrapped for the vault's import key or plain.
     Import(super::import::ImportArgs),
+    /// Show where the key is distributed (external keystores) and whether each copy is in sync.
+    Keystores(KeyArg),
+    /// Distribute the key to a keystore of its vault (an active key is created there at once).
+    Distribute(super::distribution::DistributeArgs),
+    /// Re-apply the key's state in every keystore now; exits 7 if any stays out of sync.
+    Sync(KeyArg),
 }
 
 /// A key reference.
@@ -206,6 +212,9 @@ pub struct ListArgs {
     /// Include destroyed keys.
     #[arg(long)]
     pub include_destroyed: bool,
+    /// Only keys that some external keystore holds out of sync.
+    #[arg(long)]
+    pub out_of_sync: bool,
     /// Page size.
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
     pub limit: Option<u32>,
@@ -229,6 +238,9 @@ pub async fn run(ctx: &Context, cmd: KeyCommand) -> Result<(), CliError> {
         KeyCommand::List(args) => list(ctx, args).await,
         KeyCommand::ImportKey(args) => super::import::import_key(ctx, args).await,
         KeyCommand::Import(args) => super::import::import(ctx, args).await,
+        KeyCommand::Keystores(args) => super::distribution::key_keystores(ctx, &args.key).await,
+        KeyCommand::Distribute(args) => super::distribution::distribute(ctx, args).await,
+        KeyCommand::Sync(args) => super::distribution::sync(ctx, &args.key).await,
         KeyCommand::Show(args) => {
             let id = args.key.resolve(client).await?;
             print_key(ctx.output, &client.get_key(id).await?)
@@ -473,6 +485,7 @@ impl ListArgs {
             created_after: self.created_after.map(output::time),
             created_before: self.created_before.map(output::time),
             include_destroyed: self.include_destroyed,
+            out_of_sync: self.out_of_sync.then_some(true),
             limit: self.limit,
             cursor: self.cursor.clone(),
         }
@@ -764,6 +777,7 @@ mod tests {
             "--created-after",
             "2025-01-01T00:00:00+02:00",
             "--include-destroyed",
+            "--out-of-sync",
             "--limit",
             "10",
         ])
@@ -778,6 +792,7 @@ mod tests {
             Some("2025-01-01T00:00:00+02:00")
         );
         assert!(query.include_destroyed);
+        assert_eq!(query.out_of_sync, Some(true));
         assert_eq!(query.limit, Some(10));
         assert!(key(&["list", "--all", "--cursor", "x"]).is_err());
         assert!(key(&["list", "--limit", "0"]).is_err());

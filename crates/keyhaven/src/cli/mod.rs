@@ -12,12 +12,14 @@ use keyhaven_client::{Client, ClientBuilder, DEFAULT_ADDR};
 pub mod audit;
 pub mod crypto;
 pub mod discover;
+pub mod distribution;
 pub mod error;
 pub mod import;
 pub mod init;
 pub mod input;
 pub mod key;
 pub mod keyref;
+pub mod keystore;
 pub mod kmip;
 pub mod output;
 pub mod policy;
@@ -157,6 +159,10 @@ pub enum Command {
     /// Manage keys: create, list, inspect, change lifecycle state, rotate, purge.
     #[command(subcommand)]
     Key(key::KeyCommand),
+    /// Manage a vault's external keystores (PKCS#11 HSM tokens, KMIP servers, AWS KMS) that
+    /// keys are distributed to.
+    #[command(subcommand)]
+    Keystore(keystore::KeystoreCommand),
     /// Manage key templates of a vault (algorithm, usage, cryptoperiod, rotation, naming).
     #[command(subcommand)]
     Template(template::TemplateCommand),
@@ -314,6 +320,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Vault(cmd) => vault::run(&global.context()?, cmd).await,
         Command::Key(cmd) => key::run(&global.context()?, cmd).await,
         Command::Template(cmd) => template::run(&global.context()?, cmd).await,
+        Command::Keystore(cmd) => keystore::run(&global.context()?, cmd).await,
         Command::Policy(cmd) => policy::run(&global.context()?, cmd).await,
         Command::Crypto(cmd) => crypto::run(&global.context()?, cmd).await,
         Command::Bench(args) => crate::bench::run(&global, args).await,

@@ -99,7 +99,7 @@ pub struct ServeArgs {
     /// A PKCS#11 module (shared library) that `pkcs11` keystores may load (repeatable). Vault
     /// admins register keystores; only the modules listed here can be used (with --dev,
     /// SoftHSM2's module is allowed when installed). See docs/KEYSTORES.md.
-    #[arg(long = "pkcs11-module", value_name = "PATH")]
+    #[arg(long = "keystore-pkcs11-module", value_name = "PATH")]
     pub pkcs11_modules: Vec<PathBuf>,
 }
 

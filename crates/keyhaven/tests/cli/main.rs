@@ -44,6 +44,16 @@ impl Server {
 
     /// Starts `serve --dev`; its stderr (logs at `log_level`) goes to `DIR/server.log`.
     fn start_logging(dir: tempfile::TempDir, log_level: &str) -> Server {
+        Server::start_with_env(dir, log_level, &[])
+    }
+
+    /// [`Server::start_logging`] with extra environment variables for the server process
+    /// (e.g. `SOFTHSM2_CONF`).
+    fn start_with_env(
+        dir: tempfile::TempDir,
+        log_level: &str,
+        env: &[(&str, &std::ffi::OsStr)],
+    ) -> Server {
         let port = free_port();
         let kmip_port = free_port();
         let child = Command::new(BIN)
@@ -58,6 +68,7 @@ impl Server {
             ])
             .arg(dir.path().join("data"))
             .env("RUST_LOG", log_level)
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(std::fs::File::create(dir.path().join("server.log")).unwrap())
@@ -381,6 +392,7 @@ fn dev_files_are_private_and_reused() {
 mod audit_log;
 mod discover;
 mod import;
+mod keystores;
 mod kmip;
 mod report;
 mod templates;

@@ -489,7 +489,7 @@ async fn a_module_off_the_allow_list_is_refused() {
         .await;
     assert_eq!(r.status, 400, "{r:?}");
     assert!(
-        r.body.to_string().contains("--pkcs11-module"),
+        r.body.to_string().contains("--keystore-pkcs11-module"),
         "the error says how to allow a module: {r:?}"
     );
 }
