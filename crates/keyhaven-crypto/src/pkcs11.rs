@@ -698,8 +698,8 @@ fn slots_where(ctx: &Pkcs11, want: impl Fn(&TokenInfo) -> bool) -> Result<Vec<Sl
 }
 
 /// Errors that mean the session (or its login, or handles found in it) is gone: reopen and
-/// retry.
-fn session_lost(e: &P11Error) -> bool {
+/// retry. Shared with the PKCS#11 keystore connector.
+pub fn session_lost(e: &P11Error) -> bool {
     matches!(
         e,
         P11Error::Pkcs11(

@@ -9,7 +9,7 @@ use cryptoki::session::{Session, UserType};
 use cryptoki::types::RawAuthPin;
 use keyhaven_core::keystore::KeystoreError;
 use keyhaven_core::{CryptoError, SecretBytes};
-use keyhaven_crypto::pkcs11::{context, describe_error, token_slots};
+use keyhaven_crypto::pkcs11::{context, describe_error, session_lost, token_slots};
 
 /// Where the token is, how to log in, and the session kept open.
 pub(super) struct Token {
@@ -167,19 +167,3 @@ impl Token {
     }
 }
 
-/// Errors meaning the session (its login, or a handle found in it) is gone: reopen and retry.
-fn session_lost(e: &P11Error) -> bool {
-    matches!(
-        e,
-        P11Error::Pkcs11(
-            RvError::SessionHandleInvalid
-                | RvError::SessionClosed
-                | RvError::UserNotLoggedIn
-                | RvError::ObjectHandleInvalid
-                | RvError::KeyHandleInvalid
-                | RvError::DeviceRemoved
-                | RvError::TokenNotPresent,
-            _
-        )
-    )
-}

@@ -141,21 +141,12 @@ pub fn distribution_table(d: &KeyKeystores) -> String {
     clippy::indexing_slicing
 )]
 mod tests {
-    use clap::Parser;
     use keyhaven_client::proto::{DistributedVersion, KeyInKeystore};
     use uuid::Uuid;
 
     use super::*;
+    use crate::cli::key::tests::key;
     use crate::cli::key::KeyCommand;
-    use crate::cli::{Cli, Command};
-
-    fn key(args: &[&str]) -> Result<KeyCommand, clap::Error> {
-        let cli = Cli::try_parse_from(["keyhaven", "key"].iter().chain(args))?;
-        match cli.command {
-            Command::Key(cmd) => Ok(cmd),
-            other => panic!("parsed as {other:?}"),
-        }
-    }
 
     #[test]
     fn key_verbs_parse() {

@@ -549,7 +549,7 @@ pub fn parse_time(s: &str) -> Result<OffsetDateTime, String> {
     clippy::panic,
     clippy::indexing_slicing
 )]
-mod tests {
+pub(crate) mod tests {
     use clap::Parser;
     use time::macros::datetime;
     use uuid::Uuid;
@@ -557,7 +557,8 @@ mod tests {
     use super::*;
     use crate::cli::{Cli, Command};
 
-    fn key(args: &[&str]) -> Result<KeyCommand, clap::Error> {
+    /// Parses `keyhaven key ARGS...` (shared with the other `key` verbs' tests).
+    pub(crate) fn key(args: &[&str]) -> Result<KeyCommand, clap::Error> {
         let cli = Cli::try_parse_from(["keyhaven", "key"].iter().chain(args))?;
         match cli.command {
             Command::Key(cmd) => Ok(cmd),
