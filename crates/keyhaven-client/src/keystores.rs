@@ -6,11 +6,29 @@ use uuid::Uuid;
 
 use crate::proto::{
     AddKeyTarget, CreateKeystore, KeyKeystores, Keystore, KeystoreList, KeystoreTest,
+    UpdateKeystore,
 };
 use crate::{ignore, Client, ClientError, NO_BODY};
 
 impl Client {
     // ---- keystores of a vault ----
+
+    /// `PATCH /v1/vaults/{vault}/keystores/{name}`: replaces settings and/or credentials
+    /// (vault admin).
+    pub async fn update_keystore(
+        &self,
+        vault: &str,
+        name: &str,
+        request: &UpdateKeystore,
+    ) -> Result<Keystore, ClientError> {
+        self.json(
+            Method::PATCH,
+            &["vaults", vault, "keystores", name],
+            &[],
+            Some(request),
+        )
+        .await
+    }
 
     /// `POST /v1/vaults/{vault}/keystores`: registers a keystore (vault admin). The
     /// credentials are sent once and never returned.

@@ -308,6 +308,56 @@ impl KeyService {
         }
     }
 
+    /// Replaces a keystore's settings and/or credentials (vault admin), e.g. to rotate its
+    /// credentials; its kind, placement and the keys it holds stay. The caller has checked
+    /// that the new settings and credentials make a connector.
+    pub async fn update_keystore(
+        &self,
+        caller: &Caller,
+        vault: &VaultName,
+        name: &str,
+        settings: Option<serde_json::Value>,
+        credentials: Option<SecretBytes>,
+    ) -> Result<KeystoreRecord> {
+        caller.with_note(|n| {
+            n.action = Some("keystore.update");
+            n.detail = Some(format!("keystore {name}"));
+        });
+        let vault = self
+            .vault_for(caller, vault, Permission::UpdateVault)
+            .await?;
+        let old = self
+            .keystore_in(Some(caller), vault.id, &vault.name, name)
+            .await?;
+        let mut rec = old.clone();
+        if let Some(s) = settings {
+            if !s.is_object() {
+                return Err(Error::InvalidRequest(
+                    "keystore settings must be a JSON object".to_owned(),
+                ));
+            }
+            rec.settings = s;
+        }
+        if let Some(c) = credentials {
+            let kek = self.kek(&vault).await?;
+            rec.sealed_credentials =
+                self.crypto
+                    .seal(&kek, &credentials_aad(rec.id, vault.id), c.expose())?;
+        }
+        rec.updated_at = self.clock.now();
+        rec.revision = old.revision.saturating_add(1);
+        rec.mac = self.system.integrity.keystore_mac(&rec);
+        let mut stored = rec.clone();
+        stored.revision = old.revision;
+        match self.store.update_keystore(&stored).await {
+            Ok(()) => Ok(rec),
+            Err(StoreError::Conflict) => Err(Error::Conflict(format!(
+                "keystore {name} changed while this request ran; retry"
+            ))),
+            Err(e) => Err(e.into()),
+        }
+    }
+
     /// A vault's keystores (anyone who may read the vault).
     pub async fn list_keystores(
         &self,

@@ -372,6 +372,9 @@ pub trait Store: Send + Sync {
         &self,
         vault: Option<VaultId>,
     ) -> Result<Vec<KeystoreRecord>, StoreError>;
+    /// Replaces a keystore's settings, sealed credentials, update time and MAC; `revision`
+    /// is the one read (`Conflict` when it changed meanwhile); the store bumps it.
+    async fn update_keystore(&self, k: &KeystoreRecord) -> Result<(), StoreError>;
     /// Deletes a keystore (`NotEmpty` while a key targets it); false when it did not exist.
     async fn delete_keystore(&self, id: uuid::Uuid) -> Result<bool, StoreError>;
     /// Records the last connection check.

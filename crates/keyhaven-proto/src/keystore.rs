@@ -36,6 +36,31 @@ impl std::fmt::Debug for CreateKeystore {
     }
 }
 
+/// `PATCH /v1/vaults/{vault}/keystores/{name}`: new settings and/or credentials (kind and
+/// placement cannot change). `Debug` leaves the credentials out.
+#[derive(Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateKeystore {
+    /// New connection settings (the whole object).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settings: Option<serde_json::Value>,
+    /// New credentials (the whole object), e.g. rotated access keys.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credentials: Option<serde_json::Value>,
+}
+
+impl std::fmt::Debug for UpdateKeystore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UpdateKeystore")
+            .field("settings", &self.settings)
+            .field(
+                "credentials",
+                &self.credentials.as_ref().map(|_| "(hidden)"),
+            )
+            .finish()
+    }
+}
+
 /// The last connection check of a keystore.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema, PartialEq)]
 pub struct KeystoreHealth {

@@ -85,6 +85,49 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(view(vault.as_str(), &rec))))
 }
 
+/// Replace a keystore's settings and/or credentials (vault admin), e.g. to rotate its
+/// credentials. The result is checked by building a connector, as at registration.
+#[utoipa::path(patch, path = "/v1/vaults/{name}/keystores/{keystore}", tag = "keystores",
+    request_body = proto::UpdateKeystore,
+    params(("name" = String, Path, description = "Vault name"),
+           ("keystore" = String, Path, description = "Keystore name")),
+    responses((status = 200, body = proto::Keystore), (status = 400, body = proto::ErrorBody),
+              (status = 403, body = proto::ErrorBody), (status = 404, body = proto::ErrorBody),
+              (status = 409, body = proto::ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn update(
+    Ctx { svc, caller }: Ctx,
+    Path((vault, name)): Path<(String, String)>,
+    Body(req): Body<proto::UpdateKeystore>,
+) -> Result<Json<proto::Keystore>, ApiError> {
+    let vault = vault_name(&vault)?;
+    if req.settings.is_none() && req.credentials.is_none() {
+        return Err(ApiError::invalid(
+            "nothing to change: give settings and/or credentials",
+        ));
+    }
+    let (old, old_creds) = svc.keystore_for_check(&caller, &vault, &name).await?;
+    let credentials = match &req.credentials {
+        None => None,
+        Some(v @ serde_json::Value::Object(_)) => {
+            Some(SecretBytes::new(v.to_string().into_bytes()))
+        }
+        Some(_) => return Err(ApiError::invalid("credentials must be a JSON object")),
+    };
+    let settings = req.settings.clone().unwrap_or_else(|| old.settings.clone());
+    crate::distribution::connector(
+        &svc,
+        old.kind,
+        &settings,
+        credentials.as_ref().unwrap_or(&old_creds),
+    )
+    .map_err(|e| ApiError::invalid(e.to_string()))?;
+    let rec = svc
+        .update_keystore(&caller, &vault, &name, req.settings, credentials)
+        .await?;
+    Ok(Json(view(vault.as_str(), &rec)))
+}
+
 /// A vault's keystores (anyone who may read the vault). Credentials are never shown.
 #[utoipa::path(get, path = "/v1/vaults/{name}/keystores", tag = "keystores",
     params(("name" = String, Path, description = "Vault name")),

@@ -219,7 +219,7 @@ fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
         templates::delete, keys::apply_template,
         policy::server, policy::get, policy::set, policy::delete,
         reports::compliance,
-        keystores::create, keystores::list, keystores::get, keystores::delete,
+        keystores::create, keystores::list, keystores::get, keystores::update, keystores::delete,
         keystores::test, keystores::key_keystores, keystores::add_target, keystores::sync,
     ),
     modifiers(&BearerAuth),
@@ -304,7 +304,9 @@ pub fn router(state: AppState, limits: HttpLimits) -> Router {
         )
         .route(
             "/v1/vaults/{name}/keystores/{keystore}",
-            get(keystores::get).delete(keystores::delete),
+            get(keystores::get)
+                .patch(keystores::update)
+                .delete(keystores::delete),
         )
         .route(
             "/v1/vaults/{name}/keystores/{keystore}/test",

@@ -144,6 +144,27 @@ impl SqliteStore {
         rows.iter().map(keystore_from_row).collect()
     }
 
+    pub(super) async fn keystore_update(&self, k: &KeystoreRecord) -> Result<(), StoreError> {
+        let old = i64::try_from(k.revision).map_err(|_| StoreError::Conflict)?;
+        let done = sqlx::query(
+            "UPDATE keystores SET settings = ?, sealed_credentials = ?, updated_at = ?, \
+             revision = revision + 1, mac = ? WHERE id = ? AND revision = ?",
+        )
+        .bind(k.settings.to_string())
+        .bind(&k.sealed_credentials)
+        .bind(ts(k.updated_at))
+        .bind(&k.mac)
+        .bind(k.id.to_string())
+        .bind(old)
+        .execute(&self.writer)
+        .await
+        .map_err(map_write)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::Conflict);
+        }
+        Ok(())
+    }
+
     pub(super) async fn keystore_delete(&self, id: Uuid) -> Result<bool, StoreError> {
         let mut tx = self.writer.begin().await.map_err(backend)?;
         let used: i64 = sqlx::query_scalar(

@@ -602,7 +602,7 @@ impl Store for SqliteStore {
         if used.is_some() {
             return Err(StoreError::NotEmpty);
         }
-        for table in ["key_templates", "vault_policies"] {
+        for table in ["key_templates", "vault_policies", "keystores"] {
             sqlx::query(&format!("DELETE FROM {table} WHERE vault_id = ?"))
                 .bind(&id)
                 .execute(&mut *tx)
@@ -1115,6 +1115,10 @@ impl Store for SqliteStore {
         vault: Option<VaultId>,
     ) -> Result<Vec<KeystoreRecord>, StoreError> {
         self.keystore_list(vault).await
+    }
+
+    async fn update_keystore(&self, k: &KeystoreRecord) -> Result<(), StoreError> {
+        self.keystore_update(k).await
     }
 
     async fn delete_keystore(&self, id: Uuid) -> Result<bool, StoreError> {

@@ -256,12 +256,13 @@ enum Route {
     KeystoreGet,
     KeystoreDelete,
     KeystoreTest,
+    KeystoreUpdate,
     KeyKeystores,
     KeyAddKeystore,
     KeySync,
 }
 
-const ROUTES: [Route; 75] = [
+const ROUTES: [Route; 76] = [
     Route::VaultCreate,
     Route::VaultGet,
     Route::VaultUpdate,
@@ -334,6 +335,7 @@ const ROUTES: [Route; 75] = [
     Route::KeystoreGet,
     Route::KeystoreDelete,
     Route::KeystoreTest,
+    Route::KeystoreUpdate,
     Route::KeyKeystores,
     Route::KeyAddKeystore,
     Route::KeySync,
@@ -358,7 +360,8 @@ impl Route {
             }
             // Vault settings: the vault admin only (system-admin manages members, not settings).
             VaultUpdate | TemplateCreate | TemplateUpdate | TemplateDelete | VaultPolicySet
-            | VaultPolicyDelete | KeystoreCreate | KeystoreDelete | KeystoreTest => &[Admin],
+            | VaultPolicyDelete | KeystoreCreate | KeystoreDelete | KeystoreTest
+            | KeystoreUpdate => &[Admin],
             MembersList => &[SysAdmin, SysAuditor, Admin, Auditor],
             MembersGrant | MembersRevoke => &[SysAdmin, Admin],
             KeyCreate | KeyUpdate | KeyPurge | Activate | Deactivate | Reactivate | Rotate
@@ -761,12 +764,15 @@ impl Route {
             KeystoreList => (Method::GET, "/v1/vaults/va/keystores".into(), Value::Null),
             // A fresh keystore per cell: no key targets it, so the allowed delete succeeds
             // (a targeted keystore answers 409).
-            KeystoreGet | KeystoreDelete | KeystoreTest => {
+            KeystoreGet | KeystoreDelete | KeystoreTest | KeystoreUpdate => {
                 let ks = f.keystore(n).await;
                 let path = format!("/v1/vaults/va/keystores/{ks}");
                 match self {
                     KeystoreGet => (Method::GET, path, Value::Null),
                     KeystoreDelete => (Method::DELETE, path, Value::Null),
+                    KeystoreUpdate => {
+                        (Method::PATCH, path, json!({"credentials": {"pin": "4321"}}))
+                    }
                     // 200 with ok=false (there is no token behind the module): only the
                     // status is judged.
                     _ => (post, format!("{path}/test"), json!({})),

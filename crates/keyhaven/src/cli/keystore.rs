@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use clap::{Args, Subcommand, ValueEnum};
-use keyhaven_client::proto::{CreateKeystore, Keystore, KeystoreList};
+use keyhaven_client::proto::{CreateKeystore, Keystore, KeystoreList, UpdateKeystore};
 use serde_json::Value;
 use zeroize::{Zeroize, Zeroizing};
 
@@ -31,6 +31,9 @@ pub enum KeystoreCommand {
     List(VaultArg),
     /// Show a keystore (its credentials are never shown).
     Show(KeystoreArg),
+    /// Replace a keystore's settings and/or credentials, e.g. to rotate credentials (vault
+    /// admin). Kind and placement cannot change.
+    Update(UpdateArgs),
     /// Test the connection: connect, log in, one harmless read. Exits 7 when it fails.
     Test(KeystoreArg),
     /// Remove a keystore no key is distributed to (vault admin).
@@ -69,6 +72,19 @@ pub struct AddArgs {
     pub settings: SettingsSource,
     /// File holding the credentials, a JSON object (e.g. `{"pin": "..."}`); `-` reads stdin.
     /// Omit it when the keystore needs none.
+    #[arg(long, value_name = "FILE")]
+    pub credentials_file: Option<PathBuf>,
+}
+
+/// `keystore update`.
+#[derive(Debug, Args)]
+pub struct UpdateArgs {
+    /// VAULT/NAME of the keystore.
+    pub keystore: KeystoreRef,
+    /// New connection settings, the whole JSON object: inline or `@FILE` (`@-`: stdin).
+    #[arg(long, value_name = "JSON|@FILE", value_parser = parse_settings)]
+    pub settings: Option<SettingsSource>,
+    /// File holding the new credentials, the whole JSON object; `-` reads stdin.
     #[arg(long, value_name = "FILE")]
     pub credentials_file: Option<PathBuf>,
 }
@@ -172,6 +188,7 @@ pub async fn run(ctx: &Context, cmd: KeystoreCommand) -> Result<(), CliError> {
             let k = &args.keystore;
             client.get_keystore(&k.vault, &k.name).await?
         }
+        KeystoreCommand::Update(args) => update(ctx, args).await?,
         KeystoreCommand::Test(args) => return test(ctx, &args.keystore).await,
         KeystoreCommand::Remove(args) => {
             let k = &args.keystore;
@@ -217,6 +234,41 @@ async fn add(ctx: &Context, args: AddArgs) -> Result<Keystore, CliError> {
         .create_keystore(&args.keystore.vault, &request)
         .await;
     scrub(&mut request.credentials);
+    Ok(result?)
+}
+
+async fn update(ctx: &Context, args: UpdateArgs) -> Result<Keystore, CliError> {
+    if args.settings.is_none() && args.credentials_file.is_none() {
+        return Err(CliError::Usage(
+            "nothing to change: give --settings and/or --credentials-file".to_owned(),
+        ));
+    }
+    let settings_stdin = matches!(&args.settings, Some(SettingsSource::File(p)) if is_stdin(p));
+    let credentials_stdin = args.credentials_file.as_deref().is_some_and(is_stdin);
+    if settings_stdin && credentials_stdin {
+        return Err(CliError::Usage(
+            "--settings @- and --credentials-file - cannot both read stdin: put one in a file"
+                .to_owned(),
+        ));
+    }
+    let settings = args.settings.map(|s| s.read()).transpose()?;
+    let credentials = args
+        .credentials_file
+        .as_deref()
+        .map(read_credentials)
+        .transpose()?;
+    let mut request = UpdateKeystore {
+        settings,
+        credentials,
+    };
+    let k = &args.keystore;
+    let result = ctx
+        .client
+        .update_keystore(&k.vault, &k.name, &request)
+        .await;
+    if let Some(c) = request.credentials.as_mut() {
+        scrub(c);
+    }
     Ok(result?)
 }
 

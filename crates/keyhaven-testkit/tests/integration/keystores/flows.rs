@@ -213,6 +213,11 @@ pub async fn lifecycle(peer: Peer) {
         .call(reqwest::Method::DELETE, &format!("/v1/keys/{k}"), None)
         .await;
     assert!(r.status.is_success(), "{r:?}");
+    // With no keys left, the keystore can go, and so can the vault (with its keystores).
+    let r = s
+        .call(reqwest::Method::DELETE, "/v1/vaults/dist", None)
+        .await;
+    assert!(r.status.is_success(), "{r:?}");
 }
 
 /// Disable (or delete) the key in the keystore directly: out of sync within one check

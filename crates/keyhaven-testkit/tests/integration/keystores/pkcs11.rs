@@ -573,3 +573,44 @@ async fn keys_from_a_template_go_to_its_keystores() {
         RemoteState::Enabled
     );
 }
+
+/// Credentials can be replaced (rotation): a wrong PIN makes the connection test fail, the
+/// right one makes it pass again; kind and placement stay; the credentials never show.
+#[tokio::test]
+async fn credentials_can_be_replaced() {
+    let Some(p) = peer("dist-update") else { return };
+    let s = super::flows::server_now().await;
+    super::flows::register(&s, "upd", &p).await;
+    let patch = |body: serde_json::Value| {
+        let s = &s;
+        async move {
+            s.call(
+                reqwest::Method::PATCH,
+                "/v1/vaults/upd/keystores/ext",
+                Some(body),
+            )
+            .await
+        }
+    };
+    let r = patch(json!({})).await;
+    assert_eq!(r.code(), "invalid_request", "{r:?}");
+    let r = patch(json!({"settings": {"module": "/bin/sh", "token_label": "x"}})).await;
+    assert_eq!(
+        r.code(),
+        "invalid_request",
+        "a module off the allow-list: {r:?}"
+    );
+    // A new PIN is taken (whether it is right shows in the connection test; here the test
+    // process shares the token's login, see `wrong_pin_is_unauthorized`).
+    let r = patch(json!({"credentials": {"pin": "0000"}})).await;
+    assert_eq!(r.status, 200, "{r:?}");
+    assert_eq!(r.body["kind"], "pkcs11");
+    assert!(!r.body.to_string().contains("0000"), "{r:?}");
+    let r = patch(json!({"credentials": {"pin": PIN}})).await;
+    assert_eq!(r.status, 200, "{r:?}");
+    let t = s.post("/v1/vaults/upd/keystores/ext/test", json!({})).await;
+    assert_eq!(t.body["ok"], true, "{t:?}");
+    // Only the credentials changed: the settings are the ones registered.
+    let got = s.get("/v1/vaults/upd/keystores/ext").await;
+    assert_eq!(got.body["settings"], p.settings, "{got:?}");
+}
