@@ -30,6 +30,8 @@ use uuid::Uuid;
 use crate::cli::output::{self, OutputFormat, Table};
 use crate::cli::{CliError, GlobalArgs};
 
+#[path = "bench_keystores.rs"]
+pub mod keystores;
 #[path = "bench_kmip.rs"]
 pub mod kmip;
 #[path = "bench_report.rs"]
@@ -75,6 +77,10 @@ pub enum BenchProtocol {
     /// The compliance report: seeds `--keys` keys into a temporary development instance (in
     /// this process), then times the report and records its peak memory.
     Report(report::ReportBenchArgs),
+    /// Key distribution to a PKCS#11 keystore (SoftHSM2): creates `--keys` keys targeting it
+    /// in a temporary development instance (in this process), then times the reconciliation
+    /// passes (initial distribution, periodic check, idle pass, deactivation).
+    Keystores(keystores::KeystoreBenchArgs),
 }
 
 /// A benchmarked operation.
@@ -167,6 +173,9 @@ struct Shared {
 pub async fn run(global: &GlobalArgs, args: BenchArgs) -> Result<(), CliError> {
     if let Some(BenchProtocol::Report(report_args)) = args.protocol {
         return report::run(report_args).await;
+    }
+    if let Some(BenchProtocol::Keystores(keystore_args)) = args.protocol {
+        return keystores::run(keystore_args).await;
     }
     if let Some(BenchProtocol::Kmip(kmip_args)) = args.protocol {
         let format = global.output;
