@@ -360,16 +360,16 @@ fn softhsm_root_key_with_a_wrong_pin_stays_sealed() {
             "--so-pin",
             "5678",
             "--pin",
-            "1234",
+            GOOD_PIN,
         ])
         .env("SOFTHSM2_CONF", &conf)
         .output()
         .unwrap();
     assert!(init_token.status.success(), "{}", text(&init_token));
     let pin = tmp.path().join("pin");
-    std::fs::write(&pin, "1234").unwrap();
+    std::fs::write(&pin, GOOD_PIN).unwrap();
     let bad_pin = tmp.path().join("bad-pin");
-    std::fs::write(&bad_pin, "9999").unwrap();
+    std::fs::write(&bad_pin, BAD_PIN).unwrap();
     let conf = conf.to_str().unwrap().to_owned();
     let module = module.to_str().unwrap().to_owned();
     let env = [("SOFTHSM2_CONF", conf.as_str())];
@@ -423,7 +423,12 @@ fn softhsm_root_key_with_a_wrong_pin_stays_sealed() {
     assert!(log.contains("PIN"), "the wrong PIN is reported: {log}");
     assert_no_secrets(&log, &[&token]);
     assert!(
-        !log.contains("9999") && !log.contains("1234 "),
+        !log.contains(BAD_PIN) && !log.contains(GOOD_PIN),
         "no PIN in the log"
     );
 }
+
+/// PINs distinctive enough that finding one in the log cannot be a coincidence (a request id
+/// or a number; plain `9999` once matched one).
+const GOOD_PIN: &str = "good-pin-Kq7";
+const BAD_PIN: &str = "bad-pin-Zx3";
