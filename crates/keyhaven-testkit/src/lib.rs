@@ -84,6 +84,16 @@ impl TestServer {
         Ok(s)
     }
 
+    /// Starts on a fresh temporary directory (removed with the server) with the fake clock at
+    /// `now` (for peers that keep real dates, such as AWS deletion dates).
+    pub async fn start_at(now: OffsetDateTime) -> Result<TestServer, StartError> {
+        let dir = tempfile::tempdir().map_err(|e| StartError(e.to_string()))?;
+        let path = dir.path().to_path_buf();
+        let mut s = TestServer::start_in(&path, Arc::new(FakeClock::new(now))).await?;
+        s._dir = Some(dir);
+        Ok(s)
+    }
+
     /// Starts on `data_dir` (which may hold a previous server's data) with `clock`.
     pub async fn start_in(
         data_dir: &Path,

@@ -33,13 +33,9 @@ pub struct Peer {
 
 /// A server whose fake clock starts at the real time (AWS deletion dates are real dates).
 pub async fn server_now() -> TestServer {
-    let dir = tempfile::tempdir().unwrap();
-    let clock = Arc::new(FakeClock::new(OffsetDateTime::now_utc()));
-    let path = dir.path().to_path_buf();
-    let s = TestServer::start_in(&path, clock).await.unwrap();
-    // Keep the directory for the server's lifetime.
-    std::mem::forget(dir);
-    s
+    TestServer::start_at(OffsetDateTime::now_utc())
+        .await
+        .unwrap()
 }
 
 pub async fn register(s: &TestServer, vault_name: &str, peer: &Peer) {
