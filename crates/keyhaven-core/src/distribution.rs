@@ -319,15 +319,8 @@ impl KeyService {
         settings: Option<serde_json::Value>,
         credentials: Option<SecretBytes>,
     ) -> Result<KeystoreRecord> {
-        caller.with_note(|n| {
-            n.action = Some("keystore.update");
-            n.detail = Some(format!("keystore {name}"));
-        });
-        let vault = self
-            .vault_for(caller, vault, Permission::UpdateVault)
-            .await?;
-        let old = self
-            .keystore_in(Some(caller), vault.id, &vault.name, name)
+        let (vault, old) = self
+            .administered_keystore(caller, vault, name, "keystore.update")
             .await?;
         let mut rec = old.clone();
         if let Some(s) = settings {
@@ -396,15 +389,8 @@ impl KeyService {
         vault: &VaultName,
         name: &str,
     ) -> Result<()> {
-        caller.with_note(|n| {
-            n.action = Some("keystore.delete");
-            n.detail = Some(format!("keystore {name}"));
-        });
-        let vault = self
-            .vault_for(caller, vault, Permission::UpdateVault)
-            .await?;
-        let rec = self
-            .keystore_in(Some(caller), vault.id, &vault.name, name)
+        let (vault, rec) = self
+            .administered_keystore(caller, vault, name, "keystore.delete")
             .await?;
         match self.store.delete_keystore(rec.id).await {
             Ok(true) => Ok(()),
@@ -428,15 +414,8 @@ impl KeyService {
         vault: &VaultName,
         name: &str,
     ) -> Result<(KeystoreRecord, SecretBytes)> {
-        caller.with_note(|n| {
-            n.action = Some("keystore.test");
-            n.detail = Some(format!("keystore {name}"));
-        });
-        let vault = self
-            .vault_for(caller, vault, Permission::UpdateVault)
-            .await?;
-        let rec = self
-            .keystore_in(Some(caller), vault.id, &vault.name, name)
+        let (_, rec) = self
+            .administered_keystore(caller, vault, name, "keystore.test")
             .await?;
         let creds = self.keystore_credentials(&rec).await?;
         Ok((rec, creds))
@@ -485,20 +464,14 @@ impl KeyService {
             .await?;
         caller.with_note(|n| n.detail = Some(format!("keystore {keystore}")));
         let rec = self
-            .keystore_in(Some(caller), key.vault_id, &key.vault_name, keystore)
+            .keystore_for_algorithm(
+                Some(caller),
+                key.vault_id,
+                &key.vault_name,
+                keystore,
+                key.algorithm,
+            )
             .await?;
-        if !kind_supports(rec.kind, key.algorithm) {
-            return Err(Error::InvalidRequest(format!(
-                "keystore {} ({}) cannot hold {} keys: {}",
-                rec.name,
-                rec.kind,
-                key.algorithm.name(),
-                match rec.kind {
-                    KeystoreKind::AwsKms => "AWS KMS symmetric keys are AES-256",
-                    _ => "keystores hold AES keys",
-                }
-            )));
-        }
         if matches!(
             key.state,
             crate::KeyState::Destroyed | crate::KeyState::DestroyedCompromised
@@ -524,14 +497,8 @@ impl KeyService {
         names: &[String],
     ) -> Result<()> {
         for name in names {
-            let rec = self.keystore_in(None, vault, vault_name, name).await?;
-            if !kind_supports(rec.kind, algorithm) {
-                return Err(Error::InvalidRequest(format!(
-                    "keystore {name} ({}) cannot hold {} keys",
-                    rec.kind,
-                    algorithm.name()
-                )));
-            }
+            self.keystore_for_algorithm(None, vault, vault_name, name, algorithm)
+                .await?;
         }
         Ok(())
     }
@@ -712,6 +679,52 @@ impl KeyService {
         if let Err(e) = self.record(event).await {
             tracing::warn!(key = %key.id, error = %e, "auditing a keystore attempt failed");
         }
+    }
+
+    /// The vault and keystore a vault admin acts on, with the audit note set.
+    async fn administered_keystore(
+        &self,
+        caller: &Caller,
+        vault: &VaultName,
+        name: &str,
+        action: &'static str,
+    ) -> Result<(crate::model::Vault, KeystoreRecord)> {
+        caller.with_note(|n| {
+            n.action = Some(action);
+            n.detail = Some(format!("keystore {name}"));
+        });
+        let vault = self
+            .vault_for(caller, vault, Permission::UpdateVault)
+            .await?;
+        let rec = self
+            .keystore_in(Some(caller), vault.id, &vault.name, name)
+            .await?;
+        Ok((vault, rec))
+    }
+
+    /// A keystore of the vault that can hold keys of `algorithm`.
+    async fn keystore_for_algorithm(
+        &self,
+        caller: Option<&Caller>,
+        vault: VaultId,
+        vault_name: &VaultName,
+        name: &str,
+        algorithm: KeyAlgorithm,
+    ) -> Result<KeystoreRecord> {
+        let rec = self.keystore_in(caller, vault, vault_name, name).await?;
+        if !kind_supports(rec.kind, algorithm) {
+            return Err(Error::InvalidRequest(format!(
+                "keystore {} ({}) cannot hold {} keys: {}",
+                rec.name,
+                rec.kind,
+                algorithm.name(),
+                match rec.kind {
+                    KeystoreKind::AwsKms => "AWS KMS symmetric keys are AES-256",
+                    _ => "keystores hold AES keys",
+                }
+            )));
+        }
+        Ok(rec)
     }
 
     async fn keystore_in(

@@ -610,6 +610,26 @@ fn random_suffix() -> String {
     format!("{:012x}", hasher.finish() & 0xffff_ffff_ffff)
 }
 
+/// A development server in this process on `data_dir` and `clock`, with no background job
+/// (the in-process benchmarks drive the work themselves).
+async fn start_in_process(
+    data_dir: std::path::PathBuf,
+    clock: std::sync::Arc<keyhaven_core::FakeClock>,
+) -> Result<keyhaven_server::RunningServer, CliError> {
+    let mut cfg = keyhaven_server::ServerConfig::new(
+        data_dir,
+        "127.0.0.1:0"
+            .parse()
+            .map_err(|_| CliError::Local("bad listen address".to_owned()))?,
+        true,
+    );
+    cfg.clock = clock;
+    cfg.job_interval = None;
+    keyhaven_server::start(cfg)
+        .await
+        .map_err(|e| CliError::Local(format!("cannot start the server: {e}")))
+}
+
 fn note(text: &str) {
     use std::io::Write;
     let mut stderr = std::io::stderr().lock();

@@ -29,7 +29,7 @@ use keyhaven_core::{
 use keyhaven_server::distribution::{
     reconcile_all, reconcile_key, Mode, CHECK_INTERVAL, SCAN_INTERVAL,
 };
-use keyhaven_server::{RunningServer, ServerConfig};
+use keyhaven_server::RunningServer;
 use time::OffsetDateTime;
 
 use super::note;
@@ -99,18 +99,7 @@ async fn bench(args: &KeystoreBenchArgs, root: &Path, module: &Path) -> Result<(
     .map_err(|e| CliError::Local(format!("cannot initialise the SoftHSM2 token: {e}")))?;
 
     let clock = Arc::new(FakeClock::new(OffsetDateTime::now_utc()));
-    let mut cfg = ServerConfig::new(
-        root.join("data"),
-        "127.0.0.1:0"
-            .parse()
-            .map_err(|_| CliError::Local("bad listen address".to_owned()))?,
-        true,
-    );
-    cfg.clock = clock.clone();
-    cfg.job_interval = None;
-    let server = keyhaven_server::start(cfg)
-        .await
-        .map_err(|e| CliError::Local(format!("cannot start the server: {e}")))?;
+    let server = super::start_in_process(root.join("data"), clock.clone()).await?;
     let outcome = measure(args, &server, &clock, module).await;
     if let Err(e) = server.shutdown().await {
         note(&format!("bench: the server did not stop cleanly: {e}"));

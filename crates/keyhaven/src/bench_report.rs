@@ -25,7 +25,7 @@ use keyhaven_client::proto::CreateVault;
 use keyhaven_client::{Client, ReportFormat, ReportQuery as WireQuery};
 use keyhaven_core::report::ReportQuery;
 use keyhaven_core::{Caller, FakeClock, KeyAlgorithm, KeyExtras, KeySchedule, KeyService, NewKey};
-use keyhaven_server::{RunningServer, ServerConfig};
+use keyhaven_server::RunningServer;
 use time::OffsetDateTime;
 use tokio::task::JoinSet;
 
@@ -89,18 +89,7 @@ async fn bench(args: &ReportBenchArgs, dir: &Path) -> Result<(), CliError> {
     } else {
         now - SPAN
     }));
-    let mut cfg = ServerConfig::new(
-        dir.to_path_buf(),
-        "127.0.0.1:0"
-            .parse()
-            .map_err(|_| CliError::Local("bad listen address".to_owned()))?,
-        true,
-    );
-    cfg.clock = clock.clone();
-    cfg.job_interval = None;
-    let server = keyhaven_server::start(cfg)
-        .await
-        .map_err(|e| CliError::Local(format!("cannot start the server: {e}")))?;
+    let server = super::start_in_process(dir.to_path_buf(), clock.clone()).await?;
     let outcome = measure(args, dir, &server, &clock, now).await;
     if let Err(e) = server.shutdown().await {
         note(&format!("bench: the server did not stop cleanly: {e}"));

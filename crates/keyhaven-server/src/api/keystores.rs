@@ -41,11 +41,7 @@ pub async fn create(
                 req.kind.chars().take(40).collect::<String>()
             ))
         })?;
-    let credentials = match &req.credentials {
-        serde_json::Value::Null => SecretBytes::new(b"{}".to_vec()),
-        v @ serde_json::Value::Object(_) => SecretBytes::new(v.to_string().into_bytes()),
-        _ => return Err(ApiError::invalid("credentials must be a JSON object")),
-    };
+    let credentials = credentials_bytes(&req.credentials)?;
     // Parses the settings and credentials the way every later connection will.
     let conn = crate::distribution::connector(&svc, kind, &req.settings, &credentials)
         .map_err(|e| ApiError::invalid(e.to_string()))?;
@@ -107,13 +103,11 @@ pub async fn update(
         ));
     }
     let (old, old_creds) = svc.keystore_for_check(&caller, &vault, &name).await?;
-    let credentials = match &req.credentials {
-        None => None,
-        Some(v @ serde_json::Value::Object(_)) => {
-            Some(SecretBytes::new(v.to_string().into_bytes()))
-        }
-        Some(_) => return Err(ApiError::invalid("credentials must be a JSON object")),
-    };
+    let credentials = req
+        .credentials
+        .as_ref()
+        .map(credentials_bytes)
+        .transpose()?;
     let settings = req.settings.clone().unwrap_or_else(|| old.settings.clone());
     crate::distribution::connector(
         &svc,
@@ -285,6 +279,15 @@ pub(crate) async fn distribute_new_key(
     }
     reconcile_key(svc, id, Mode::Tick, Some(caller)).await?;
     Ok(())
+}
+
+/// Credentials as the connectors read them: a JSON object's bytes (none: `{}`).
+fn credentials_bytes(v: &serde_json::Value) -> Result<SecretBytes, ApiError> {
+    match v {
+        serde_json::Value::Null => Ok(SecretBytes::new(b"{}".to_vec())),
+        serde_json::Value::Object(_) => Ok(SecretBytes::new(v.to_string().into_bytes())),
+        _ => Err(ApiError::invalid("credentials must be a JSON object")),
+    }
 }
 
 fn view(vault: &str, k: &KeystoreRecord) -> proto::Keystore {
