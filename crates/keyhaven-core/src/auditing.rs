@@ -15,6 +15,9 @@ use crate::store::StoredCheckpoint;
 /// Leaves read per store round trip when catching up or verifying.
 const BATCH: u32 = 5_000;
 
+/// The work item whose lease lets one node sign a checkpoint.
+const CHECKPOINT_ITEM: &str = "audit-checkpoint";
+
 /// The tree as far as the last checkpoint: kept in memory between checkpoints.
 #[derive(Default)]
 pub(crate) struct TreeState {
@@ -64,7 +67,16 @@ impl KeyService {
         if self.checkpointing.swap(true, Ordering::AcqRel) {
             return Ok(None);
         }
-        let result = self.checkpoint_inner().await;
+        // One node at a time signs (nodes sharing a database see one log).
+        let result = match self.claim_work(CHECKPOINT_ITEM).await {
+            Ok(true) => {
+                let r = self.checkpoint_inner().await;
+                self.release_work(CHECKPOINT_ITEM).await;
+                r
+            }
+            Ok(false) => Ok(None),
+            Err(e) => Err(e),
+        };
         self.checkpointing.store(false, Ordering::Release);
         result
     }

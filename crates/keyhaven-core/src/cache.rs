@@ -50,6 +50,8 @@ pub struct KeyCache {
     entries: Mutex<HashMap<KeyId, Arc<CachedKey>>>,
     /// Bumped by every invalidation, so a load that raced with a change is not inserted.
     epoch: AtomicU64,
+    /// Off while other nodes' changes cannot be heard ([`KeyCache::set_enabled`]).
+    enabled: std::sync::atomic::AtomicBool,
 }
 
 impl KeyCache {
@@ -59,7 +61,21 @@ impl KeyCache {
             capacity,
             entries: Mutex::new(HashMap::new()),
             epoch: AtomicU64::new(0),
+            enabled: std::sync::atomic::AtomicBool::new(true),
         }
+    }
+
+    /// Turns the cache on or off; while off, `get` finds nothing and `insert` keeps nothing.
+    pub fn set_enabled(&self, on: bool) {
+        self.enabled.store(on, Ordering::Release);
+        self.epoch.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// Drops every entry.
+    pub fn clear(&self) {
+        let mut map = lock(&self.entries);
+        self.epoch.fetch_add(1, Ordering::AcqRel);
+        map.clear();
     }
 
     /// The current invalidation epoch; read it before loading from the store.
@@ -69,13 +85,16 @@ impl KeyCache {
 
     /// The entry for `id`.
     pub fn get(&self, id: KeyId) -> Option<Arc<CachedKey>> {
+        if !self.enabled.load(Ordering::Acquire) {
+            return None;
+        }
         lock(&self.entries).get(&id).cloned()
     }
 
     /// Inserts an entry built from a load that started at `epoch`; dropped if anything was
     /// invalidated since. Evicts an arbitrary entry when full.
     pub fn insert(&self, epoch: u64, entry: Arc<CachedKey>) {
-        if self.capacity == 0 {
+        if self.capacity == 0 || !self.enabled.load(Ordering::Acquire) {
             return;
         }
         let mut map = lock(&self.entries);

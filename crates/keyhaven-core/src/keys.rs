@@ -540,10 +540,23 @@ impl KeyService {
         let ids = self.store.due_keys(now, limit).await?;
         let mut done = 0;
         for id in ids {
+            // Nodes sharing a database each see the same due keys: the lease decides which
+            // one applies a key's transition (the revision check would refuse a second
+            // writer anyway; the lease spares it the work).
+            let item = format!("due:{id}");
+            match self.claim_work(&item).await {
+                Ok(true) => {}
+                Ok(false) => continue,
+                Err(e) => {
+                    tracing::warn!(key = %id, error = %e, "claiming a scheduled transition failed");
+                    continue;
+                }
+            }
             let result = match self.load(None, id).await {
                 Ok(key) => self.rotate_if_due(&key).await.map(|_| ()),
                 Err(e) => Err(e),
             };
+            self.release_work(&item).await;
             match result {
                 Ok(()) | Err(Error::NotFound { .. }) => done += 1,
                 Err(e) => tracing::warn!(key = %id, error = %e, "scheduled transition failed"),

@@ -100,9 +100,15 @@ struct CachedAuth {
 pub(crate) struct AuthCache {
     entries: Mutex<HashMap<[u8; 32], CachedAuth>>,
     uses: Mutex<HashMap<TokenId, OffsetDateTime>>,
+    /// Set while other nodes' changes cannot be heard: nothing is served from the cache.
+    disabled: std::sync::atomic::AtomicBool,
 }
 
 impl AuthCache {
+    pub(crate) fn set_enabled(&self, on: bool) {
+        self.disabled
+            .store(!on, std::sync::atomic::Ordering::Release);
+    }
     pub(crate) fn clear(&self) {
         lock(&self.entries).clear();
     }
@@ -110,6 +116,9 @@ impl AuthCache {
         lock(&self.uses).drain().collect()
     }
     fn get(&self, digest: &[u8; 32], epoch: u64, now: OffsetDateTime) -> Option<Arc<Identity>> {
+        if self.disabled.load(std::sync::atomic::Ordering::Acquire) {
+            return None;
+        }
         let map = lock(&self.entries);
         let e = map.get(digest)?;
         (e.epoch == epoch && e.expires_at.is_none_or(|x| now < x)).then(|| e.identity.clone())

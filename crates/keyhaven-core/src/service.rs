@@ -51,6 +51,12 @@ pub struct ServiceConfig {
     /// registers keystores; loading a library runs its code in the server, so only the
     /// operator (server configuration) decides which. Empty: no `pkcs11` keystores.
     pub pkcs11_modules: Vec<std::path::PathBuf>,
+    /// This node's name in job leases (unique per running process when several nodes share
+    /// one database; the server sets one).
+    pub node: String,
+    /// How long a node holds a claimed background work item before other nodes may take it
+    /// (longer than any single item takes; a node that dies frees its items after this).
+    pub job_lease: time::Duration,
 }
 
 impl Default for ServiceConfig {
@@ -59,9 +65,14 @@ impl Default for ServiceConfig {
             cache_capacity: 10_000,
             policy: crate::policy::CryptoPolicy::builtin(),
             pkcs11_modules: Vec::new(),
+            node: "local".to_owned(),
+            job_lease: DEFAULT_JOB_LEASE,
         }
     }
 }
+
+/// Default [`ServiceConfig::job_lease`].
+pub const DEFAULT_JOB_LEASE: time::Duration = time::Duration::seconds(60);
 
 /// The state a new key starts in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -230,6 +241,9 @@ pub struct KeyService {
     pub(crate) uses: Mutex<HashMap<KeyId, crate::rotation::KeyUse>>,
     pub(crate) policy: crate::policy::CryptoPolicy,
     pub(crate) pkcs11_modules: Vec<std::path::PathBuf>,
+    /// This node's lease holder name and lease length.
+    pub(crate) node: String,
+    pub(crate) job_lease: time::Duration,
     /// Keys changed by this node since the reconciliation job last looked (their keystores
     /// may need the change), and when it last went through every distributed key.
     pub(crate) distribution_changed: Mutex<std::collections::HashSet<KeyId>>,
@@ -420,6 +434,8 @@ impl KeyService {
             uses: Mutex::new(HashMap::new()),
             policy: config.policy.clone(),
             pkcs11_modules: config.pkcs11_modules.clone(),
+            node: config.node.clone(),
+            job_lease: config.job_lease,
             distribution_changed: Mutex::new(std::collections::HashSet::new()),
             distribution_scanned: Mutex::new(None),
             vault_policies: Mutex::new(HashMap::new()),
@@ -728,6 +744,54 @@ impl KeyService {
     pub(crate) fn access_changed(&self) {
         self.access_epoch.fetch_add(1, Ordering::AcqRel);
         self.auth.clear();
+    }
+
+    // ----- several nodes, one database ------------------------------------------------------
+
+    /// Another node changed key `id`: drop the cached copy (the next use reads the store)
+    /// and look at its keystores on the next reconciliation pass.
+    pub fn forget_key(&self, id: KeyId) {
+        self.cache.invalidate(id);
+        lock(&self.distribution_changed).insert(id);
+    }
+
+    /// Another node changed principals, tokens, bindings or a vault policy: drop cached
+    /// identities and vault policies.
+    pub fn forget_settings(&self) {
+        self.access_changed();
+        lock(&self.vault_policies).clear();
+    }
+
+    /// Turns the caches of keys, identities and vault policies on or off. Off while this
+    /// node cannot hear other nodes' changes (its change feed is down): every request then
+    /// reads the store. Turning them back on starts from empty caches.
+    pub fn set_caching(&self, on: bool) {
+        self.cache.set_enabled(false);
+        self.auth.set_enabled(false);
+        self.cache.clear();
+        self.forget_settings();
+        if on {
+            self.cache.set_enabled(true);
+            self.auth.set_enabled(true);
+        }
+    }
+
+    /// Takes this node's lease on a unit of background work (`item`, e.g. `due:KEY`), so
+    /// that nodes sharing one database each do it once; false when another node holds it.
+    pub async fn claim_work(&self, item: &str) -> Result<bool> {
+        let now = self.clock.now();
+        Ok(self
+            .store
+            .claim(item, &self.node, now, now + self.job_lease)
+            .await?)
+    }
+
+    /// Gives up the lease taken by [`KeyService::claim_work`] (a failure is logged: the lease
+    /// then simply runs out).
+    pub async fn release_work(&self, item: &str) {
+        if let Err(e) = self.store.release(item, &self.node).await {
+            tracing::warn!(item, error = %e, "releasing a work lease failed");
+        }
     }
 }
 

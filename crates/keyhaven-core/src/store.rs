@@ -411,4 +411,19 @@ pub trait Store: Send + Sync {
         key: KeyId,
         now: OffsetDateTime,
     ) -> Result<bool, StoreError>;
+
+    // Leases on background work (several nodes, one database)
+
+    /// Takes the lease on `item` for `holder` until `until`, if nobody holds it or the
+    /// holder's lease expired by `now` (or `holder` holds it already: renewed); false when
+    /// another holder's lease is still running. Atomic across nodes.
+    async fn claim(
+        &self,
+        item: &str,
+        holder: &str,
+        now: OffsetDateTime,
+        until: OffsetDateTime,
+    ) -> Result<bool, StoreError>;
+    /// Gives up `holder`'s lease on `item` (nothing when another holder has it).
+    async fn release(&self, item: &str, holder: &str) -> Result<(), StoreError>;
 }

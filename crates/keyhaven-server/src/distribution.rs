@@ -84,7 +84,36 @@ pub async fn reconcile_all(service: &KeyService) -> usize {
 /// Reconciles one key with all its keystores. Keystore failures are recorded in the
 /// distribution records (and audited), not returned; the error is for keyhaven's own
 /// failures (storage, integrity).
+///
+/// Nodes sharing one database take a lease on the key first (`sync:KEY`), so only one of them
+/// talks to its keystores at a time: a periodic pass skips a key another node holds, and an
+/// explicit sync waits for it (up to 5 s, then asks the caller to retry).
 pub async fn reconcile_key(
+    service: &KeyService,
+    id: KeyId,
+    mode: Mode,
+    caller: Option<&Caller>,
+) -> keyhaven_core::Result<()> {
+    let item = format!("sync:{id}");
+    let mut waited = 0;
+    while !service.claim_work(&item).await? {
+        if !matches!(mode, Mode::Sync) {
+            return Ok(());
+        }
+        if waited >= 50 {
+            return Err(keyhaven_core::Error::Conflict(
+                "another node is reconciling this key; retry".to_owned(),
+            ));
+        }
+        waited += 1;
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let result = reconcile_claimed(service, id, mode, caller).await;
+    service.release_work(&item).await;
+    result
+}
+
+async fn reconcile_claimed(
     service: &KeyService,
     id: KeyId,
     mode: Mode,

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use keyhaven_core::access::PrincipalName;
 use keyhaven_core::{Clock, InitAdmin, SecretBytes, ServiceConfig, Store};
 use keyhaven_crypto::SoftwareProvider;
-use keyhaven_store::SqliteStore;
+use keyhaven_store::Database;
 
 use crate::seal::{self, InitMethod, SealError};
 use crate::{dev, pki, ServerError, SystemClock};
@@ -24,6 +24,8 @@ pub struct InitOptions {
     pub admin: PrincipalName,
     /// Create `DATA_DIR/tls` (CA, server and client certificates) for this listen address.
     pub tls_for: Option<SocketAddr>,
+    /// The database (`None`: `keyhaven.db` in the data directory).
+    pub database: Option<Database>,
 }
 
 /// What initialisation produced. Show it once.
@@ -45,10 +47,14 @@ pub struct InitOutput {
 /// Initialises `opts.data_dir`. Refuses an initialised directory.
 pub async fn init(opts: InitOptions) -> Result<InitOutput, ServerError> {
     dev::ensure_dir(&opts.data_dir)?;
-    let store = SqliteStore::open(&opts.data_dir.join("keyhaven.db"))
-        .await
-        .map_err(|e| ServerError::Startup(format!("cannot open the database: {e}")))?;
-    let store_dyn: Arc<dyn Store> = Arc::new(store.clone());
+    let database = opts
+        .database
+        .clone()
+        .unwrap_or_else(|| Database::in_data_dir(&opts.data_dir));
+    let store = database.open().await.map_err(|e| {
+        ServerError::Startup(format!("cannot open the database {}: {e}", database.display()))
+    })?;
+    let store_dyn: Arc<dyn Store> = store.store();
     let existing = store_dyn
         .get_seal()
         .await
@@ -57,7 +63,7 @@ pub async fn init(opts: InitOptions) -> Result<InitOutput, ServerError> {
         store.close().await;
         return Err(ServerError::Startup(format!(
             "{} is initialised already (method {}); nothing was changed",
-            opts.data_dir.display(),
+            database.display(),
             r.method
         )));
     }

@@ -27,7 +27,8 @@ use axum_server::tls_rustls::RustlsAcceptor;
 use axum_server::Handle;
 use keyhaven_core::{Clock, InitAdmin, KeyService, SecretBytes, ServiceConfig, Store};
 use keyhaven_crypto::{Pkcs11Config, SoftwareProvider};
-use keyhaven_store::SqliteStore;
+use keyhaven_store::{Backend, Change};
+pub use keyhaven_store::Database;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
@@ -85,6 +86,9 @@ pub struct ServerConfig {
     pub pkcs11: Option<Pkcs11Config>,
     /// The KMIP listener (off unless `kmip.listen` is set).
     pub kmip: kmip::KmipConfig,
+    /// Where the data lives: `None` is `keyhaven.db` (SQLite) in the data directory; a
+    /// PostgreSQL database lets several nodes serve one cluster (docs/DEPLOYMENT.md).
+    pub database: Option<Database>,
 }
 
 impl ServerConfig {
@@ -111,6 +115,7 @@ impl ServerConfig {
             passphrase: None,
             pkcs11: None,
             kmip: kmip::KmipConfig::default(),
+            database: None,
         }
     }
 }
@@ -148,13 +153,30 @@ pub struct RunningServer {
     stop_jobs: watch::Sender<bool>,
     jobs: Option<JoinHandle<()>>,
     audit_task: JoinHandle<()>,
-    store: SqliteStore,
+    store: Backend,
+    feed: Option<JoinHandle<()>>,
 }
 
 impl RunningServer {
     /// The service, when unsealed.
     pub fn service(&self) -> Option<Arc<KeyService>> {
         self.seal.service()
+    }
+
+    /// Stops at once, as a node that dies would: requests and jobs in flight are cut off,
+    /// queued audit records are lost, leases it holds stay until they expire. For tests of
+    /// what the other nodes of a cluster do then.
+    pub fn abort(self) {
+        self.handle.shutdown();
+        self.server.abort();
+        if let Some(j) = self.jobs {
+            j.abort();
+        }
+        self.audit_task.abort();
+        if let Some(f) = self.feed {
+            f.abort();
+        }
+        // The KMIP listener (if any) ends when its stop channel is dropped with it.
     }
 
     /// Stops accepting, lets requests in flight finish (up to 10 s), stops the jobs, writes
@@ -174,6 +196,9 @@ impl RunningServer {
         let _ = tokio::time::timeout(Duration::from_secs(10), self.audit_task).await;
         if let Some(service) = self.seal.service() {
             jobs::checkpoint(&service).await;
+        }
+        if let Some(f) = self.feed {
+            f.abort();
         }
         self.store.close().await;
         match served {
@@ -264,15 +289,24 @@ pub async fn start(cfg: ServerConfig) -> Result<RunningServer, ServerError> {
         ));
     }
 
-    let store = SqliteStore::open(&cfg.data_dir.join("keyhaven.db"))
-        .await
-        .map_err(|e| ServerError::Startup(format!("cannot open the database: {e}")))?;
-    let store_dyn: Arc<dyn Store> = Arc::new(store.clone());
+    let database = cfg
+        .database
+        .clone()
+        .unwrap_or_else(|| Database::in_data_dir(&cfg.data_dir));
+    let store = database.open().await.map_err(|e| {
+        ServerError::Startup(format!("cannot open the database {}: {e}", database.display()))
+    })?;
+    let store_dyn: Arc<dyn Store> = store.store();
+    let mut service_config = cfg.service.clone();
+    if service_config.node == ServiceConfig::default().node {
+        // Leases name the node that holds them: unique per process.
+        service_config.node = node_name();
+    }
     let seal = Arc::new(Seal::new(
         store_dyn.clone(),
         crypto.clone(),
         cfg.clock.clone(),
-        cfg.service.clone(),
+        service_config.clone(),
         UnsealConfig {
             dev_key: dev_material.as_ref().map(|d| d.root_key.clone()),
             pkcs11: cfg.pkcs11.clone(),
@@ -287,7 +321,7 @@ pub async fn start(cfg: ServerConfig) -> Result<RunningServer, ServerError> {
                 store_dyn.clone(),
                 crypto.clone(),
                 cfg.clock.clone(),
-                cfg.service.clone(),
+                service_config.clone(),
                 InitMethod::Dev {
                     key: dev.root_key.clone(),
                 },
@@ -347,6 +381,15 @@ pub async fn start(cfg: ServerConfig) -> Result<RunningServer, ServerError> {
         }
     }
 
+    let feed = match store.changes().await {
+        None => None,
+        Some(Ok(feed)) => Some(tokio::spawn(follow_changes(feed, seal.clone()))),
+        Some(Err(e)) => {
+            return Err(ServerError::Startup(format!(
+                "cannot listen for other nodes' changes: {e}"
+            )))
+        }
+    };
     let (audit, audit_task) = AuditTrail::start(store_dyn.clone());
     let state = AppState::new(api::Shared {
         seal: seal.clone(),
@@ -429,7 +472,44 @@ pub async fn start(cfg: ServerConfig) -> Result<RunningServer, ServerError> {
         jobs,
         audit_task,
         store,
+        feed,
     })
+}
+
+/// A lease holder name unique per server start: host process id, start time, and a counter
+/// (tests run several servers in one process).
+fn node_name() -> String {
+    static STARTED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = STARTED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let at = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    format!("node-{}-{at}-{n}", std::process::id())
+}
+
+/// Applies other nodes' announced changes to this node's caches (PostgreSQL clusters): a
+/// changed key is dropped from the cache before the next request uses it; while the feed is
+/// down, caching is off and every request reads the database.
+async fn follow_changes(mut feed: keyhaven_store::ChangeFeed, seal: Arc<Seal>) {
+    loop {
+        let change = feed.next().await;
+        let Some(service) = seal.service() else {
+            continue;
+        };
+        match change {
+            Change::Key(id) => service.forget_key(id),
+            Change::Access => service.forget_settings(),
+            Change::Lost => {
+                tracing::warn!("lost the database change feed: caching is off until it returns");
+                service.set_caching(false);
+            }
+            Change::Resumed => {
+                tracing::info!("database change feed back: caching is on again");
+                service.set_caching(true);
+            }
+        }
+    }
 }
 
 /// `keyhaven serve`: runs until SIGINT or SIGTERM.

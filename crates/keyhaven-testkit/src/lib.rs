@@ -15,6 +15,7 @@ use time::OffsetDateTime;
 pub use keyhaven_core;
 pub use keyhaven_server;
 
+pub mod cluster;
 pub mod inventory;
 pub mod kmip;
 pub mod peers;
@@ -256,6 +257,13 @@ impl TestServer {
             s.shutdown().await?;
         }
         Ok(())
+    }
+
+    /// Stops the server at once, as if its process died ([`RunningServer::abort`]).
+    pub fn kill(&mut self) {
+        if let Some(s) = self.server.take() {
+            s.abort();
+        }
     }
 
     /// Takes the temporary directory so it outlives this server.

@@ -1,7 +1,7 @@
-//! The store test binary: the Store suite on SQLite, and KeyService driven through the real
-//! store and the software crypto provider (property test over random action sequences,
-//! pending destruction with a fake clock, no plaintext material in the database file, record
-//! integrity, the audit log and the root key).
+//! The store test binary: the Store suite on SQLite and PostgreSQL, and KeyService driven
+//! through the real store and the software crypto provider (property test over random action
+//! sequences, pending destruction with a fake clock, no plaintext material in the database
+//! file, record integrity, the audit log and the root key).
 
 #![allow(
     clippy::unwrap_used,

@@ -1,10 +1,12 @@
 //! The Store suite: what every Store implementation must do. Written against the trait so the
 //! PostgreSQL store can run the same cases. Vaults, keys, versions and history here; the seal
 //! and root keys in [`seal`], principals and credentials in [`access`], the audit log in
-//! [`audit`].
+//! [`audit`]; what several nodes on one database rely on in [`cluster`].
 
 mod access;
 mod audit;
+mod cluster;
+mod import_keys;
 mod seal;
 
 use std::collections::BTreeMap;

@@ -1,5 +1,6 @@
 //! REST integration tests against a real server (HTTPS, SQLite, software crypto) on a
-//! temporary directory, on a fake clock. One test binary for the crate.
+//! temporary directory, on a fake clock, and against three nodes on PostgreSQL
+//! ([`cluster`]). One test binary for the crate.
 
 #![allow(
     clippy::unwrap_used,
@@ -10,6 +11,7 @@
 
 mod access;
 mod bad_input;
+mod cluster;
 mod crypto_ops;
 mod flows;
 mod import;

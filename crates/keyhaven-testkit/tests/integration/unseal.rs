@@ -35,6 +35,7 @@ async fn initialise(dir: &Path, method: InitMethod) -> InitOutput {
         method,
         admin: "admin".parse().unwrap(),
         tls_for: Some("127.0.0.1:0".parse().unwrap()),
+        database: None,
     })
     .await
     .unwrap()

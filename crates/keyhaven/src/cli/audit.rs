@@ -190,6 +190,17 @@ pub async fn verify_database(
     let store = keyhaven_store::SqliteStore::open_read_only(path)
         .await
         .map_err(|e| CliError::Usage(format!("cannot open {}: {e}", path.display())))?;
+    let report = verify_store(&store, key).await;
+    store.close().await;
+    report
+}
+
+/// Verifies the audit log held by `store`: every record's hash, the Merkle roots of the
+/// stored checkpoints (and their signatures, given `key`), and the lookup index.
+pub async fn verify_store(
+    store: &dyn keyhaven_core::Store,
+    key: Option<&[u8]>,
+) -> Result<AuditVerifyReport, CliError> {
     let fail = |e: keyhaven_core::StoreError| CliError::Local(format!("reading the log: {e}"));
     let checkpoints = store.checkpoints().await.map_err(fail)?;
     let mut v = Verifier::with_key(checkpoints, key);
@@ -207,7 +218,6 @@ pub async fn verify_database(
     for seq in store.audit_index_mismatches().await.map_err(fail)? {
         v.index_altered(seq);
     }
-    store.close().await;
     Ok(core_report(v.finish()))
 }
 

@@ -27,6 +27,10 @@ pub struct InitArgs {
         default_value = "./keyhaven-data"
     )]
     pub data_dir: PathBuf,
+    /// Database: `sqlite:PATH` or `postgres://USER@HOST:PORT/DB[?schema=NAME]` (default
+    /// DATA_DIR/keyhaven.db). Every node of a cluster is then started with the same value.
+    #[arg(long, env = "KEYHAVEN_DATABASE", value_name = "URL", value_parser = super::serve::parse_database)]
+    pub database: Option<keyhaven_store::Database>,
     /// Passphrase method: the passphrase is in this file.
     #[arg(long, value_name = "FILE")]
     pub passphrase_file: Option<PathBuf>,
@@ -83,6 +87,7 @@ pub async fn run(args: InitArgs, format: OutputFormat) -> Result<(), CliError> {
         method,
         admin,
         tls_for: (!args.no_tls).then_some(args.listen),
+        database: args.database,
     })
     .await
     .map_err(|e| CliError::Usage(e.to_string()))?;

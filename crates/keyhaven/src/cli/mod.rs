@@ -21,6 +21,7 @@ pub mod key;
 pub mod keyref;
 pub mod keystore;
 pub mod kmip;
+pub mod migrate;
 pub mod output;
 pub mod policy;
 pub mod principal;
@@ -183,6 +184,8 @@ pub enum Command {
     /// Inventory keys and certificates in files or on a TLS server, judged by the crypto
     /// policy; optionally import the private keys.
     Discover(discover::DiscoverArgs),
+    /// Move an instance from SQLite to PostgreSQL and verify the copy (server stopped).
+    Migrate(migrate::MigrateArgs),
 }
 
 /// What a client command needs: a connected client and the output format.
@@ -303,6 +306,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
     match command {
         Command::Serve(args) => serve::run(args).await,
         Command::Init(args) => init::run(args, global.output).await,
+        Command::Migrate(args) => migrate::run(args, global.output).await,
         Command::Unseal(args) => sys::unseal(&anonymous()?, args, global.output).await,
         Command::Status => sys::status(&anonymous()?, global.output).await,
         Command::Seal => sys::seal(&global.context()?).await,

@@ -28,6 +28,12 @@ pub struct ServeArgs {
         default_value = "./keyhaven-data"
     )]
     pub data_dir: PathBuf,
+    /// Database: `sqlite:PATH` or `postgres://USER@HOST:PORT/DB` (add `?schema=NAME` to keep
+    /// the cluster in its own schema). Default: DATA_DIR/keyhaven.db. Several nodes serve one
+    /// cluster from one PostgreSQL database (docs/DEPLOYMENT.md). Prefer the environment
+    /// variable when the URL carries a password.
+    #[arg(long, env = "KEYHAVEN_DATABASE", value_name = "URL", value_parser = parse_database)]
+    pub database: Option<keyhaven_store::Database>,
     /// Listen address.
     #[arg(
         long,
@@ -108,6 +114,7 @@ pub struct ServeArgs {
 pub async fn run(args: ServeArgs) -> Result<(), CliError> {
     init_logging();
     let mut config = ServerConfig::new(args.data_dir, args.listen, args.dev);
+    config.database = args.database;
     config
         .service
         .pkcs11_modules
@@ -262,4 +269,9 @@ mod tests {
         let err = run(args).await.unwrap_err();
         assert!(err.to_string().contains("keyhaven init"), "{err}");
     }
+}
+
+/// Reads a `--database` value.
+pub fn parse_database(s: &str) -> Result<keyhaven_store::Database, String> {
+    keyhaven_store::Database::parse(s).map_err(|e| e.to_string())
 }

@@ -71,6 +71,7 @@ fn build_log() -> (tempfile::TempDir, String) {
             },
             admin: "admin".parse().unwrap(),
             tls_for: None,
+            database: None,
         })
         .await
         .unwrap();

@@ -15,7 +15,7 @@ fn key_id(n: u128) -> KeyId {
 
 /// The `i`-th event of a varied log: every optional field is sometimes absent, times carry
 /// nanoseconds, and the filtered fields vary independently.
-fn event(i: u64) -> AuditEvent {
+pub(super) fn event(i: u64) -> AuditEvent {
     let n = i as i64;
     let (odd, quarter) = (i % 2, i % 4);
     let key = match i % 3 {

@@ -1,12 +1,12 @@
 //! The seal record, root key generations and root key rotation.
 
 use keyhaven_core::{RootKeyRecord, RootRotation, SealRecord, StoreError};
-use sqlx::sqlite::SqliteRow;
+use super::DbRow;
 use sqlx::Row;
 
-use super::{audit, backend, from_ts, map_write, ts, SqliteStore};
+use super::{audit, backend, dialect, from_ts, map_write, ts, DbStore};
 
-fn seal_from_row(row: &SqliteRow) -> Result<SealRecord, StoreError> {
+fn seal_from_row(row: &DbRow) -> Result<SealRecord, StoreError> {
     let generation: i64 = row.try_get("root_generation").map_err(backend)?;
     Ok(SealRecord {
         method: row.try_get("method").map_err(backend)?,
@@ -19,7 +19,7 @@ fn seal_from_row(row: &SqliteRow) -> Result<SealRecord, StoreError> {
     })
 }
 
-impl SqliteStore {
+impl DbStore {
     pub(crate) async fn seal_get(&self) -> Result<Option<SealRecord>, StoreError> {
         sqlx::query("SELECT * FROM seal WHERE id = 1")
             .fetch_optional(&self.reader)
@@ -38,7 +38,7 @@ impl SqliteStore {
         let mut tx = self.writer.begin().await.map_err(backend)?;
         sqlx::query(
             "INSERT INTO seal (id, method, params, root_generation, wrapped_system_secret, \
-             created_at, updated_at) VALUES (1, ?, ?, ?, ?, ?, ?)",
+             created_at, updated_at) VALUES (1, $1, $2, $3, $4, $5, $6)",
         )
         .bind(&seal.method)
         .bind(&seal.params)
@@ -84,10 +84,15 @@ impl SqliteStore {
 
     pub(crate) async fn root_rotate(&self, r: RootRotation<'_>) -> Result<(), StoreError> {
         let mut tx = self.writer.begin().await.map_err(backend)?;
+        // PostgreSQL: hold the seal row, so no vault is created on another node meanwhile.
+        sqlx::query(&format!("SELECT id FROM seal WHERE id = 1{}", dialect::FOR_UPDATE))
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
         for v in r.vaults {
             sqlx::query(
-                "UPDATE vaults SET sealed_kek = ?, root_generation = ?, updated_at = ?, mac = ? \
-                 WHERE id = ?",
+                "UPDATE vaults SET sealed_kek = $1, root_generation = $2, updated_at = $3, mac = $4 \
+                 WHERE id = $5",
             )
             .bind(&v.sealed_kek)
             .bind(i64::from(v.root_generation))
@@ -100,7 +105,7 @@ impl SqliteStore {
         }
         // A vault created after the caller listed them is still on an old generation.
         let stale: Option<i64> =
-            sqlx::query_scalar("SELECT 1 FROM vaults WHERE root_generation != ? LIMIT 1")
+            sqlx::query_scalar("SELECT CAST(1 AS BIGINT) FROM vaults WHERE root_generation != $1 LIMIT 1")
                 .bind(i64::from(r.generation))
                 .fetch_optional(&mut *tx)
                 .await
@@ -109,7 +114,7 @@ impl SqliteStore {
             return Err(StoreError::Conflict);
         }
         let done = sqlx::query(
-            "UPDATE seal SET root_generation = ?, wrapped_system_secret = ?, updated_at = ? \
+            "UPDATE seal SET root_generation = $1, wrapped_system_secret = $2, updated_at = $3 \
              WHERE id = 1",
         )
         .bind(i64::from(r.generation))
@@ -122,7 +127,7 @@ impl SqliteStore {
             return Err(StoreError::Backend("no seal record".to_owned()));
         }
         for g in r.retire {
-            sqlx::query("DELETE FROM root_keys WHERE generation = ?")
+            sqlx::query("DELETE FROM root_keys WHERE generation = $1")
                 .bind(i64::from(*g))
                 .execute(&mut *tx)
                 .await
@@ -135,10 +140,10 @@ impl SqliteStore {
 }
 
 async fn insert_root(
-    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    tx: &mut sqlx::Transaction<'_, super::Db>,
     root: &RootKeyRecord,
 ) -> Result<(), StoreError> {
-    sqlx::query("INSERT INTO root_keys (generation, wrapped, created_at) VALUES (?, ?, ?)")
+    sqlx::query("INSERT INTO root_keys (generation, wrapped, created_at) VALUES ($1, $2, $3)")
         .bind(i64::from(root.generation))
         .bind(&root.wrapped)
         .bind(ts(root.created_at))

@@ -7,13 +7,13 @@ use keyhaven_core::{
     InitialState, KeyAlgorithm, StoreError, Template, TemplateName, TemplateSpec, UsageMask,
     VaultId, VaultPolicy,
 };
-use sqlx::sqlite::SqliteRow;
+use super::DbRow;
 use sqlx::Row;
 use uuid::Uuid;
 
-use super::{backend, corrupt, from_secs, from_ts, map_write, secs, ts, uuid, SqliteStore};
+use super::{backend, corrupt, from_secs, from_ts, map_write, secs, ts, uuid, DbStore};
 
-fn template_from_row(row: &SqliteRow) -> Result<Template, StoreError> {
+fn template_from_row(row: &DbRow) -> Result<Template, StoreError> {
     let get_opt = |c: &str| -> Result<Option<i64>, StoreError> { row.try_get(c).map_err(backend) };
     let id: String = row.try_get("id").map_err(backend)?;
     let vault_id: String = row.try_get("vault_id").map_err(backend)?;
@@ -91,14 +91,14 @@ fn opt_u64(n: Option<u64>) -> Option<i64> {
     n.map(|n| i64::try_from(n).unwrap_or(i64::MAX))
 }
 
-impl SqliteStore {
+impl DbStore {
     pub(crate) async fn template_create(&self, t: &Template) -> Result<(), StoreError> {
         sqlx::query(
             "INSERT INTO key_templates (id, vault_id, name, description, naming_scheme, \
              algorithm, usage, initial_state, activate_after_secs, cryptoperiod_secs, \
              rotation_interval_secs, rotate_before_secs, use_limit, tags, archived, seq, \
              created_at, updated_at, revision, mac, keystores) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 0, $16, $17, $18, $19, $20)",
         )
         .bind(t.id.to_string())
         .bind(t.vault_id.0.to_string())
@@ -131,7 +131,7 @@ impl SqliteStore {
         vault: VaultId,
         name: &str,
     ) -> Result<Option<Template>, StoreError> {
-        sqlx::query("SELECT * FROM key_templates WHERE vault_id = ? AND name = ?")
+        sqlx::query("SELECT * FROM key_templates WHERE vault_id = $1 AND name = $2")
             .bind(vault.0.to_string())
             .bind(name)
             .fetch_optional(&self.reader)
@@ -143,7 +143,7 @@ impl SqliteStore {
     }
 
     pub(crate) async fn template_list(&self, vault: VaultId) -> Result<Vec<Template>, StoreError> {
-        sqlx::query("SELECT * FROM key_templates WHERE vault_id = ? ORDER BY name")
+        sqlx::query("SELECT * FROM key_templates WHERE vault_id = $1 ORDER BY name")
             .bind(vault.0.to_string())
             .fetch_all(&self.reader)
             .await
@@ -156,11 +156,11 @@ impl SqliteStore {
     pub(crate) async fn template_update(&self, t: &Template) -> Result<u64, StoreError> {
         let old_rev = i64::try_from(t.revision).map_err(|_| StoreError::Conflict)?;
         let done = sqlx::query(
-            "UPDATE key_templates SET description = ?, naming_scheme = ?, algorithm = ?, \
-             usage = ?, initial_state = ?, activate_after_secs = ?, cryptoperiod_secs = ?, \
-             rotation_interval_secs = ?, rotate_before_secs = ?, use_limit = ?, tags = ?, \
-             archived = ?, updated_at = ?, revision = revision + 1, mac = ?, keystores = ? \
-             WHERE id = ? AND revision = ?",
+            "UPDATE key_templates SET description = $1, naming_scheme = $2, algorithm = $3, \
+             usage = $4, initial_state = $5, activate_after_secs = $6, cryptoperiod_secs = $7, \
+             rotation_interval_secs = $8, rotate_before_secs = $9, use_limit = $10, tags = $11, \
+             archived = $12, updated_at = $13, revision = revision + 1, mac = $14, keystores = $15 \
+             WHERE id = $16 AND revision = $17",
         )
         .bind(&t.spec.description)
         .bind(&t.spec.naming_scheme)
@@ -193,7 +193,7 @@ impl SqliteStore {
         vault: VaultId,
         name: &str,
     ) -> Result<bool, StoreError> {
-        let done = sqlx::query("DELETE FROM key_templates WHERE vault_id = ? AND name = ?")
+        let done = sqlx::query("DELETE FROM key_templates WHERE vault_id = $1 AND name = $2")
             .bind(vault.0.to_string())
             .bind(name)
             .execute(&self.writer)
@@ -204,7 +204,7 @@ impl SqliteStore {
 
     pub(crate) async fn template_next_seq(&self, id: Uuid) -> Result<u64, StoreError> {
         let seq: Option<i64> =
-            sqlx::query_scalar("UPDATE key_templates SET seq = seq + 1 WHERE id = ? RETURNING seq")
+            sqlx::query_scalar("UPDATE key_templates SET seq = seq + 1 WHERE id = $1 RETURNING seq")
                 .bind(id.to_string())
                 .fetch_optional(&self.writer)
                 .await
@@ -217,7 +217,7 @@ impl SqliteStore {
         &self,
         vault: VaultId,
     ) -> Result<Option<VaultPolicy>, StoreError> {
-        let Some(row) = sqlx::query("SELECT * FROM vault_policies WHERE vault_id = ?")
+        let Some(row) = sqlx::query("SELECT * FROM vault_policies WHERE vault_id = $1")
             .bind(vault.0.to_string())
             .fetch_optional(&self.reader)
             .await
@@ -235,7 +235,7 @@ impl SqliteStore {
 
     pub(crate) async fn policy_put(&self, p: &VaultPolicy) -> Result<(), StoreError> {
         sqlx::query(
-            "INSERT INTO vault_policies (vault_id, document, updated_at, mac) VALUES (?, ?, ?, ?) \
+            "INSERT INTO vault_policies (vault_id, document, updated_at, mac) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (vault_id) DO UPDATE SET document = excluded.document, \
              updated_at = excluded.updated_at, mac = excluded.mac",
         )
@@ -250,7 +250,7 @@ impl SqliteStore {
     }
 
     pub(crate) async fn policy_delete(&self, vault: VaultId) -> Result<bool, StoreError> {
-        let done = sqlx::query("DELETE FROM vault_policies WHERE vault_id = ?")
+        let done = sqlx::query("DELETE FROM vault_policies WHERE vault_id = $1")
             .bind(vault.0.to_string())
             .execute(&self.writer)
             .await

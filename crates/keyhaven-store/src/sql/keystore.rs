@@ -3,18 +3,18 @@
 use keyhaven_core::distribution::{Distribution, KeystoreHealth, KeystoreName, KeystoreRecord};
 use keyhaven_core::keystore::{KeystoreKind, Placement};
 use keyhaven_core::{KeyId, StoreError, VaultId};
-use sqlx::sqlite::SqliteRow;
+use super::DbRow;
 use sqlx::Row;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::{backend, corrupt, from_ots, from_ts, map_write, ots, ts, uuid, SqliteStore};
+use super::{backend, corrupt, from_ots, from_ts, map_write, ots, ts, uuid, DbStore};
 
 const COLUMNS: &str = "id, vault_id, name, kind, placement, settings, sealed_credentials, \
                        created_at, updated_at, revision, mac, health, health_message, \
                        health_checked_at";
 
-fn keystore_from_row(row: &SqliteRow) -> Result<KeystoreRecord, StoreError> {
+fn keystore_from_row(row: &DbRow) -> Result<KeystoreRecord, StoreError> {
     let get = |c: &str| -> Result<String, StoreError> { row.try_get(c).map_err(backend) };
     let revision: i64 = row.try_get("revision").map_err(backend)?;
     Ok(KeystoreRecord {
@@ -39,7 +39,7 @@ fn keystore_from_row(row: &SqliteRow) -> Result<KeystoreRecord, StoreError> {
     })
 }
 
-fn distribution_from_row(row: &SqliteRow) -> Result<Distribution, StoreError> {
+fn distribution_from_row(row: &DbRow) -> Result<Distribution, StoreError> {
     let key: String = row.try_get("key_id").map_err(backend)?;
     let ks: String = row.try_get("keystore_id").map_err(backend)?;
     let version: i64 = row.try_get("version").map_err(backend)?;
@@ -62,10 +62,10 @@ fn distribution_from_row(row: &SqliteRow) -> Result<Distribution, StoreError> {
     })
 }
 
-impl SqliteStore {
+impl DbStore {
     pub(super) async fn keystore_create(&self, k: &KeystoreRecord) -> Result<(), StoreError> {
         sqlx::query(&format!(
-            "INSERT INTO keystores ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            "INSERT INTO keystores ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
         ))
         .bind(k.id.to_string())
         .bind(k.vault_id.0.to_string())
@@ -91,7 +91,7 @@ impl SqliteStore {
         &self,
         id: Uuid,
     ) -> Result<Option<KeystoreRecord>, StoreError> {
-        sqlx::query(&format!("SELECT {COLUMNS} FROM keystores WHERE id = ?"))
+        sqlx::query(&format!("SELECT {COLUMNS} FROM keystores WHERE id = $1"))
             .bind(id.to_string())
             .fetch_optional(&self.reader)
             .await
@@ -107,7 +107,7 @@ impl SqliteStore {
         name: &str,
     ) -> Result<Option<KeystoreRecord>, StoreError> {
         sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM keystores WHERE vault_id = ? AND name = ?"
+            "SELECT {COLUMNS} FROM keystores WHERE vault_id = $1 AND name = $2"
         ))
         .bind(vault.0.to_string())
         .bind(name)
@@ -126,7 +126,7 @@ impl SqliteStore {
         let rows = match vault {
             Some(v) => {
                 sqlx::query(&format!(
-                    "SELECT {COLUMNS} FROM keystores WHERE vault_id = ? ORDER BY name"
+                    "SELECT {COLUMNS} FROM keystores WHERE vault_id = $1 ORDER BY name"
                 ))
                 .bind(v.0.to_string())
                 .fetch_all(&self.reader)
@@ -147,8 +147,8 @@ impl SqliteStore {
     pub(super) async fn keystore_update(&self, k: &KeystoreRecord) -> Result<(), StoreError> {
         let old = i64::try_from(k.revision).map_err(|_| StoreError::Conflict)?;
         let done = sqlx::query(
-            "UPDATE keystores SET settings = ?, sealed_credentials = ?, updated_at = ?, \
-             revision = revision + 1, mac = ? WHERE id = ? AND revision = ?",
+            "UPDATE keystores SET settings = $1, sealed_credentials = $2, updated_at = $3, \
+             revision = revision + 1, mac = $4 WHERE id = $5 AND revision = $6",
         )
         .bind(k.settings.to_string())
         .bind(&k.sealed_credentials)
@@ -168,8 +168,8 @@ impl SqliteStore {
     pub(super) async fn keystore_delete(&self, id: Uuid) -> Result<bool, StoreError> {
         let mut tx = self.writer.begin().await.map_err(backend)?;
         let used: i64 = sqlx::query_scalar(
-            "SELECT (SELECT COUNT(*) FROM key_targets WHERE keystore_id = ?1) + \
-             (SELECT COUNT(*) FROM key_distributions WHERE keystore_id = ?1)",
+            "SELECT (SELECT COUNT(*) FROM key_targets WHERE keystore_id = $1) + \
+             (SELECT COUNT(*) FROM key_distributions WHERE keystore_id = $1)",
         )
         .bind(id.to_string())
         .fetch_one(&mut *tx)
@@ -178,7 +178,7 @@ impl SqliteStore {
         if used > 0 {
             return Err(StoreError::NotEmpty);
         }
-        let done = sqlx::query("DELETE FROM keystores WHERE id = ?")
+        let done = sqlx::query("DELETE FROM keystores WHERE id = $1")
             .bind(id.to_string())
             .execute(&mut *tx)
             .await
@@ -193,8 +193,8 @@ impl SqliteStore {
         h: &KeystoreHealth,
     ) -> Result<(), StoreError> {
         sqlx::query(
-            "UPDATE keystores SET health = ?, health_message = ?, health_checked_at = ? \
-             WHERE id = ?",
+            "UPDATE keystores SET health = $1, health_message = $2, health_checked_at = $3 \
+             WHERE id = $4",
         )
         .bind(&h.status)
         .bind(&h.message)
@@ -214,7 +214,7 @@ impl SqliteStore {
         mac: &[u8],
     ) -> Result<(), StoreError> {
         sqlx::query(
-            "INSERT INTO key_targets (key_id, keystore_id, added_at, mac) VALUES (?, ?, ?, ?) \
+            "INSERT INTO key_targets (key_id, keystore_id, added_at, mac) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (key_id, keystore_id) DO NOTHING",
         )
         .bind(key.0.to_string())
@@ -229,7 +229,7 @@ impl SqliteStore {
 
     pub(super) async fn targets(&self, key: KeyId) -> Result<Vec<(Uuid, Vec<u8>)>, StoreError> {
         let rows = sqlx::query(
-            "SELECT keystore_id, mac FROM key_targets WHERE key_id = ? \
+            "SELECT keystore_id, mac FROM key_targets WHERE key_id = $1 \
              ORDER BY added_at, keystore_id",
         )
         .bind(key.0.to_string())
@@ -249,7 +249,7 @@ impl SqliteStore {
         key: KeyId,
     ) -> Result<Vec<Distribution>, StoreError> {
         sqlx::query(
-            "SELECT * FROM key_distributions WHERE key_id = ? ORDER BY keystore_id, version",
+            "SELECT * FROM key_distributions WHERE key_id = $1 ORDER BY keystore_id, version",
         )
         .bind(key.0.to_string())
         .fetch_all(&self.reader)
@@ -262,10 +262,17 @@ impl SqliteStore {
 
     pub(super) async fn distribution_put(&self, d: &Distribution) -> Result<(), StoreError> {
         sqlx::query(
-            "INSERT OR REPLACE INTO key_distributions (key_id, keystore_id, version, remote_id, \
+            "INSERT INTO key_distributions (key_id, keystore_id, version, remote_id, \
              applied, remote_state, check_value, out_of_sync, last_error, last_checked_at, \
              attempts, next_attempt_at, destroy_until, mac) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
+             ON CONFLICT (key_id, keystore_id, version) DO UPDATE SET \
+             remote_id = excluded.remote_id, applied = excluded.applied, \
+             remote_state = excluded.remote_state, check_value = excluded.check_value, \
+             out_of_sync = excluded.out_of_sync, last_error = excluded.last_error, \
+             last_checked_at = excluded.last_checked_at, attempts = excluded.attempts, \
+             next_attempt_at = excluded.next_attempt_at, \
+             destroy_until = excluded.destroy_until, mac = excluded.mac",
         )
         .bind(d.key_id.0.to_string())
         .bind(d.keystore_id.to_string())
@@ -294,7 +301,7 @@ impl SqliteStore {
     ) -> Result<Vec<KeyId>, StoreError> {
         let after = after.map(|a| a.0.to_string()).unwrap_or_default();
         let ids: Vec<String> = sqlx::query_scalar(
-            "SELECT DISTINCT key_id FROM key_targets WHERE key_id > ? ORDER BY key_id LIMIT ?",
+            "SELECT DISTINCT key_id FROM key_targets WHERE key_id > $1 ORDER BY key_id LIMIT $2",
         )
         .bind(after)
         .bind(i64::from(limit))
@@ -314,8 +321,8 @@ impl SqliteStore {
         let pending: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM key_distributions d \
              JOIN key_targets t ON t.key_id = d.key_id AND t.keystore_id = d.keystore_id \
-             WHERE d.key_id = ? AND d.remote_id IS NOT NULL \
-             AND (d.applied <> 'destroyed' OR (d.destroy_until IS NOT NULL AND d.destroy_until > ?))",
+             WHERE d.key_id = $1 AND d.remote_id IS NOT NULL \
+             AND (d.applied <> 'destroyed' OR (d.destroy_until IS NOT NULL AND d.destroy_until > $2))",
         )
         .bind(key.0.to_string())
         .bind(ts(now))

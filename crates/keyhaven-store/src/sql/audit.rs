@@ -14,10 +14,10 @@ use keyhaven_core::merkle::Hash;
 use keyhaven_core::{
     AuditEvent, AuditFilter, AuditRecord, Checkpoint, StoreError, StoredCheckpoint,
 };
-use sqlx::sqlite::SqliteRow;
-use sqlx::{QueryBuilder, Row, Sqlite, Transaction};
+use super::DbRow;
+use sqlx::{QueryBuilder, Row, Transaction};
 
-use super::{backend, corrupt, from_ts, map_write, ts, SqliteStore};
+use super::{backend, corrupt, dialect, from_ts, map_write, ts, Db, DbStore};
 
 /// Batches read per round trip.
 const BATCH_PAGE: i64 = 64;
@@ -85,7 +85,7 @@ fn undecodable(seq: u64, leaf_hash: Hash, why: &str) -> AuditRecord {
 
 /// The (seq, leaf hash) pairs of a batch row, from the framing alone (no record decoding):
 /// what checkpointing needs. A broken framing yields zero hashes, which fail verification.
-fn batch_leaves(row: &SqliteRow) -> Result<Vec<(u64, Hash)>, StoreError> {
+fn batch_leaves(row: &DbRow) -> Result<Vec<(u64, Hash)>, StoreError> {
     let first: i64 = row.try_get("first_seq").map_err(backend)?;
     let count: i64 = row.try_get("count").map_err(backend)?;
     let leaves: Vec<u8> = row.try_get("leaves").map_err(backend)?;
@@ -111,7 +111,7 @@ struct Batch {
     records: Vec<AuditRecord>,
 }
 
-fn decode_batch(row: &SqliteRow) -> Result<Batch, StoreError> {
+fn decode_batch(row: &DbRow) -> Result<Batch, StoreError> {
     let first: i64 = row.try_get("first_seq").map_err(backend)?;
     let count: i64 = row.try_get("count").map_err(backend)?;
     let blob: Vec<u8> = row.try_get("records").map_err(backend)?;
@@ -183,15 +183,22 @@ fn encode(events: &[AuditEvent]) -> Result<Encoded, StoreError> {
     })
 }
 
+/// The first seq the next batch gets: one past the last batch.
+const NEXT_FIRST_SEQ: &str =
+    "(SELECT COALESCE((SELECT first_seq + count FROM audit_batches ORDER BY first_seq DESC \
+     LIMIT 1), 1))";
+
 /// The statements that store a batch: the batch row (its first seq follows the last batch)
-/// and its index entries (pointing at the row just inserted). Two statements, whatever the
-/// batch size: a round trip to the database thread costs more than the rows.
-fn batch_statements<'a>(qb: &mut QueryBuilder<'a, Sqlite>, b: &'a Encoded) {
-    qb.push(
-        "INSERT INTO audit_batches (first_seq, count, min_at, max_at, records, leaves) VALUES \
-         ((SELECT COALESCE((SELECT first_seq + count FROM audit_batches \
-         ORDER BY first_seq DESC LIMIT 1), 1)), ",
-    );
+/// and its index entries (pointing at the row just inserted). On SQLite two statements sent
+/// together, whatever the batch size: a round trip to the database thread costs more than the
+/// rows. On PostgreSQL one statement (the batch insert feeds the index insert).
+fn batch_statements<'a>(qb: &mut QueryBuilder<'a, Db>, b: &'a Encoded) {
+    if dialect::PG && !b.index.is_empty() {
+        qb.push("WITH b AS (");
+    }
+    qb.push("INSERT INTO audit_batches (first_seq, count, min_at, max_at, records, leaves) VALUES (")
+        .push(NEXT_FIRST_SEQ)
+        .push(", ");
     qb.push_bind(b.count)
         .push(", ")
         .push_bind(b.min_at)
@@ -201,10 +208,23 @@ fn batch_statements<'a>(qb: &mut QueryBuilder<'a, Sqlite>, b: &'a Encoded) {
         .push_bind(&b.records[..])
         .push(", ")
         .push_bind(&b.leaves[..])
-        .push("); ");
-    if !b.index.is_empty() {
+        .push(")");
+    if b.index.is_empty() {
+        qb.push(";");
+        return;
+    }
+    if dialect::PG {
+        qb.push(
+            " RETURNING first_seq) INSERT INTO audit_index (kind, value, first_seq) \
+             SELECT e.kind, e.value, b.first_seq FROM b CROSS JOIN (",
+        );
+        qb.push_values(&b.index, |mut row, (kind, value)| {
+            row.push_bind(*kind).push_bind(value.as_str());
+        });
+        qb.push(") AS e (kind, value)");
+    } else {
         // audit_index is WITHOUT ROWID, so last_insert_rowid() stays the batch's first_seq.
-        qb.push("INSERT INTO audit_index (kind, value, first_seq) ");
+        qb.push("; INSERT INTO audit_index (kind, value, first_seq) ");
         qb.push_values(&b.index, |mut row, (kind, value)| {
             row.push_bind(*kind)
                 .push_bind(value.as_str())
@@ -214,15 +234,18 @@ fn batch_statements<'a>(qb: &mut QueryBuilder<'a, Sqlite>, b: &'a Encoded) {
     }
 }
 
-/// Appends events (in order) as one batch inside a transaction.
+/// Appends events (in order) as one batch inside a transaction. The batch takes the next
+/// seqs: on PostgreSQL the transaction first locks the log against other writers (readers
+/// go on), so every node appends to one order and no seq is taken twice.
 pub(crate) async fn insert_events(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Transaction<'_, Db>,
     events: &[AuditEvent],
 ) -> Result<(), StoreError> {
     if events.is_empty() {
         return Ok(());
     }
     let batch = encode(events)?;
+    dialect::lock_audit(tx).await?;
     let mut qb = QueryBuilder::new("");
     batch_statements(&mut qb, &batch);
     qb.build().execute(&mut **tx).await.map_err(map_write)?;
@@ -260,11 +283,16 @@ fn driving_entry(f: &AuditFilter) -> Option<(i64, String)> {
     f.outcome.map(|o| (KIND_OUTCOME, o.name().to_owned()))
 }
 
-impl SqliteStore {
+impl DbStore {
     /// Appends a batch of records in one transaction (`synchronous=FULL`, like every write).
     pub(crate) async fn audit_append(&self, events: &[AuditEvent]) -> Result<(), StoreError> {
         if events.is_empty() {
             return Ok(());
+        }
+        if dialect::PG {
+            let mut tx = self.writer.begin().await.map_err(backend)?;
+            insert_events(&mut tx, events).await?;
+            return tx.commit().await.map_err(backend);
         }
         let batch = encode(events)?;
         let mut conn = self.writer.acquire().await.map_err(backend)?;
@@ -288,9 +316,9 @@ impl SqliteStore {
         &self,
         first_seq: i64,
         columns: &'static str,
-    ) -> Result<Vec<SqliteRow>, StoreError> {
+    ) -> Result<Vec<DbRow>, StoreError> {
         let sql = format!(
-            "SELECT {columns} FROM audit_batches WHERE first_seq >= ? ORDER BY first_seq LIMIT ?"
+            "SELECT {columns} FROM audit_batches WHERE first_seq >= $1 ORDER BY first_seq LIMIT $2"
         );
         sqlx::query(&sql)
             .bind(first_seq)
@@ -303,7 +331,7 @@ impl SqliteStore {
     /// The first seq of the batch holding record `seq` (or of the first batch after it).
     async fn batch_start(&self, seq: u64) -> Result<i64, StoreError> {
         let start: Option<i64> = sqlx::query_scalar(
-            "SELECT first_seq FROM audit_batches WHERE first_seq <= ? \
+            "SELECT first_seq FROM audit_batches WHERE first_seq <= $1 \
              ORDER BY first_seq DESC LIMIT 1",
         )
         .bind(seq_param(seq))
@@ -386,7 +414,7 @@ impl SqliteStore {
         };
         let mut out = Vec::new();
         loop {
-            let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT b.* FROM audit_batches b");
+            let mut qb: QueryBuilder<Db> = QueryBuilder::new("SELECT b.* FROM audit_batches b");
             if let Some((kind, value)) = &drive {
                 qb.push(" JOIN audit_index i ON i.first_seq = b.first_seq AND i.kind = ")
                     .push_bind(*kind)
@@ -457,7 +485,7 @@ impl SqliteStore {
                 from = seq_param(batch.first_seq.saturating_add(1));
                 let expected = index_of(batch.records.iter().map(|r| &r.event));
                 let stored: Vec<(i64, String)> = sqlx::query_as(
-                    "SELECT kind, value FROM audit_index WHERE first_seq = ? ORDER BY kind, value",
+                    "SELECT kind, value FROM audit_index WHERE first_seq = $1 ORDER BY kind, value",
                 )
                 .bind(seq_param(batch.first_seq))
                 .fetch_all(&self.reader)
@@ -483,7 +511,7 @@ impl SqliteStore {
         let c = &cp.checkpoint;
         sqlx::query(
             "INSERT INTO audit_checkpoints (tree_size, root, at, signature, frontier) \
-             VALUES (?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(seq_param(c.tree_size))
         .bind(&c.root[..])
@@ -522,7 +550,7 @@ impl SqliteStore {
     }
 }
 
-fn checkpoint_from_row(row: &SqliteRow) -> Result<Checkpoint, StoreError> {
+fn checkpoint_from_row(row: &DbRow) -> Result<Checkpoint, StoreError> {
     let size: i64 = row.try_get("tree_size").map_err(backend)?;
     Ok(Checkpoint {
         tree_size: u64::try_from(size).map_err(|_| corrupt("checkpoint size"))?,

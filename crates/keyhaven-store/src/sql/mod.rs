@@ -1,5 +1,10 @@
-//! The SQLite store: vaults, keys, versions and history here; seal and root keys in [`seal`],
-//! principals and credentials in [`access`], the audit log in [`audit`].
+//! The SQL store shared by both backends (compiled once inside [`crate::sqlite`] and once
+//! inside [`crate::postgres`], each of which names its database types `Db`, `DbRow`,
+//! `DbPool` and its store `DbStore`): vaults, keys, versions and history here; seal and root
+//! keys in [`seal`], principals and credentials in [`access`], the audit log in [`audit`].
+//!
+//! Statements use numbered `$N` parameters, which both SQLite and PostgreSQL read. Where the
+//! two differ, the backend module supplies the piece (`dialect`).
 
 mod access;
 mod audit;
@@ -9,9 +14,7 @@ mod seal;
 mod template;
 
 use std::collections::BTreeMap;
-use std::path::Path;
 use std::str::FromStr;
-use std::time::Duration;
 
 use async_trait::async_trait;
 use keyhaven_core::access::{
@@ -26,26 +29,18 @@ use keyhaven_core::{
     ObjectKind, Origin, RootKeyRecord, RootRotation, SealRecord, Store, StoreError,
     StoredCheckpoint, Template, UsageMask, Vault, VaultId, VaultName, VaultPolicy,
 };
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
-};
-use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool, Transaction};
+use sqlx::{QueryBuilder, Row, Transaction};
+
+pub(crate) use super::{dialect, Db, DbRow, DbStore};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
 /// Rows of a key page, their tags by key id, and their ids in order.
 type KeyPage = (
-    Vec<SqliteRow>,
+    Vec<DbRow>,
     BTreeMap<String, BTreeMap<String, String>>,
     Vec<String>,
 );
-
-/// A SQLite database file.
-#[derive(Clone, Debug)]
-pub struct SqliteStore {
-    writer: SqlitePool,
-    reader: SqlitePool,
-}
 
 const KEY_COLUMNS: &str = "k.id, k.vault_id, v.name AS vault_name, k.name, k.description, \
     k.algorithm, k.usage, k.state, k.destroy_at, k.activation_date, k.deactivation_date, \
@@ -55,62 +50,7 @@ const KEY_COLUMNS: &str = "k.id, k.vault_id, v.name AS vault_name, k.name, k.des
     k.template, k.cryptoperiod_secs, k.rotation_interval_secs, k.rotate_before_secs, \
     k.use_limit, k.next_rotation_at, k.mac";
 
-impl SqliteStore {
-    /// Opens (creating if needed) the database at `path` and runs pending migrations.
-    pub async fn open(path: &Path) -> Result<SqliteStore, StoreError> {
-        let options = SqliteConnectOptions::new()
-            .filename(path)
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Full)
-            .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10))
-            .pragma("secure_delete", "ON");
-        // Connections to a local file do not go stale: no ping before each use (it would cost
-        // a round trip to the database thread per query).
-        let writer = SqlitePoolOptions::new()
-            .max_connections(1)
-            .test_before_acquire(false)
-            .connect_with(options.clone())
-            .await
-            .map_err(backend)?;
-        sqlx::migrate!("./migrations")
-            .run(&writer)
-            .await
-            .map_err(|e| StoreError::Backend(format!("migration failed: {e}")))?;
-        let reader = SqlitePoolOptions::new()
-            .max_connections(4)
-            .test_before_acquire(false)
-            .connect_with(options.read_only(true))
-            .await
-            .map_err(backend)?;
-        Ok(SqliteStore { writer, reader })
-    }
-
-    /// Opens an existing database for reading only (no migrations), e.g. to verify its audit
-    /// log offline. Every write fails.
-    pub async fn open_read_only(path: &Path) -> Result<SqliteStore, StoreError> {
-        if !path.exists() {
-            return Err(StoreError::Backend(format!(
-                "{} does not exist",
-                path.display()
-            )));
-        }
-        let options = SqliteConnectOptions::new()
-            .filename(path)
-            .read_only(true)
-            .busy_timeout(Duration::from_secs(10));
-        let reader = SqlitePoolOptions::new()
-            .max_connections(2)
-            .connect_with(options)
-            .await
-            .map_err(backend)?;
-        Ok(SqliteStore {
-            writer: reader.clone(),
-            reader,
-        })
-    }
-
+impl DbStore {
     /// Moves `last_used_at` of the rows of `table` (`keys`, `tokens`) with these ids forward
     /// to the given times, in one transaction; never backward.
     pub(crate) async fn last_used_in(
@@ -119,8 +59,8 @@ impl SqliteStore {
         uses: &[(String, OffsetDateTime)],
     ) -> Result<(), StoreError> {
         let sql = format!(
-            "UPDATE {table} SET last_used_at = ? WHERE id = ? \
-             AND (last_used_at IS NULL OR last_used_at < ?)"
+            "UPDATE {table} SET last_used_at = $1 WHERE id = $2 \
+             AND (last_used_at IS NULL OR last_used_at < $3)"
         );
         let mut tx = self.writer.begin().await.map_err(backend)?;
         for (id, at) in uses {
@@ -145,7 +85,7 @@ impl SqliteStore {
         limit: u32,
         inventory: bool,
     ) -> Result<KeyPage, StoreError> {
-        let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(if inventory {
+        let mut qb: QueryBuilder<Db> = QueryBuilder::new(if inventory {
             format!(
                 "SELECT {KEY_COLUMNS}, pv.created_at AS primary_created_at, \
                  pv.use_count AS primary_uses FROM keys k JOIN vaults v ON v.id = k.vault_id \
@@ -179,9 +119,9 @@ impl SqliteStore {
             qb.push(" AND k.algorithm = ").push_bind(a.name());
         }
         if let Some(p) = &filter.name_prefix {
-            qb.push(" AND substr(k.name, 1, ")
+            qb.push(" AND substr(k.name, 1, CAST(")
                 .push_bind(i64::try_from(p.chars().count()).unwrap_or(i64::MAX))
-                .push(") = ")
+                .push(" AS INTEGER)) = ")
                 .push_bind(p.clone());
         }
         if let Some((tag, value)) = &filter.tag {
@@ -217,12 +157,6 @@ impl SqliteStore {
         Ok((rows, tags, ids))
     }
 
-    /// Closes both pools, checkpointing the WAL.
-    pub async fn close(&self) {
-        self.reader.close().await;
-        self.writer.close().await;
-    }
-
     async fn tags(
         &self,
         ids: &[String],
@@ -231,7 +165,7 @@ impl SqliteStore {
         if ids.is_empty() {
             return Ok(out);
         }
-        let mut qb: QueryBuilder<Sqlite> =
+        let mut qb: QueryBuilder<Db> =
             QueryBuilder::new("SELECT key_id, tag, value FROM key_tags WHERE key_id IN (");
         let mut sep = qb.separated(", ");
         for id in ids {
@@ -287,7 +221,7 @@ pub(crate) fn corrupt(what: &str) -> StoreError {
     StoreError::Backend(format!("unreadable {what} in database"))
 }
 
-fn vault_from_row(row: &SqliteRow) -> Result<Vault, StoreError> {
+fn vault_from_row(row: &DbRow) -> Result<Vault, StoreError> {
     let id: String = row.try_get("id").map_err(backend)?;
     let name: String = row.try_get("name").map_err(backend)?;
     let days: i64 = row.try_get("pending_destruction_days").map_err(backend)?;
@@ -304,7 +238,7 @@ fn vault_from_row(row: &SqliteRow) -> Result<Vault, StoreError> {
     })
 }
 
-fn key_from_row(row: &SqliteRow, tags: BTreeMap<String, String>) -> Result<Key, StoreError> {
+fn key_from_row(row: &DbRow, tags: BTreeMap<String, String>) -> Result<Key, StoreError> {
     let get_i64 = |c: &str| -> Result<i64, StoreError> { row.try_get(c).map_err(backend) };
     let get_opt = |c: &str| -> Result<Option<i64>, StoreError> { row.try_get(c).map_err(backend) };
     let id: String = row.try_get("id").map_err(backend)?;
@@ -391,12 +325,12 @@ fn kmip_blob(key: &Key) -> Option<&[u8]> {
 
 /// A record's MAC; a row without one (written before schema v2) reads as empty, which no
 /// check accepts.
-pub(crate) fn mac(row: &SqliteRow) -> Result<Vec<u8>, StoreError> {
+pub(crate) fn mac(row: &DbRow) -> Result<Vec<u8>, StoreError> {
     let m: Option<Vec<u8>> = row.try_get("mac").map_err(backend)?;
     Ok(m.unwrap_or_default())
 }
 
-fn version_from_row(row: &SqliteRow) -> Result<KeyVersion, StoreError> {
+fn version_from_row(row: &DbRow) -> Result<KeyVersion, StoreError> {
     let id: String = row.try_get("key_id").map_err(backend)?;
     let v: i64 = row.try_get("version").map_err(backend)?;
     Ok(KeyVersion {
@@ -409,7 +343,7 @@ fn version_from_row(row: &SqliteRow) -> Result<KeyVersion, StoreError> {
     })
 }
 
-fn history_from_row(row: &SqliteRow) -> Result<HistoryEntry, StoreError> {
+fn history_from_row(row: &DbRow) -> Result<HistoryEntry, StoreError> {
     let id: String = row.try_get("key_id").map_err(backend)?;
     let from: Option<i64> = row.try_get("from_state").map_err(backend)?;
     let to: i64 = row.try_get("to_state").map_err(backend)?;
@@ -433,12 +367,12 @@ fn history_from_row(row: &SqliteRow) -> Result<HistoryEntry, StoreError> {
 }
 
 async fn insert_history(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Transaction<'_, Db>,
     h: &HistoryEntry,
 ) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO key_history (key_id, at, action, from_state, to_state, actor, cause, reason) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(h.key_id.0.to_string())
     .bind(ts(h.at))
@@ -455,12 +389,12 @@ async fn insert_history(
 }
 
 async fn insert_version(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Transaction<'_, Db>,
     v: &KeyVersion,
 ) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO key_versions (key_id, version, sealed_material, public_key, created_at, \
-         mac) VALUES (?, ?, ?, ?, ?, ?)",
+         mac) VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(v.key_id.0.to_string())
     .bind(i64::from(v.version))
@@ -474,15 +408,15 @@ async fn insert_version(
     Ok(())
 }
 
-async fn replace_tags(tx: &mut Transaction<'_, Sqlite>, key: &Key) -> Result<(), StoreError> {
+async fn replace_tags(tx: &mut Transaction<'_, Db>, key: &Key) -> Result<(), StoreError> {
     let id = key.id.0.to_string();
-    sqlx::query("DELETE FROM key_tags WHERE key_id = ?")
+    sqlx::query("DELETE FROM key_tags WHERE key_id = $1")
         .bind(&id)
         .execute(&mut **tx)
         .await
         .map_err(backend)?;
     for (tag, value) in &key.tags {
-        sqlx::query("INSERT INTO key_tags (key_id, tag, value) VALUES (?, ?, ?)")
+        sqlx::query("INSERT INTO key_tags (key_id, tag, value) VALUES ($1, $2, $3)")
             .bind(&id)
             .bind(tag)
             .bind(value)
@@ -494,7 +428,7 @@ async fn replace_tags(tx: &mut Transaction<'_, Sqlite>, key: &Key) -> Result<(),
 }
 
 #[async_trait]
-impl Store for SqliteStore {
+impl Store for DbStore {
     async fn ping(&self) -> Result<(), StoreError> {
         sqlx::query("SELECT 1")
             .execute(&self.reader)
@@ -509,17 +443,21 @@ impl Store for SqliteStore {
         bindings: &[RoleBinding],
     ) -> Result<(), StoreError> {
         let mut tx = self.writer.begin().await.map_err(backend)?;
-        let current: Option<i64> =
-            sqlx::query_scalar("SELECT root_generation FROM seal WHERE id = 1")
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(backend)?;
+        // Locked (PostgreSQL) until commit, so a root rotation on another node cannot
+        // re-wrap the vaults between this check and the insert.
+        let current: Option<i64> = sqlx::query_scalar(&format!(
+            "SELECT root_generation FROM seal WHERE id = 1{}",
+            dialect::FOR_UPDATE
+        ))
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(backend)?;
         if current.is_some_and(|g| g != i64::from(vault.root_generation)) {
             return Err(StoreError::Conflict);
         }
         sqlx::query(
             "INSERT INTO vaults (id, name, pending_destruction_days, root_generation, sealed_kek, \
-             created_at, updated_at, mac) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+             created_at, updated_at, mac) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(vault.id.0.to_string())
         .bind(vault.name.as_str())
@@ -540,7 +478,7 @@ impl Store for SqliteStore {
     }
 
     async fn get_vault_by_name(&self, name: &str) -> Result<Option<Vault>, StoreError> {
-        sqlx::query("SELECT * FROM vaults WHERE name = ?")
+        sqlx::query("SELECT * FROM vaults WHERE name = $1")
             .bind(name)
             .fetch_optional(&self.reader)
             .await
@@ -551,7 +489,7 @@ impl Store for SqliteStore {
     }
 
     async fn get_vault(&self, id: VaultId) -> Result<Option<Vault>, StoreError> {
-        sqlx::query("SELECT * FROM vaults WHERE id = ?")
+        sqlx::query("SELECT * FROM vaults WHERE id = $1")
             .bind(id.0.to_string())
             .fetch_optional(&self.reader)
             .await
@@ -573,8 +511,8 @@ impl Store for SqliteStore {
 
     async fn update_vault(&self, vault: &Vault) -> Result<(), StoreError> {
         let done = sqlx::query(
-            "UPDATE vaults SET pending_destruction_days = ?, updated_at = ?, mac = ? \
-             WHERE id = ? AND root_generation = ? AND sealed_kek = ?",
+            "UPDATE vaults SET pending_destruction_days = $1, updated_at = $2, mac = $3 \
+             WHERE id = $4 AND root_generation = $5 AND sealed_kek = $6",
         )
         .bind(i64::from(vault.pending_destruction_days))
         .bind(ts(vault.updated_at))
@@ -594,7 +532,7 @@ impl Store for SqliteStore {
     async fn delete_vault(&self, id: VaultId) -> Result<(), StoreError> {
         let mut tx = self.writer.begin().await.map_err(backend)?;
         let id = id.0.to_string();
-        let used: Option<i64> = sqlx::query_scalar("SELECT 1 FROM keys WHERE vault_id = ? LIMIT 1")
+        let used: Option<i64> = sqlx::query_scalar("SELECT CAST(1 AS BIGINT) FROM keys WHERE vault_id = $1 LIMIT 1")
             .bind(&id)
             .fetch_optional(&mut *tx)
             .await
@@ -603,13 +541,13 @@ impl Store for SqliteStore {
             return Err(StoreError::NotEmpty);
         }
         for table in ["key_templates", "vault_policies", "keystores"] {
-            sqlx::query(&format!("DELETE FROM {table} WHERE vault_id = ?"))
+            sqlx::query(&format!("DELETE FROM {table} WHERE vault_id = $1"))
                 .bind(&id)
                 .execute(&mut *tx)
                 .await
                 .map_err(backend)?;
         }
-        sqlx::query("DELETE FROM vaults WHERE id = ?")
+        sqlx::query("DELETE FROM vaults WHERE id = $1")
             .bind(&id)
             .execute(&mut *tx)
             .await
@@ -634,8 +572,8 @@ impl Store for SqliteStore {
              next_due_at, object_kind, exportable, links, kmip_attributes, template, \
              cryptoperiod_secs, rotation_interval_secs, rotate_before_secs, use_limit, \
              next_rotation_at, mac) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, \
-             ?, ?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, \
+             $27, $28, $29, $30, $31, $32, $33)",
         )
         .bind(key.id.0.to_string())
         .bind(key.vault_id.0.to_string())
@@ -683,7 +621,7 @@ impl Store for SqliteStore {
 
     async fn get_key(&self, id: KeyId) -> Result<Option<Key>, StoreError> {
         let sql = format!(
-            "SELECT {KEY_COLUMNS} FROM keys k JOIN vaults v ON v.id = k.vault_id WHERE k.id = ?"
+            "SELECT {KEY_COLUMNS} FROM keys k JOIN vaults v ON v.id = k.vault_id WHERE k.id = $1"
         );
         let Some(row) = sqlx::query(&sql)
             .bind(id.0.to_string())
@@ -738,8 +676,8 @@ impl Store for SqliteStore {
         let mut totals = Vec::with_capacity(uses.len());
         for (id, version, n) in uses {
             let total: Option<i64> = sqlx::query_scalar(
-                "UPDATE key_versions SET use_count = use_count + ? \
-                 WHERE key_id = ? AND version = ? RETURNING use_count",
+                "UPDATE key_versions SET use_count = use_count + $1 \
+                 WHERE key_id = $2 AND version = $3 RETURNING use_count",
             )
             .bind(i64::try_from(*n).unwrap_or(i64::MAX))
             .bind(id.0.to_string())
@@ -759,14 +697,14 @@ impl Store for SqliteStore {
         let old_rev = i64::try_from(key.revision).map_err(|_| StoreError::Conflict)?;
         let mut tx = self.writer.begin().await.map_err(backend)?;
         let done = sqlx::query(
-            "UPDATE keys SET name = ?, description = ?, usage = ?, state = ?, destroy_at = ?, \
-             activation_date = ?, deactivation_date = ?, protect_stop_date = ?, \
-             process_start_date = ?, compromise_date = ?, destroyed_at = ?, primary_version = ?, \
-             min_decryption_version = ?, updated_at = ?, revision = revision + 1, \
-             next_due_at = ?, links = ?, kmip_attributes = ?, template = ?, \
-             cryptoperiod_secs = ?, rotation_interval_secs = ?, rotate_before_secs = ?, \
-             use_limit = ?, next_rotation_at = ?, mac = ? \
-             WHERE id = ? AND revision = ?",
+            "UPDATE keys SET name = $1, description = $2, usage = $3, state = $4, destroy_at = $5, \
+             activation_date = $6, deactivation_date = $7, protect_stop_date = $8, \
+             process_start_date = $9, compromise_date = $10, destroyed_at = $11, primary_version = $12, \
+             min_decryption_version = $13, updated_at = $14, revision = revision + 1, \
+             next_due_at = $15, links = $16, kmip_attributes = $17, template = $18, \
+             cryptoperiod_secs = $19, rotation_interval_secs = $20, rotate_before_secs = $21, \
+             use_limit = $22, next_rotation_at = $23, mac = $24 \
+             WHERE id = $25 AND revision = $26",
         )
         .bind(key.name.as_str())
         .bind(&key.description)
@@ -807,7 +745,7 @@ impl Store for SqliteStore {
         if change.erase_material {
             sqlx::query(
                 "UPDATE key_versions SET sealed_material = NULL, public_key = NULL \
-                 WHERE key_id = ?",
+                 WHERE key_id = $1",
             )
             .bind(&id)
             .execute(&mut *tx)
@@ -815,7 +753,7 @@ impl Store for SqliteStore {
             .map_err(backend)?;
         }
         for (version, mac) in change.version_macs {
-            sqlx::query("UPDATE key_versions SET mac = ? WHERE key_id = ? AND version = ?")
+            sqlx::query("UPDATE key_versions SET mac = $1 WHERE key_id = $2 AND version = $3")
                 .bind(mac)
                 .bind(&id)
                 .bind(i64::from(*version))
@@ -827,6 +765,7 @@ impl Store for SqliteStore {
             insert_history(&mut tx, h).await?;
         }
         audit::insert_events(&mut tx, change.audit).await?;
+        dialect::key_changed(&mut tx, key.id).await?;
         tx.commit().await.map_err(backend)?;
         Ok(key.revision.saturating_add(1))
     }
@@ -839,7 +778,7 @@ impl Store for SqliteStore {
         audit: &AuditEvent,
     ) -> Result<(), StoreError> {
         let mut tx = self.writer.begin().await.map_err(backend)?;
-        let done = sqlx::query("DELETE FROM keys WHERE id = ? AND revision = ?")
+        let done = sqlx::query("DELETE FROM keys WHERE id = $1 AND revision = $2")
             .bind(id.0.to_string())
             .bind(i64::try_from(revision).map_err(|_| StoreError::Conflict)?)
             .execute(&mut *tx)
@@ -850,12 +789,13 @@ impl Store for SqliteStore {
         }
         insert_history(&mut tx, history).await?;
         audit::insert_events(&mut tx, std::slice::from_ref(audit)).await?;
+        dialect::key_changed(&mut tx, id).await?;
         tx.commit().await.map_err(backend)?;
         Ok(())
     }
 
     async fn list_versions(&self, id: KeyId) -> Result<Vec<KeyVersion>, StoreError> {
-        sqlx::query("SELECT * FROM key_versions WHERE key_id = ? ORDER BY version")
+        sqlx::query("SELECT * FROM key_versions WHERE key_id = $1 ORDER BY version")
             .bind(id.0.to_string())
             .fetch_all(&self.reader)
             .await
@@ -866,7 +806,7 @@ impl Store for SqliteStore {
     }
 
     async fn get_version(&self, id: KeyId, version: u32) -> Result<Option<KeyVersion>, StoreError> {
-        sqlx::query("SELECT * FROM key_versions WHERE key_id = ? AND version = ?")
+        sqlx::query("SELECT * FROM key_versions WHERE key_id = $1 AND version = $2")
             .bind(id.0.to_string())
             .bind(i64::from(version))
             .fetch_optional(&self.reader)
@@ -878,7 +818,7 @@ impl Store for SqliteStore {
     }
 
     async fn history(&self, id: KeyId) -> Result<Vec<HistoryEntry>, StoreError> {
-        sqlx::query("SELECT * FROM key_history WHERE key_id = ? ORDER BY seq")
+        sqlx::query("SELECT * FROM key_history WHERE key_id = $1 ORDER BY seq")
             .bind(id.0.to_string())
             .fetch_all(&self.reader)
             .await
@@ -890,8 +830,8 @@ impl Store for SqliteStore {
 
     async fn due_keys(&self, now: OffsetDateTime, limit: u32) -> Result<Vec<KeyId>, StoreError> {
         let rows: Vec<String> = sqlx::query_scalar(
-            "SELECT id FROM keys WHERE next_due_at IS NOT NULL AND next_due_at <= ? \
-             ORDER BY next_due_at LIMIT ?",
+            "SELECT id FROM keys WHERE next_due_at IS NOT NULL AND next_due_at <= $1 \
+             ORDER BY next_due_at LIMIT $2",
         )
         .bind(ts(now))
         .bind(i64::from(limit))
@@ -940,10 +880,14 @@ impl Store for SqliteStore {
         self.principals().await
     }
     async fn update_principal(&self, p: &Principal) -> Result<(), StoreError> {
-        self.principal_update(p).await
+        let done = self.principal_update(p).await;
+        dialect::access_changed(&self.writer).await;
+        done
     }
     async fn delete_principal(&self, id: PrincipalId) -> Result<bool, StoreError> {
-        self.principal_delete(id).await
+        let done = self.principal_delete(id).await;
+        dialect::access_changed(&self.writer).await;
+        done
     }
 
     async fn create_token(&self, t: &Token) -> Result<(), StoreError> {
@@ -959,7 +903,9 @@ impl Store for SqliteStore {
         self.tokens_of(principal).await
     }
     async fn update_token(&self, t: &Token) -> Result<(), StoreError> {
-        self.token_update(t).await
+        let done = self.token_update(t).await;
+        dialect::access_changed(&self.writer).await;
+        done
     }
     async fn record_token_use(&self, uses: &[(TokenId, OffsetDateTime)]) -> Result<(), StoreError> {
         self.token_uses(uses).await
@@ -991,14 +937,20 @@ impl Store for SqliteStore {
         self.policy_get(vault).await
     }
     async fn put_vault_policy(&self, p: &VaultPolicy) -> Result<(), StoreError> {
-        self.policy_put(p).await
+        let done = self.policy_put(p).await;
+        dialect::access_changed(&self.writer).await;
+        done
     }
     async fn delete_vault_policy(&self, vault: VaultId) -> Result<bool, StoreError> {
-        self.policy_delete(vault).await
+        let done = self.policy_delete(vault).await;
+        dialect::access_changed(&self.writer).await;
+        done
     }
 
     async fn create_role_binding(&self, b: &RoleBinding) -> Result<(), StoreError> {
-        self.binding_create(b).await
+        let done = self.binding_create(b).await;
+        dialect::access_changed(&self.writer).await;
+        done
     }
     async fn delete_role_binding(
         &self,
@@ -1006,7 +958,9 @@ impl Store for SqliteStore {
         principal: PrincipalId,
         role: VaultRole,
     ) -> Result<bool, StoreError> {
-        self.binding_delete(vault, principal, role).await
+        let done = self.binding_delete(vault, principal, role).await;
+        dialect::access_changed(&self.writer).await;
+        done
     }
     async fn role_bindings_of(
         &self,
@@ -1020,7 +974,9 @@ impl Store for SqliteStore {
     }
 
     async fn create_cert_binding(&self, b: &CertBinding) -> Result<(), StoreError> {
-        self.cert_create(b).await
+        let done = self.cert_create(b).await;
+        dialect::access_changed(&self.writer).await;
+        done
     }
     async fn find_cert_binding(
         &self,
@@ -1036,7 +992,9 @@ impl Store for SqliteStore {
         self.certs_of(principal).await
     }
     async fn delete_cert_binding(&self, id: Uuid) -> Result<bool, StoreError> {
-        self.cert_delete(id).await
+        let done = self.cert_delete(id).await;
+        dialect::access_changed(&self.writer).await;
+        done
     }
 
     async fn append_audit(&self, events: &[AuditEvent]) -> Result<(), StoreError> {
@@ -1169,5 +1127,40 @@ impl Store for SqliteStore {
         now: OffsetDateTime,
     ) -> Result<bool, StoreError> {
         self.destruction_pending(key, now).await
+    }
+
+    async fn claim(
+        &self,
+        item: &str,
+        holder: &str,
+        now: OffsetDateTime,
+        until: OffsetDateTime,
+    ) -> Result<bool, StoreError> {
+        // One statement: concurrent claims of a free or expired item race inside the
+        // database, and exactly one of them inserts or updates the row.
+        let done = sqlx::query(
+            "INSERT INTO job_leases (item, holder, expires_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (item) DO UPDATE SET holder = excluded.holder, \
+             expires_at = excluded.expires_at \
+             WHERE job_leases.expires_at <= $4 OR job_leases.holder = excluded.holder",
+        )
+        .bind(item)
+        .bind(holder)
+        .bind(ts(until))
+        .bind(ts(now))
+        .execute(&self.writer)
+        .await
+        .map_err(backend)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn release(&self, item: &str, holder: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM job_leases WHERE item = $1 AND holder = $2")
+            .bind(item)
+            .bind(holder)
+            .execute(&self.writer)
+            .await
+            .map_err(backend)?;
+        Ok(())
     }
 }

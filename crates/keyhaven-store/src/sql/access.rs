@@ -7,14 +7,15 @@ use keyhaven_core::access::{
     SystemRoles, Token, TokenId, VaultRole,
 };
 use keyhaven_core::{StoreError, VaultId};
-use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, Sqlite, Transaction};
+use super::DbRow;
+use super::Db;
+use sqlx::{Row, Transaction};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::{backend, corrupt, from_ots, from_ts, map_write, ots, ts, uuid, SqliteStore};
+use super::{backend, corrupt, from_ots, from_ts, map_write, ots, ts, uuid, DbStore};
 
-fn principal_from_row(row: &SqliteRow) -> Result<Principal, StoreError> {
+fn principal_from_row(row: &DbRow) -> Result<Principal, StoreError> {
     let id: String = row.try_get("id").map_err(backend)?;
     let name: String = row.try_get("name").map_err(backend)?;
     let kind: String = row.try_get("kind").map_err(backend)?;
@@ -36,7 +37,7 @@ fn principal_from_row(row: &SqliteRow) -> Result<Principal, StoreError> {
     })
 }
 
-fn token_from_row(row: &SqliteRow) -> Result<Token, StoreError> {
+fn token_from_row(row: &DbRow) -> Result<Token, StoreError> {
     let id: String = row.try_get("id").map_err(backend)?;
     let principal: String = row.try_get("principal_id").map_err(backend)?;
     let hash: Vec<u8> = row.try_get("token_hash").map_err(backend)?;
@@ -53,7 +54,7 @@ fn token_from_row(row: &SqliteRow) -> Result<Token, StoreError> {
     })
 }
 
-fn binding_from_row(row: &SqliteRow) -> Result<RoleBinding, StoreError> {
+fn binding_from_row(row: &DbRow) -> Result<RoleBinding, StoreError> {
     let vault: String = row.try_get("vault_id").map_err(backend)?;
     let principal: String = row.try_get("principal_id").map_err(backend)?;
     let role: String = row.try_get("role").map_err(backend)?;
@@ -67,7 +68,7 @@ fn binding_from_row(row: &SqliteRow) -> Result<RoleBinding, StoreError> {
     })
 }
 
-fn cert_from_row(row: &SqliteRow) -> Result<CertBinding, StoreError> {
+fn cert_from_row(row: &DbRow) -> Result<CertBinding, StoreError> {
     let id: String = row.try_get("id").map_err(backend)?;
     let principal: String = row.try_get("principal_id").map_err(backend)?;
     let kind: String = row.try_get("kind").map_err(backend)?;
@@ -82,12 +83,12 @@ fn cert_from_row(row: &SqliteRow) -> Result<CertBinding, StoreError> {
 }
 
 pub(crate) async fn insert_binding(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Transaction<'_, Db>,
     b: &RoleBinding,
 ) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO role_bindings (vault_id, principal_id, role, granted_at, granted_by, mac) \
-         VALUES (?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(b.vault_id.0.to_string())
     .bind(b.principal_id.0.to_string())
@@ -101,11 +102,11 @@ pub(crate) async fn insert_binding(
     Ok(())
 }
 
-impl SqliteStore {
+impl DbStore {
     pub(crate) async fn principal_create(&self, p: &Principal) -> Result<(), StoreError> {
         sqlx::query(
             "INSERT INTO principals (id, name, kind, system_roles, description, disabled, \
-             created_at, updated_at, mac) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             created_at, updated_at, mac) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(p.id.0.to_string())
         .bind(p.name.as_str())
@@ -127,7 +128,7 @@ impl SqliteStore {
         column: &'static str,
         value: String,
     ) -> Result<Option<Principal>, StoreError> {
-        let sql = format!("SELECT * FROM principals WHERE {column} = ?");
+        let sql = format!("SELECT * FROM principals WHERE {column} = $1");
         sqlx::query(&sql)
             .bind(value)
             .fetch_optional(&self.reader)
@@ -150,8 +151,8 @@ impl SqliteStore {
 
     pub(crate) async fn principal_update(&self, p: &Principal) -> Result<(), StoreError> {
         let done = sqlx::query(
-            "UPDATE principals SET system_roles = ?, description = ?, disabled = ?, \
-             updated_at = ?, mac = ? WHERE id = ?",
+            "UPDATE principals SET system_roles = $1, description = $2, disabled = $3, \
+             updated_at = $4, mac = $5 WHERE id = $6",
         )
         .bind(i64::from(p.system_roles.bits()))
         .bind(&p.description)
@@ -169,7 +170,7 @@ impl SqliteStore {
     }
 
     pub(crate) async fn principal_delete(&self, id: PrincipalId) -> Result<bool, StoreError> {
-        let done = sqlx::query("DELETE FROM principals WHERE id = ?")
+        let done = sqlx::query("DELETE FROM principals WHERE id = $1")
             .bind(id.0.to_string())
             .execute(&self.writer)
             .await
@@ -180,7 +181,7 @@ impl SqliteStore {
     pub(crate) async fn token_create(&self, t: &Token) -> Result<(), StoreError> {
         sqlx::query(
             "INSERT INTO tokens (id, principal_id, name, token_hash, created_at, expires_at, \
-             revoked_at, last_used_at, mac) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             revoked_at, last_used_at, mac) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(t.id.0.to_string())
         .bind(t.principal_id.0.to_string())
@@ -198,7 +199,7 @@ impl SqliteStore {
     }
 
     pub(crate) async fn token_by_hash(&self, hash: &[u8; 32]) -> Result<Option<Token>, StoreError> {
-        sqlx::query("SELECT * FROM tokens WHERE token_hash = ?")
+        sqlx::query("SELECT * FROM tokens WHERE token_hash = $1")
             .bind(&hash[..])
             .fetch_optional(&self.reader)
             .await
@@ -209,7 +210,7 @@ impl SqliteStore {
     }
 
     pub(crate) async fn token_by_id(&self, id: TokenId) -> Result<Option<Token>, StoreError> {
-        sqlx::query("SELECT * FROM tokens WHERE id = ?")
+        sqlx::query("SELECT * FROM tokens WHERE id = $1")
             .bind(id.0.to_string())
             .fetch_optional(&self.reader)
             .await
@@ -220,7 +221,7 @@ impl SqliteStore {
     }
 
     pub(crate) async fn tokens_of(&self, p: PrincipalId) -> Result<Vec<Token>, StoreError> {
-        sqlx::query("SELECT * FROM tokens WHERE principal_id = ? ORDER BY created_at, id")
+        sqlx::query("SELECT * FROM tokens WHERE principal_id = $1 ORDER BY created_at, id")
             .bind(p.0.to_string())
             .fetch_all(&self.reader)
             .await
@@ -232,7 +233,7 @@ impl SqliteStore {
 
     pub(crate) async fn token_update(&self, t: &Token) -> Result<(), StoreError> {
         let done =
-            sqlx::query("UPDATE tokens SET revoked_at = ?, expires_at = ?, mac = ? WHERE id = ?")
+            sqlx::query("UPDATE tokens SET revoked_at = $1, expires_at = $2, mac = $3 WHERE id = $4")
                 .bind(ots(t.revoked_at))
                 .bind(ots(t.expires_at))
                 .bind(&t.mac)
@@ -271,7 +272,7 @@ impl SqliteStore {
         role: VaultRole,
     ) -> Result<bool, StoreError> {
         let done = sqlx::query(
-            "DELETE FROM role_bindings WHERE vault_id = ? AND principal_id = ? AND role = ?",
+            "DELETE FROM role_bindings WHERE vault_id = $1 AND principal_id = $2 AND role = $3",
         )
         .bind(vault.0.to_string())
         .bind(principal.0.to_string())
@@ -287,7 +288,7 @@ impl SqliteStore {
         column: &'static str,
         value: String,
     ) -> Result<Vec<RoleBinding>, StoreError> {
-        let sql = format!("SELECT * FROM role_bindings WHERE {column} = ? ORDER BY granted_at");
+        let sql = format!("SELECT * FROM role_bindings WHERE {column} = $1 ORDER BY granted_at");
         sqlx::query(&sql)
             .bind(value)
             .fetch_all(&self.reader)
@@ -301,7 +302,7 @@ impl SqliteStore {
     pub(crate) async fn cert_create(&self, b: &CertBinding) -> Result<(), StoreError> {
         sqlx::query(
             "INSERT INTO cert_bindings (id, principal_id, kind, value, created_at, mac) \
-             VALUES (?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(b.id.to_string())
         .bind(b.principal_id.0.to_string())
@@ -320,7 +321,7 @@ impl SqliteStore {
         kind: CertMatch,
         value: &str,
     ) -> Result<Option<CertBinding>, StoreError> {
-        sqlx::query("SELECT * FROM cert_bindings WHERE kind = ? AND value = ?")
+        sqlx::query("SELECT * FROM cert_bindings WHERE kind = $1 AND value = $2")
             .bind(kind.name())
             .bind(value)
             .fetch_optional(&self.reader)
@@ -332,7 +333,7 @@ impl SqliteStore {
     }
 
     pub(crate) async fn certs_of(&self, p: PrincipalId) -> Result<Vec<CertBinding>, StoreError> {
-        sqlx::query("SELECT * FROM cert_bindings WHERE principal_id = ? ORDER BY created_at")
+        sqlx::query("SELECT * FROM cert_bindings WHERE principal_id = $1 ORDER BY created_at")
             .bind(p.0.to_string())
             .fetch_all(&self.reader)
             .await
@@ -343,7 +344,7 @@ impl SqliteStore {
     }
 
     pub(crate) async fn cert_delete(&self, id: Uuid) -> Result<bool, StoreError> {
-        let done = sqlx::query("DELETE FROM cert_bindings WHERE id = ?")
+        let done = sqlx::query("DELETE FROM cert_bindings WHERE id = $1")
             .bind(id.to_string())
             .execute(&self.writer)
             .await
