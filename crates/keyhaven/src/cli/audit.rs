@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use clap::{Args, Subcommand};
 use keyhaven_client::proto::{AuditFinding, AuditRecord, AuditVerifyReport};
 use keyhaven_core::audit::{AuditEvent, AuditRecord as CoreRecord, Checkpoint, Verifier};
-use keyhaven_core::{Outcome, Store};
+use keyhaven_core::Outcome;
 
 use super::error::CliError;
 use super::output::{self, OutputFormat, Table};
