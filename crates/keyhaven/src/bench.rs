@@ -66,6 +66,10 @@ pub struct BenchArgs {
     /// Allow a server address that is not loopback (localhost, 127.0.0.0/8, ::1).
     #[arg(long)]
     pub allow_remote: bool,
+    /// Another node of the same cluster (repeatable): the connections are spread round-robin
+    /// over KEYHAVEN_ADDR and these nodes; keys are set up through KEYHAVEN_ADDR.
+    #[arg(long = "node", value_name = "URL")]
+    pub nodes: Vec<String>,
 }
 
 /// `keyhaven bench <PROTOCOL>`.
@@ -191,8 +195,8 @@ pub async fn run(global: &GlobalArgs, args: BenchArgs) -> Result<(), CliError> {
         Err(_) => None,
     };
     let ca = global.read_cacert()?;
-    let make_client = |idle: usize| -> Result<Client, CliError> {
-        let mut builder = ClientBuilder::new(global.addr.clone())
+    let make_client = |addr: &String, idle: usize| -> Result<Client, CliError> {
+        let mut builder = ClientBuilder::new(addr.clone())
             .no_proxy()
             .timeout(REQUEST_TIMEOUT)
             .max_idle_connections(idle);
@@ -204,13 +208,18 @@ pub async fn run(global: &GlobalArgs, args: BenchArgs) -> Result<(), CliError> {
         }
         builder.build().map_err(CliError::Client)
     };
-    let admin = make_client(1)?;
-    if !args.allow_remote && !is_loopback(admin.base_url()) {
-        return Err(CliError::Usage(format!(
-            "{} is not a loopback address; benchmark a remote server only on purpose, with \
-             --allow-remote",
-            admin.base_url()
-        )));
+    let admin = make_client(&global.addr, 1)?;
+    let targets: Vec<String> = std::iter::once(global.addr.clone())
+        .chain(args.nodes.iter().cloned())
+        .collect();
+    for t in &targets {
+        let url = make_client(t, 1)?.base_url().clone();
+        if !args.allow_remote && !is_loopback(&url) {
+            return Err(CliError::Usage(format!(
+                "{url} is not a loopback address; benchmark a remote server only on purpose, \
+                 with --allow-remote"
+            )));
+        }
     }
     let fixture = if needs_keys {
         Some(setup(&admin).await?)
@@ -231,15 +240,16 @@ pub async fn run(global: &GlobalArgs, args: BenchArgs) -> Result<(), CliError> {
                 .ok_or_else(|| CliError::Local(format!("no keys were set up for {op}")))?,
         );
         let mut clients = Vec::with_capacity(connections);
-        for _ in 0..connections {
-            clients.push(make_client(1)?);
+        for i in 0..connections {
+            clients.push(make_client(&targets[i % targets.len()], 1)?);
         }
         results.push(run_op(*op, job, clients, duration, limit).await?);
     }
     let vault = fixture.as_ref().map(|f| f.vault.as_str());
+    let spread = (targets.len() > 1).then(|| format!("{} nodes", targets.len()));
     let report = Report {
         target: admin.base_url().as_str(),
-        detail: None,
+        detail: spread.as_deref(),
         connections: args.connections,
         duration_secs: args.duration,
         requests_max: args.requests_max,

@@ -394,6 +394,7 @@ mod discover;
 mod import;
 mod keystores;
 mod kmip;
+mod migrate;
 mod report;
 mod templates;
 mod unseal;
