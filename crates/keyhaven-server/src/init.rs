@@ -52,7 +52,10 @@ pub async fn init(opts: InitOptions) -> Result<InitOutput, ServerError> {
         .clone()
         .unwrap_or_else(|| Database::in_data_dir(&opts.data_dir));
     let store = database.open().await.map_err(|e| {
-        ServerError::Startup(format!("cannot open the database {}: {e}", database.display()))
+        ServerError::Startup(format!(
+            "cannot open the database {}: {e}",
+            database.display()
+        ))
     })?;
     let store_dyn: Arc<dyn Store> = store.store();
     let existing = store_dyn

@@ -27,8 +27,8 @@ use axum_server::tls_rustls::RustlsAcceptor;
 use axum_server::Handle;
 use keyhaven_core::{Clock, InitAdmin, KeyService, SecretBytes, ServiceConfig, Store};
 use keyhaven_crypto::{Pkcs11Config, SoftwareProvider};
-use keyhaven_store::{Backend, Change};
 pub use keyhaven_store::Database;
+use keyhaven_store::{Backend, Change};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
@@ -294,7 +294,10 @@ pub async fn start(cfg: ServerConfig) -> Result<RunningServer, ServerError> {
         .clone()
         .unwrap_or_else(|| Database::in_data_dir(&cfg.data_dir));
     let store = database.open().await.map_err(|e| {
-        ServerError::Startup(format!("cannot open the database {}: {e}", database.display()))
+        ServerError::Startup(format!(
+            "cannot open the database {}: {e}",
+            database.display()
+        ))
     })?;
     let store_dyn: Arc<dyn Store> = store.store();
     let mut service_config = cfg.service.clone();

@@ -135,7 +135,9 @@ async fn columns(
         cols.push(Column { name, kind });
     }
     if cols.is_empty() {
-        return Err(StoreError::Backend(format!("the source has no table {table}")));
+        return Err(StoreError::Backend(format!(
+            "the source has no table {table}"
+        )));
     }
     pk.sort();
     Ok((cols, pk.into_iter().map(|(_, n)| n).collect()))

@@ -13,6 +13,9 @@ use sqlx::postgres::{PgConnectOptions, PgListener, PgPoolOptions};
 use sqlx::{ConnectOptions, Connection, PgPool};
 use uuid::Uuid;
 
+// The same statements serve both backends: `sql` is compiled here and in the
+// sqlite backend, each time over this module's `Db`, `DbRow` and `DbStore`.
+#[allow(clippy::duplicate_mod)]
 #[path = "sql/mod.rs"]
 mod sql;
 
@@ -86,8 +89,9 @@ pub struct PgStore {
 fn schema_name(s: &str) -> Result<&str, StoreError> {
     let ok = !s.is_empty()
         && s.len() <= 48
-        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
-        && !s.as_bytes()[0].is_ascii_digit();
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        && !s.bytes().next().is_some_and(|b| b.is_ascii_digit());
     if ok {
         Ok(s)
     } else {
@@ -327,7 +331,9 @@ impl ChangeFeed {
 }
 
 async fn listener(pool: &PgPool, channel: &str) -> Result<PgListener, StoreError> {
-    let mut l = PgListener::connect_with(pool).await.map_err(connect_error)?;
+    let mut l = PgListener::connect_with(pool)
+        .await
+        .map_err(connect_error)?;
     l.listen(channel).await.map_err(backend)?;
     Ok(l)
 }

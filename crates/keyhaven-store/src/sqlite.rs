@@ -10,11 +10,12 @@ use std::path::Path;
 use std::time::Duration;
 
 use keyhaven_core::StoreError;
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
-};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
 
+// The same statements serve both backends: `sql` is compiled here and in the
+// postgres backend, each time over this module's `Db`, `DbRow` and `DbStore`.
+#[allow(clippy::duplicate_mod)]
 #[path = "sql/mod.rs"]
 mod sql;
 
@@ -35,9 +36,7 @@ pub(crate) mod dialect {
     pub(crate) const FOR_UPDATE: &str = "";
 
     /// Nothing to lock: the single writer appends in one order.
-    pub(crate) async fn lock_audit(
-        _tx: &mut Transaction<'_, super::Db>,
-    ) -> Result<(), StoreError> {
+    pub(crate) async fn lock_audit(_tx: &mut Transaction<'_, super::Db>) -> Result<(), StoreError> {
         Ok(())
     }
 

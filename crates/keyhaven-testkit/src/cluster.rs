@@ -83,7 +83,8 @@ impl TestCluster {
                 .map_err(|e| StartError(e.to_string()))?,
         ));
         let schema = fresh_schema("kh_cluster");
-        let database = Database::parse(&schema_url(&schema)).map_err(|e| StartError(e.to_string()))?;
+        let database =
+            Database::parse(&schema_url(&schema)).map_err(|e| StartError(e.to_string()))?;
         let mut nodes = Vec::with_capacity(n);
         for i in 0..n {
             let node = TestServer::start_with(dir.path(), clock.clone(), |cfg| {

@@ -240,8 +240,8 @@ pub async fn run(global: &GlobalArgs, args: BenchArgs) -> Result<(), CliError> {
                 .ok_or_else(|| CliError::Local(format!("no keys were set up for {op}")))?,
         );
         let mut clients = Vec::with_capacity(connections);
-        for i in 0..connections {
-            clients.push(make_client(&targets[i % targets.len()], 1)?);
+        for target in targets.iter().cycle().take(connections) {
+            clients.push(make_client(target, 1)?);
         }
         results.push(run_op(*op, job, clients, duration, limit).await?);
     }

@@ -2,13 +2,13 @@
 
 use std::str::FromStr;
 
+use super::Db;
+use super::DbRow;
 use keyhaven_core::access::{
     CertBinding, CertMatch, Principal, PrincipalId, PrincipalKind, PrincipalName, RoleBinding,
     SystemRoles, Token, TokenId, VaultRole,
 };
 use keyhaven_core::{StoreError, VaultId};
-use super::DbRow;
-use super::Db;
 use sqlx::{Row, Transaction};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -232,15 +232,16 @@ impl DbStore {
     }
 
     pub(crate) async fn token_update(&self, t: &Token) -> Result<(), StoreError> {
-        let done =
-            sqlx::query("UPDATE tokens SET revoked_at = $1, expires_at = $2, mac = $3 WHERE id = $4")
-                .bind(ots(t.revoked_at))
-                .bind(ots(t.expires_at))
-                .bind(&t.mac)
-                .bind(t.id.0.to_string())
-                .execute(&self.writer)
-                .await
-                .map_err(backend)?;
+        let done = sqlx::query(
+            "UPDATE tokens SET revoked_at = $1, expires_at = $2, mac = $3 WHERE id = $4",
+        )
+        .bind(ots(t.revoked_at))
+        .bind(ots(t.expires_at))
+        .bind(&t.mac)
+        .bind(t.id.0.to_string())
+        .execute(&self.writer)
+        .await
+        .map_err(backend)?;
         if done.rows_affected() == 0 {
             return Err(StoreError::Conflict);
         }

@@ -9,12 +9,12 @@
 
 use std::collections::BTreeSet;
 
+use super::DbRow;
 use keyhaven_core::access::Outcome;
 use keyhaven_core::merkle::Hash;
 use keyhaven_core::{
     AuditEvent, AuditFilter, AuditRecord, Checkpoint, StoreError, StoredCheckpoint,
 };
-use super::DbRow;
 use sqlx::{QueryBuilder, Row, Transaction};
 
 use super::{backend, corrupt, dialect, from_ts, map_write, ts, Db, DbStore};
@@ -196,9 +196,11 @@ fn batch_statements<'a>(qb: &mut QueryBuilder<'a, Db>, b: &'a Encoded) {
     if dialect::PG && !b.index.is_empty() {
         qb.push("WITH b AS (");
     }
-    qb.push("INSERT INTO audit_batches (first_seq, count, min_at, max_at, records, leaves) VALUES (")
-        .push(NEXT_FIRST_SEQ)
-        .push(", ");
+    qb.push(
+        "INSERT INTO audit_batches (first_seq, count, min_at, max_at, records, leaves) VALUES (",
+    )
+    .push(NEXT_FIRST_SEQ)
+    .push(", ");
     qb.push_bind(b.count)
         .push(", ")
         .push_bind(b.min_at)

@@ -1,8 +1,8 @@
 //! Import keys for wrapped import (BYOK): one row per RSA import key pair a vault handed out.
 
+use super::DbRow;
 use keyhaven_core::import::ImportKey;
 use keyhaven_core::{StoreError, VaultId};
-use super::DbRow;
 use sqlx::Row;
 use time::OffsetDateTime;
 use uuid::Uuid;

@@ -1,9 +1,9 @@
 //! Keystores, key targets and distribution records.
 
+use super::DbRow;
 use keyhaven_core::distribution::{Distribution, KeystoreHealth, KeystoreName, KeystoreRecord};
 use keyhaven_core::keystore::{KeystoreKind, Placement};
 use keyhaven_core::{KeyId, StoreError, VaultId};
-use super::DbRow;
 use sqlx::Row;
 use time::OffsetDateTime;
 use uuid::Uuid;

@@ -366,10 +366,7 @@ fn history_from_row(row: &DbRow) -> Result<HistoryEntry, StoreError> {
     })
 }
 
-async fn insert_history(
-    tx: &mut Transaction<'_, Db>,
-    h: &HistoryEntry,
-) -> Result<(), StoreError> {
+async fn insert_history(tx: &mut Transaction<'_, Db>, h: &HistoryEntry) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO key_history (key_id, at, action, from_state, to_state, actor, cause, reason) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -388,10 +385,7 @@ async fn insert_history(
     Ok(())
 }
 
-async fn insert_version(
-    tx: &mut Transaction<'_, Db>,
-    v: &KeyVersion,
-) -> Result<(), StoreError> {
+async fn insert_version(tx: &mut Transaction<'_, Db>, v: &KeyVersion) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO key_versions (key_id, version, sealed_material, public_key, created_at, \
          mac) VALUES ($1, $2, $3, $4, $5, $6)",
@@ -532,11 +526,12 @@ impl Store for DbStore {
     async fn delete_vault(&self, id: VaultId) -> Result<(), StoreError> {
         let mut tx = self.writer.begin().await.map_err(backend)?;
         let id = id.0.to_string();
-        let used: Option<i64> = sqlx::query_scalar("SELECT CAST(1 AS BIGINT) FROM keys WHERE vault_id = $1 LIMIT 1")
-            .bind(&id)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(backend)?;
+        let used: Option<i64> =
+            sqlx::query_scalar("SELECT CAST(1 AS BIGINT) FROM keys WHERE vault_id = $1 LIMIT 1")
+                .bind(&id)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(backend)?;
         if used.is_some() {
             return Err(StoreError::NotEmpty);
         }

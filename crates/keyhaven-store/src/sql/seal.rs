@@ -1,7 +1,7 @@
 //! The seal record, root key generations and root key rotation.
 
-use keyhaven_core::{RootKeyRecord, RootRotation, SealRecord, StoreError};
 use super::DbRow;
+use keyhaven_core::{RootKeyRecord, RootRotation, SealRecord, StoreError};
 use sqlx::Row;
 
 use super::{audit, backend, dialect, from_ts, map_write, ts, DbStore};
@@ -85,10 +85,13 @@ impl DbStore {
     pub(crate) async fn root_rotate(&self, r: RootRotation<'_>) -> Result<(), StoreError> {
         let mut tx = self.writer.begin().await.map_err(backend)?;
         // PostgreSQL: hold the seal row, so no vault is created on another node meanwhile.
-        sqlx::query(&format!("SELECT id FROM seal WHERE id = 1{}", dialect::FOR_UPDATE))
-            .execute(&mut *tx)
-            .await
-            .map_err(backend)?;
+        sqlx::query(&format!(
+            "SELECT id FROM seal WHERE id = 1{}",
+            dialect::FOR_UPDATE
+        ))
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
         for v in r.vaults {
             sqlx::query(
                 "UPDATE vaults SET sealed_kek = $1, root_generation = $2, updated_at = $3, mac = $4 \
@@ -104,12 +107,13 @@ impl DbStore {
             .map_err(backend)?;
         }
         // A vault created after the caller listed them is still on an old generation.
-        let stale: Option<i64> =
-            sqlx::query_scalar("SELECT CAST(1 AS BIGINT) FROM vaults WHERE root_generation != $1 LIMIT 1")
-                .bind(i64::from(r.generation))
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(backend)?;
+        let stale: Option<i64> = sqlx::query_scalar(
+            "SELECT CAST(1 AS BIGINT) FROM vaults WHERE root_generation != $1 LIMIT 1",
+        )
+        .bind(i64::from(r.generation))
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(backend)?;
         if stale.is_some() {
             return Err(StoreError::Conflict);
         }

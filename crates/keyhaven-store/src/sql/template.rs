@@ -3,11 +3,11 @@
 use std::collections::BTreeMap;
 use std::str::FromStr;
 
+use super::DbRow;
 use keyhaven_core::{
     InitialState, KeyAlgorithm, StoreError, Template, TemplateName, TemplateSpec, UsageMask,
     VaultId, VaultPolicy,
 };
-use super::DbRow;
 use sqlx::Row;
 use uuid::Uuid;
 
@@ -203,12 +203,13 @@ impl DbStore {
     }
 
     pub(crate) async fn template_next_seq(&self, id: Uuid) -> Result<u64, StoreError> {
-        let seq: Option<i64> =
-            sqlx::query_scalar("UPDATE key_templates SET seq = seq + 1 WHERE id = $1 RETURNING seq")
-                .bind(id.to_string())
-                .fetch_optional(&self.writer)
-                .await
-                .map_err(backend)?;
+        let seq: Option<i64> = sqlx::query_scalar(
+            "UPDATE key_templates SET seq = seq + 1 WHERE id = $1 RETURNING seq",
+        )
+        .bind(id.to_string())
+        .fetch_optional(&self.writer)
+        .await
+        .map_err(backend)?;
         seq.and_then(|n| u64::try_from(n).ok())
             .ok_or_else(|| StoreError::Backend("the template was deleted meanwhile".to_owned()))
     }

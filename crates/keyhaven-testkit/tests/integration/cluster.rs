@@ -44,7 +44,10 @@ async fn refused_after(s: &TestServer, k: &str, since: Instant) -> StdDuration {
             assert_eq!(status, 409, "refused as a lifecycle conflict");
             return since.elapsed();
         }
-        assert!(since.elapsed() < StdDuration::from_secs(10), "never refused");
+        assert!(
+            since.elapsed() < StdDuration::from_secs(10),
+            "never refused"
+        );
         tokio::time::sleep(StdDuration::from_millis(2)).await;
     }
 }
@@ -101,13 +104,22 @@ async fn a_key_is_shared_and_a_deactivation_reaches_every_node_within_the_bound(
         let since = Instant::now();
         for n in [n2, n3] {
             while encrypt(n, &k).await != 200 {
-                assert!(since.elapsed() < StdDuration::from_secs(10), "never re-enabled");
+                assert!(
+                    since.elapsed() < StdDuration::from_secs(10),
+                    "never re-enabled"
+                );
                 tokio::time::sleep(StdDuration::from_millis(2)).await;
             }
         }
     }
-    println!("worst propagation over 5 rounds: {:.1} ms", worst.as_secs_f64() * 1e3);
-    assert!(worst < BOUND, "a state change took {worst:?} to reach every node");
+    println!(
+        "worst propagation over 5 rounds: {:.1} ms",
+        worst.as_secs_f64() * 1e3
+    );
+    assert!(
+        worst < BOUND,
+        "a state change took {worst:?} to reach every node"
+    );
     c.stop().await.unwrap();
 }
 
@@ -214,7 +226,8 @@ async fn concurrent_creates_of_one_name_on_three_nodes_have_one_winner() {
     let c = cluster(3).await;
     vault(&c.nodes[0], "names", 7).await;
     for round in 0..10 {
-        let body = json!({"vault": "names", "name": format!("same-{round}"), "algorithm": "aes-256"});
+        let body =
+            json!({"vault": "names", "name": format!("same-{round}"), "algorithm": "aes-256"});
         let (a, b, d) = tokio::join!(
             c.nodes[0].post("/v1/keys", body.clone()),
             c.nodes[1].post("/v1/keys", body.clone()),
@@ -224,7 +237,11 @@ async fn concurrent_creates_of_one_name_on_three_nodes_have_one_winner() {
         let won = replies.iter().filter(|r| r.status == 201).count();
         assert_eq!(won, 1, "round {round}: {replies:?}");
         for r in replies.iter().filter(|r| r.status != 201) {
-            assert_eq!((r.status.as_u16(), r.code()), (409, "already_exists"), "{r:?}");
+            assert_eq!(
+                (r.status.as_u16(), r.code()),
+                (409, "already_exists"),
+                "{r:?}"
+            );
         }
     }
     let listed = c.nodes[1].get("/v1/keys?vault=names&limit=100").await;
@@ -247,7 +264,10 @@ async fn a_node_killed_mid_job_leaves_nothing_stuck_past_its_lease() {
         if n >= 20 {
             break;
         }
-        assert!(start.elapsed() < StdDuration::from_secs(30), "node 1 made no progress");
+        assert!(
+            start.elapsed() < StdDuration::from_secs(30),
+            "node 1 made no progress"
+        );
         tokio::time::sleep(StdDuration::from_millis(5)).await;
     }
     job.abort();

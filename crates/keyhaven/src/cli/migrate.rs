@@ -43,7 +43,10 @@ pub async fn run(args: MigrateArgs, format: OutputFormat) -> Result<(), CliError
         ));
     };
     if !path.exists() {
-        return Err(CliError::Usage(format!("{} does not exist", path.display())));
+        return Err(CliError::Usage(format!(
+            "{} does not exist",
+            path.display()
+        )));
     }
     let local = |what: &str, e: keyhaven_core::StoreError| CliError::Local(format!("{what}: {e}"));
     let src = SqliteStore::open(path)
@@ -81,12 +84,14 @@ pub async fn run(args: MigrateArgs, format: OutputFormat) -> Result<(), CliError
     let ok = same && audit.ok;
     let rows: u64 = copied.iter().map(|(_, n)| n).sum();
     match format {
-        OutputFormat::Json => output::print(&output::json(serde_json::to_string_pretty(&json!({
-            "ok": ok,
-            "copied_rows": rows,
-            "tables": tables.iter().map(table_json).collect::<Vec<_>>(),
-            "audit": audit,
-        })))?)?,
+        OutputFormat::Json => {
+            output::print(&output::json(serde_json::to_string_pretty(&json!({
+                "ok": ok,
+                "copied_rows": rows,
+                "tables": tables.iter().map(table_json).collect::<Vec<_>>(),
+                "audit": audit,
+            })))?)?
+        }
         OutputFormat::Table => {
             let mut t = Table::new(&["TABLE", "SOURCE ROWS", "TARGET ROWS", "CONTENT"]);
             for c in &tables {
@@ -102,7 +107,11 @@ pub async fn run(args: MigrateArgs, format: OutputFormat) -> Result<(), CliError
                 "\naudit log in the target: {} records, {} checkpoints, {}\n",
                 audit.records,
                 audit.checkpoints,
-                if audit.ok { "verifies" } else { "DOES NOT VERIFY" }
+                if audit.ok {
+                    "verifies"
+                } else {
+                    "DOES NOT VERIFY"
+                }
             ));
             for f in &audit.findings {
                 text.push_str(&format!("  record {}: {}\n", f.seq, f.message));
@@ -118,7 +127,9 @@ pub async fn run(args: MigrateArgs, format: OutputFormat) -> Result<(), CliError
     if ok {
         Ok(())
     } else {
-        Err(CliError::Invalid("the copy differs from its source".to_owned()))
+        Err(CliError::Invalid(
+            "the copy differs from its source".to_owned(),
+        ))
     }
 }
 

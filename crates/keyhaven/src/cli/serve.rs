@@ -199,6 +199,11 @@ fn init_logging() {
         .try_init();
 }
 
+/// Reads a `--database` value.
+pub fn parse_database(s: &str) -> Result<keyhaven_store::Database, String> {
+    keyhaven_store::Database::parse(s).map_err(|e| e.to_string())
+}
+
 #[cfg(test)]
 #[allow(
     clippy::unwrap_used,
@@ -269,9 +274,4 @@ mod tests {
         let err = run(args).await.unwrap_err();
         assert!(err.to_string().contains("keyhaven init"), "{err}");
     }
-}
-
-/// Reads a `--database` value.
-pub fn parse_database(s: &str) -> Result<keyhaven_store::Database, String> {
-    keyhaven_store::Database::parse(s).map_err(|e| e.to_string())
 }

@@ -54,20 +54,99 @@ fn runtime() -> tokio::runtime::Runtime {
 fn a_migrated_instance_serves_the_same_keys_from_postgresql() {
     let mut sqlite = Server::start();
     ok(&sqlite, &["vault", "create", "mig"]);
-    ok(&sqlite, &["role", "grant", "mig", "root", "key-manager", "crypto-user"]);
-    ok(&sqlite, &["key", "create", "mig/data", "--algorithm", "aes-256", "--active"]);
-    ok(&sqlite, &["key", "create", "mig/signer", "--algorithm", "ec-p256", "--active"]);
-    ok(&sqlite, &["key", "create", "mig/retired", "--algorithm", "aes-256", "--active"]);
+    ok(
+        &sqlite,
+        &["role", "grant", "mig", "root", "key-manager", "crypto-user"],
+    );
+    ok(
+        &sqlite,
+        &[
+            "key",
+            "create",
+            "mig/data",
+            "--algorithm",
+            "aes-256",
+            "--active",
+        ],
+    );
+    ok(
+        &sqlite,
+        &[
+            "key",
+            "create",
+            "mig/signer",
+            "--algorithm",
+            "ec-p256",
+            "--active",
+        ],
+    );
+    ok(
+        &sqlite,
+        &[
+            "key",
+            "create",
+            "mig/retired",
+            "--algorithm",
+            "aes-256",
+            "--active",
+        ],
+    );
     let work = tempfile::tempdir().unwrap();
     let file = |name: &str| work.path().join(name).to_str().unwrap().to_owned();
     let (ct1, ct2, ct3, sig) = (file("ct1"), file("ct2"), file("ct3"), file("sig"));
-    ok(&sqlite, &["encrypt", "mig/data", "--data", "made by version one", "--out", &ct1]);
+    ok(
+        &sqlite,
+        &[
+            "encrypt",
+            "mig/data",
+            "--data",
+            "made by version one",
+            "--out",
+            &ct1,
+        ],
+    );
     ok(&sqlite, &["key", "rotate", "mig/data"]);
-    ok(&sqlite, &["encrypt", "mig/data", "--data", "made by version two", "--out", &ct2]);
-    ok(&sqlite, &["sign", "mig/signer", "--data", "signed before", "--out", &sig]);
-    ok(&sqlite, &["encrypt", "mig/retired", "--data", "retired key data", "--out", &ct3]);
-    ok(&sqlite, &["key", "deactivate", "mig/retired", "--reason", "moving"]);
-    let states_before = states(&ok(&sqlite, &["key", "list", "--vault", "mig", "--output", "json"]));
+    ok(
+        &sqlite,
+        &[
+            "encrypt",
+            "mig/data",
+            "--data",
+            "made by version two",
+            "--out",
+            &ct2,
+        ],
+    );
+    ok(
+        &sqlite,
+        &[
+            "sign",
+            "mig/signer",
+            "--data",
+            "signed before",
+            "--out",
+            &sig,
+        ],
+    );
+    ok(
+        &sqlite,
+        &[
+            "encrypt",
+            "mig/retired",
+            "--data",
+            "retired key data",
+            "--out",
+            &ct3,
+        ],
+    );
+    ok(
+        &sqlite,
+        &["key", "deactivate", "mig/retired", "--reason", "moving"],
+    );
+    let states_before = states(&ok(
+        &sqlite,
+        &["key", "list", "--vault", "mig", "--output", "json"],
+    ));
     assert_eq!(states_before.len(), 3);
     assert_eq!(sqlite.terminate().code(), Some(0));
     let dir = sqlite.dir.take().unwrap();
@@ -98,19 +177,56 @@ fn a_migrated_instance_serves_the_same_keys_from_postgresql() {
     // Copying again into the non-empty target is refused, and changes nothing.
     let again = migrate(&["--from", &from, "--to", &url]);
     assert!(!again.status.success());
-    assert!(text(&again).contains("already holds an instance"), "{}", text(&again));
+    assert!(
+        text(&again).contains("already holds an instance"),
+        "{}",
+        text(&again)
+    );
 
     // The same data directory (root key, token, TLS), now on PostgreSQL.
     let pg = Server::start_with_env(dir, "warn", &[("KEYHAVEN_DATABASE", OsStr::new(&url))]);
-    assert_eq!(ok(&pg, &["decrypt", "mig/data", "--in", &ct1]), "made by version one");
-    assert_eq!(ok(&pg, &["decrypt", "mig/data", "--in", &ct2]), "made by version two");
-    assert_eq!(ok(&pg, &["decrypt", "mig/retired", "--in", &ct3]), "retired key data");
-    ok(&pg, &["verify", "mig/signer", "--data", "signed before", "--signature-file", &sig]);
-    let forged = pg.cli(&["verify", "mig/signer", "--data", "not signed", "--signature-file", &sig]);
-    assert_eq!(forged.status.code(), Some(7), "a wrong message does not verify");
+    assert_eq!(
+        ok(&pg, &["decrypt", "mig/data", "--in", &ct1]),
+        "made by version one"
+    );
+    assert_eq!(
+        ok(&pg, &["decrypt", "mig/data", "--in", &ct2]),
+        "made by version two"
+    );
+    assert_eq!(
+        ok(&pg, &["decrypt", "mig/retired", "--in", &ct3]),
+        "retired key data"
+    );
+    ok(
+        &pg,
+        &[
+            "verify",
+            "mig/signer",
+            "--data",
+            "signed before",
+            "--signature-file",
+            &sig,
+        ],
+    );
+    let forged = pg.cli(&[
+        "verify",
+        "mig/signer",
+        "--data",
+        "not signed",
+        "--signature-file",
+        &sig,
+    ]);
+    assert_eq!(
+        forged.status.code(),
+        Some(7),
+        "a wrong message does not verify"
+    );
     let refused = pg.cli(&["encrypt", "mig/retired", "--data", "x"]);
     assert_eq!(refused.status.code(), Some(4), "still deactivated");
-    let states_after = states(&ok(&pg, &["key", "list", "--vault", "mig", "--output", "json"]));
+    let states_after = states(&ok(
+        &pg,
+        &["key", "list", "--vault", "mig", "--output", "json"],
+    ));
     assert_eq!(states_before, states_after);
     let verify = ok(&pg, &["audit", "verify", "--output", "json"]);
     assert!(verify.contains("\"ok\": true"), "{verify}");

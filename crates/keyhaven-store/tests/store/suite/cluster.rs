@@ -36,7 +36,10 @@ fn a_lease_is_held_until_released_or_expired() {
             .unwrap());
         // Expired (the holder died): taken over.
         let later = until + Duration::seconds(60);
-        assert!(s.claim("due:a", "n2", later, later + Duration::seconds(60)).await.unwrap());
+        assert!(s
+            .claim("due:a", "n2", later, later + Duration::seconds(60))
+            .await
+            .unwrap());
         assert!(!s.claim("due:a", "n1", later, later).await.unwrap());
         // Released: free at once.
         s.release("due:a", "n2").await.unwrap();
@@ -94,7 +97,10 @@ fn concurrent_audit_appends_keep_one_gapless_order() {
         assert_eq!(records.len(), 8 * 19);
         for (i, r) in records.iter().enumerate() {
             assert_eq!(r.seq, i as u64 + 1, "seqs are 1..n without gaps or repeats");
-            assert_eq!(r.leaf_hash, keyhaven_core::merkle::leaf_hash(&r.event.canonical()));
+            assert_eq!(
+                r.leaf_hash,
+                keyhaven_core::merkle::leaf_hash(&r.event.canonical())
+            );
         }
         let leaves = s.audit_leaves(0, 10_000).await.unwrap();
         assert_eq!(leaves.len(), records.len());
