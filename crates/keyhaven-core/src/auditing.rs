@@ -67,18 +67,26 @@ impl KeyService {
         if self.checkpointing.swap(true, Ordering::AcqRel) {
             return Ok(None);
         }
-        // One node at a time signs (nodes sharing a database see one log).
-        let result = match self.claim_work(CHECKPOINT_ITEM).await {
-            Ok(true) => {
-                let r = self.checkpoint_inner().await;
-                self.release_work(CHECKPOINT_ITEM).await;
-                r
-            }
-            Ok(false) => Ok(None),
-            Err(e) => Err(e),
-        };
+        let result = self.checkpoint_leased().await;
         self.checkpointing.store(false, Ordering::Release);
         result
+    }
+
+    /// One node at a time signs (nodes sharing a database see one log); a node whose tree
+    /// already covers every record skips the lease.
+    async fn checkpoint_leased(&self) -> Result<Option<Checkpoint>> {
+        let known = lock(&self.audit_tree).frontier.as_ref().map(Frontier::size);
+        if let Some(size) = known {
+            if self.store.audit_leaves(size, 1).await?.is_empty() {
+                return Ok(None);
+            }
+        }
+        if !self.claim_work(CHECKPOINT_ITEM).await? {
+            return Ok(None);
+        }
+        let r = self.checkpoint_inner().await;
+        self.release_work(CHECKPOINT_ITEM).await;
+        r
     }
 
     async fn checkpoint_inner(&self) -> Result<Option<Checkpoint>> {

@@ -57,6 +57,10 @@ pub struct ServiceConfig {
     /// How long a node holds a claimed background work item before other nodes may take it
     /// (longer than any single item takes; a node that dies frees its items after this).
     pub job_lease: time::Duration,
+    /// Whether other nodes share the store (PostgreSQL): background work is then leased item
+    /// by item. Off for a store one process owns (SQLite), where leases would only cost
+    /// writes.
+    pub shared_store: bool,
 }
 
 impl Default for ServiceConfig {
@@ -67,6 +71,7 @@ impl Default for ServiceConfig {
             pkcs11_modules: Vec::new(),
             node: "local".to_owned(),
             job_lease: DEFAULT_JOB_LEASE,
+            shared_store: false,
         }
     }
 }
@@ -244,6 +249,7 @@ pub struct KeyService {
     /// This node's lease holder name and lease length.
     pub(crate) node: String,
     pub(crate) job_lease: time::Duration,
+    pub(crate) shared_store: bool,
     /// Keys changed by this node since the reconciliation job last looked (their keystores
     /// may need the change), and when it last went through every distributed key.
     pub(crate) distribution_changed: Mutex<std::collections::HashSet<KeyId>>,
@@ -436,6 +442,7 @@ impl KeyService {
             pkcs11_modules: config.pkcs11_modules.clone(),
             node: config.node.clone(),
             job_lease: config.job_lease,
+            shared_store: config.shared_store,
             distribution_changed: Mutex::new(std::collections::HashSet::new()),
             distribution_scanned: Mutex::new(None),
             vault_policies: Mutex::new(HashMap::new()),
@@ -779,6 +786,9 @@ impl KeyService {
     /// Takes this node's lease on a unit of background work (`item`, e.g. `due:KEY`), so
     /// that nodes sharing one database each do it once; false when another node holds it.
     pub async fn claim_work(&self, item: &str) -> Result<bool> {
+        if !self.shared_store {
+            return Ok(true);
+        }
         let now = self.clock.now();
         Ok(self
             .store
@@ -789,6 +799,9 @@ impl KeyService {
     /// Gives up the lease taken by [`KeyService::claim_work`] (a failure is logged: the lease
     /// then simply runs out).
     pub async fn release_work(&self, item: &str) {
+        if !self.shared_store {
+            return;
+        }
         if let Err(e) = self.store.release(item, &self.node).await {
             tracing::warn!(item, error = %e, "releasing a work lease failed");
         }

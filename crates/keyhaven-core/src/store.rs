@@ -1,6 +1,7 @@
 //! The `Store` seam: persistence of vaults, keys, versions and history. Implemented for SQLite
-//! (and later PostgreSQL) in `keyhaven-store`. Every method that changes a key writes the change
-//! and its history entry in one transaction.
+//! and PostgreSQL in `keyhaven-store`. Every method that changes a key writes the change and its
+//! history entry in one transaction. Several nodes may share one store (PostgreSQL): its writes
+//! are atomic across them, and [`Store::claim`] leases background work.
 
 use async_trait::async_trait;
 use time::OffsetDateTime;

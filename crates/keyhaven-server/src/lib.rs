@@ -301,6 +301,7 @@ pub async fn start(cfg: ServerConfig) -> Result<RunningServer, ServerError> {
     })?;
     let store_dyn: Arc<dyn Store> = store.store();
     let mut service_config = cfg.service.clone();
+    service_config.shared_store = matches!(store, Backend::Postgres(_));
     if service_config.node == ServiceConfig::default().node {
         // Leases name the node that holds them: unique per process.
         service_config.node = node_name();

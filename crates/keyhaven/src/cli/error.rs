@@ -21,7 +21,7 @@ Exit codes:
   6  cannot connect to the server, or TLS failed
   7  a check failed: verify / mac-verify returned valid: false, decryption failed, audit
      verify found the log altered, kmip replay had a failing case, discover --fail-on matched,
-     keystore test failed, key sync left a keystore out of sync
+     keystore test failed, key sync left a keystore out of sync, migrate found a difference
   8  the server is sealed, or the unseal material (passphrase, share, PIN) was refused
 
 Environment:
@@ -32,6 +32,8 @@ Environment:
   KEYHAVEN_CLIENT_CERT PEM client certificate for mTLS login (with KEYHAVEN_CLIENT_KEY)
   KEYHAVEN_CLIENT_KEY  its private key (PEM)
   KEYHAVEN_PASSPHRASE  passphrase for `init` / `serve` / `unseal` (prefer the file flags)
+  KEYHAVEN_DATABASE    database of `init` / `serve` / `migrate --to` (sqlite:PATH or
+                       postgres://...; default DATA_DIR/keyhaven.db)
   RUST_LOG             log filter for `serve` (default info)
 
 Development server quick start:
