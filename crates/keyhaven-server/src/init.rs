@@ -47,16 +47,7 @@ pub struct InitOutput {
 /// Initialises `opts.data_dir`. Refuses an initialised directory.
 pub async fn init(opts: InitOptions) -> Result<InitOutput, ServerError> {
     dev::ensure_dir(&opts.data_dir)?;
-    let database = opts
-        .database
-        .clone()
-        .unwrap_or_else(|| Database::in_data_dir(&opts.data_dir));
-    let store = database.open().await.map_err(|e| {
-        ServerError::Startup(format!(
-            "cannot open the database {}: {e}",
-            database.display()
-        ))
-    })?;
+    let (database, store) = crate::open_database(opts.database.as_ref(), &opts.data_dir).await?;
     let store_dyn: Arc<dyn Store> = store.store();
     let existing = store_dyn
         .get_seal()

@@ -289,16 +289,7 @@ pub async fn start(cfg: ServerConfig) -> Result<RunningServer, ServerError> {
         ));
     }
 
-    let database = cfg
-        .database
-        .clone()
-        .unwrap_or_else(|| Database::in_data_dir(&cfg.data_dir));
-    let store = database.open().await.map_err(|e| {
-        ServerError::Startup(format!(
-            "cannot open the database {}: {e}",
-            database.display()
-        ))
-    })?;
+    let (_, store) = open_database(cfg.database.as_ref(), &cfg.data_dir).await?;
     let store_dyn: Arc<dyn Store> = store.store();
     let mut service_config = cfg.service.clone();
     service_config.shared_store = matches!(store, Backend::Postgres(_));
@@ -490,6 +481,24 @@ fn node_name() -> String {
         .map(|d| d.as_nanos())
         .unwrap_or(0);
     format!("node-{}-{at}-{n}", std::process::id())
+}
+
+/// Opens the configured database, or `keyhaven.db` in the data directory when none is set.
+/// Returns which database it is (for messages) and the opened backend.
+pub(crate) async fn open_database(
+    database: Option<&Database>,
+    data_dir: &std::path::Path,
+) -> Result<(Database, Backend), ServerError> {
+    let database = database
+        .cloned()
+        .unwrap_or_else(|| Database::in_data_dir(data_dir));
+    let store = database.open().await.map_err(|e| {
+        ServerError::Startup(format!(
+            "cannot open the database {}: {e}",
+            database.display()
+        ))
+    })?;
+    Ok((database, store))
 }
 
 /// Applies other nodes' announced changes to this node's caches (PostgreSQL clusters): a

@@ -1,6 +1,6 @@
 //! The SQL store shared by both backends (compiled once inside [`crate::sqlite`] and once
-//! inside [`crate::postgres`], each of which names its database types `Db`, `DbRow`,
-//! `DbPool` and its store `DbStore`): vaults, keys, versions and history here; seal and root
+//! inside [`crate::postgres`], each of which names its database types `Db` and `DbRow`
+//! and its store `DbStore`): vaults, keys, versions and history here; seal and root
 //! keys in [`seal`], principals and credentials in [`access`], the audit log in [`audit`].
 //!
 //! Statements use numbered `$N` parameters, which both SQLite and PostgreSQL read. Where the
