@@ -8,6 +8,7 @@ pub mod access;
 pub mod algorithm;
 pub mod audit;
 pub mod auditing;
+pub mod backup;
 pub mod cache;
 pub mod cipher;
 pub mod clock;

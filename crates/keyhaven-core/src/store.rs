@@ -427,4 +427,20 @@ pub trait Store: Send + Sync {
     ) -> Result<bool, StoreError>;
     /// Gives up `holder`'s lease on `item` (nothing when another holder has it).
     async fn release(&self, item: &str, holder: &str) -> Result<(), StoreError>;
+
+    // Backups
+
+    /// Every table a backup holds, read from one consistent snapshot while writes go on.
+    async fn dump_tables(&self) -> Result<Vec<crate::backup::TableDump>, StoreError>;
+    /// Full restore into an instance without vaults, keys or templates
+    /// ([`StoreError::NotEmpty`] otherwise): in one transaction, every backup table is
+    /// replaced by `tables`, the stored system secret by `wrapped_system_secret`, and each
+    /// restored vault by what `fix_vault` makes of it (its KEK re-wrapped under this
+    /// instance's root key). On failure nothing changes.
+    async fn restore_tables(
+        &self,
+        tables: &[crate::backup::TableDump],
+        wrapped_system_secret: &[u8],
+        fix_vault: &(dyn Fn(Vault) -> Result<Vault, StoreError> + Send + Sync),
+    ) -> Result<(), StoreError>;
 }

@@ -38,6 +38,7 @@ mod ed25519;
 mod error;
 mod export;
 mod hmac;
+pub mod backup;
 pub mod import;
 mod kdf;
 mod mldsa;

@@ -8,6 +8,7 @@
 
 mod access;
 mod audit;
+mod backup;
 mod import;
 mod keystore;
 mod seal;
@@ -1157,5 +1158,19 @@ impl Store for DbStore {
             .await
             .map_err(backend)?;
         Ok(())
+    }
+
+    async fn dump_tables(&self) -> Result<Vec<keyhaven_core::backup::TableDump>, StoreError> {
+        self.dump().await
+    }
+
+    async fn restore_tables(
+        &self,
+        tables: &[keyhaven_core::backup::TableDump],
+        wrapped_system_secret: &[u8],
+        fix_vault: &(dyn Fn(Vault) -> Result<Vault, StoreError> + Send + Sync),
+    ) -> Result<(), StoreError> {
+        self.restore_all(tables, wrapped_system_secret, fix_vault)
+            .await
     }
 }

@@ -1,0 +1,561 @@
+//! What a backup holds, and how it is laid out inside the encrypted file.
+//!
+//! A backup is a consistent snapshot of the store's tables as neutral rows ([`TableDump`]),
+//! plus the secrets that make those rows usable under another root key: the system secret
+//! (from which record MACs and the audit signing key derive) and every vault KEK, in plain
+//! form. Sealed key material stays sealed under its vault KEK, so restoring re-wraps the KEKs
+//! and the system secret under the target's root key and copies everything else as it was.
+//!
+//! This module encodes and decodes the plaintext payload; the file format around it (header,
+//! protection of the file key, authenticated chunks) is in `keyhaven_crypto::backup`. The
+//! payload is a sequence of records `tag (1 byte) || length (4 bytes, big-endian) || body`:
+//! one META (JSON), one SECRETS, then for each table one TABLE (JSON: name and columns)
+//! followed by its ROWs, then one END holding the total row count.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use uuid::Uuid;
+use zeroize::Zeroizing;
+
+use crate::model::VaultId;
+use crate::secret::SecretBytes;
+
+/// Version of the payload encoding (the file format has its own version).
+pub const PAYLOAD_VERSION: u16 = 1;
+
+const TAG_META: u8 = 1;
+const TAG_SECRETS: u8 = 2;
+const TAG_TABLE: u8 = 3;
+const TAG_ROW: u8 = 4;
+const TAG_END: u8 = 5;
+
+/// Largest record accepted while decoding (a row holding large sealed material is far below).
+const MAX_RECORD: usize = 64 * 1024 * 1024;
+
+/// Why a backup cannot be read or restored. Messages never contain secret material.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum BackupError {
+    /// Not a keyhaven backup, or damaged in a way found before decryption.
+    #[error("not a readable keyhaven backup: {0}")]
+    Format(String),
+    /// A format or payload version this build does not read.
+    #[error("unsupported backup version: {0}")]
+    Version(String),
+    /// The key does not open the file key (wrong passphrase, recipient key or shares).
+    #[error("{0}")]
+    WrongKey(String),
+    /// A chunk failed authentication: the file was altered, reordered or truncated.
+    #[error("the backup is damaged or was altered: {0}")]
+    Damaged(String),
+    /// The request is not usable (bad recipient key, bad share, bad parameters).
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// How a column's values are typed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ColumnKind {
+    /// 64-bit integer.
+    Int,
+    /// UTF-8 text.
+    Text,
+    /// Bytes.
+    Bytes,
+}
+
+/// One column of a table.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Column {
+    /// Column name.
+    pub name: String,
+    /// Value type.
+    pub kind: ColumnKind,
+}
+
+/// One value; `None` is SQL NULL.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Cell {
+    /// An integer.
+    Int(Option<i64>),
+    /// Text.
+    Text(Option<String>),
+    /// Bytes (sealed material, MACs, hashes: never plaintext keys).
+    Bytes(Option<Vec<u8>>),
+}
+
+impl fmt::Debug for Cell {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Cell::Int(v) => write!(f, "Int({v:?})"),
+            Cell::Text(v) => write!(f, "Text({} chars)", v.as_ref().map_or(0, |s| s.len())),
+            Cell::Bytes(v) => write!(f, "Bytes({} bytes)", v.as_ref().map_or(0, Vec::len)),
+        }
+    }
+}
+
+impl Cell {
+    /// The column kind this value belongs to.
+    pub fn kind(&self) -> ColumnKind {
+        match self {
+            Cell::Int(_) => ColumnKind::Int,
+            Cell::Text(_) => ColumnKind::Text,
+            Cell::Bytes(_) => ColumnKind::Bytes,
+        }
+    }
+}
+
+/// The rows of one table.
+#[derive(Clone, PartialEq, Eq)]
+pub struct TableDump {
+    /// Table name.
+    pub name: String,
+    /// Columns, in the order of every row's cells.
+    pub columns: Vec<Column>,
+    /// Rows.
+    pub rows: Vec<Vec<Cell>>,
+}
+
+impl fmt::Debug for TableDump {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TableDump")
+            .field("name", &self.name)
+            .field("columns", &self.columns.len())
+            .field("rows", &self.rows.len())
+            .finish()
+    }
+}
+
+/// The secrets a backup carries, in plain form inside the encrypted payload.
+#[derive(Clone, Default)]
+pub struct BackupSecrets {
+    /// The instance's system secret.
+    pub system_secret: SecretBytes,
+    /// Every vault's key-encryption key.
+    pub keks: Vec<(VaultId, SecretBytes)>,
+}
+
+impl fmt::Debug for BackupSecrets {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BackupSecrets")
+            .field("keks", &self.keks.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// What a backup says about itself (inside the encryption).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BackupMeta {
+    /// Payload version ([`PAYLOAD_VERSION`]).
+    pub payload_version: u16,
+    /// When the snapshot was taken.
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    /// The instance it was taken from (its audit public key, hex: stable across restarts).
+    pub source_instance: String,
+    /// The node that took it.
+    pub source_node: String,
+    /// The keyhaven version that wrote it.
+    pub keyhaven_version: String,
+    /// `instance` (everything).
+    pub scope: String,
+    /// Rows per table.
+    pub counts: BTreeMap<String, u64>,
+    /// Audit records in the snapshot.
+    pub audit_records: u64,
+}
+
+/// A decoded backup.
+#[derive(Clone, Debug)]
+pub struct Snapshot {
+    /// What it says about itself.
+    pub meta: BackupMeta,
+    /// System secret and KEKs.
+    pub secrets: BackupSecrets,
+    /// The tables, parents before children.
+    pub tables: Vec<TableDump>,
+}
+
+impl Snapshot {
+    /// The table named `name`.
+    pub fn table(&self, name: &str) -> Option<&TableDump> {
+        self.tables.iter().find(|t| t.name == name)
+    }
+}
+
+fn record(out: &mut Vec<u8>, tag: u8, body: &[u8]) -> Result<(), BackupError> {
+    let len = u32::try_from(body.len())
+        .map_err(|_| BackupError::Invalid("a backup record is larger than 4 GiB".to_owned()))?;
+    out.push(tag);
+    out.extend_from_slice(&len.to_be_bytes());
+    out.extend_from_slice(body);
+    Ok(())
+}
+
+fn encode_cell(cell: &Cell, out: &mut Vec<u8>) {
+    let bytes: Option<&[u8]> = match cell {
+        Cell::Int(v) => {
+            out.push(1);
+            match v {
+                None => out.push(0),
+                Some(n) => {
+                    out.push(1);
+                    out.extend_from_slice(&n.to_be_bytes());
+                }
+            }
+            return;
+        }
+        Cell::Text(v) => {
+            out.push(2);
+            v.as_deref().map(str::as_bytes)
+        }
+        Cell::Bytes(v) => {
+            out.push(3);
+            v.as_deref()
+        }
+    };
+    match bytes {
+        None => out.push(0),
+        Some(b) => {
+            out.push(1);
+            out.extend_from_slice(&(b.len() as u32).to_be_bytes());
+            out.extend_from_slice(b);
+        }
+    }
+}
+
+/// Encodes `snapshot` as the backup payload. The result holds secrets and is zeroized on drop.
+pub fn encode(snapshot: &Snapshot) -> Result<Zeroizing<Vec<u8>>, BackupError> {
+    let mut out = Zeroizing::new(Vec::new());
+    let meta = serde_json::to_vec(&snapshot.meta)
+        .map_err(|e| BackupError::Invalid(format!("backup metadata: {e}")))?;
+    record(&mut out, TAG_META, &meta)?;
+    let mut secrets = Zeroizing::new(Vec::new());
+    let system = snapshot.secrets.system_secret.expose();
+    secrets.extend_from_slice(&(system.len() as u16).to_be_bytes());
+    secrets.extend_from_slice(system);
+    secrets.extend_from_slice(&(snapshot.secrets.keks.len() as u32).to_be_bytes());
+    for (vault, kek) in &snapshot.secrets.keks {
+        secrets.extend_from_slice(vault.0.as_bytes());
+        secrets.extend_from_slice(&(kek.len() as u16).to_be_bytes());
+        secrets.extend_from_slice(kek.expose());
+    }
+    record(&mut out, TAG_SECRETS, &secrets)?;
+    let mut total: u64 = 0;
+    let mut row = Vec::new();
+    for t in &snapshot.tables {
+        #[derive(Serialize)]
+        struct Head<'a> {
+            name: &'a str,
+            columns: &'a [Column],
+        }
+        let head = serde_json::to_vec(&Head {
+            name: &t.name,
+            columns: &t.columns,
+        })
+        .map_err(|e| BackupError::Invalid(format!("table header: {e}")))?;
+        record(&mut out, TAG_TABLE, &head)?;
+        for r in &t.rows {
+            if r.len() != t.columns.len()
+                || r.iter().zip(&t.columns).any(|(c, col)| c.kind() != col.kind)
+            {
+                return Err(BackupError::Invalid(format!(
+                    "a row of {} does not match its columns",
+                    t.name
+                )));
+            }
+            row.clear();
+            for c in r {
+                encode_cell(c, &mut row);
+            }
+            record(&mut out, TAG_ROW, &row)?;
+            total += 1;
+        }
+    }
+    record(&mut out, TAG_END, &total.to_be_bytes())?;
+    Ok(out)
+}
+
+/// A cursor over payload bytes; every read checks bounds.
+struct Reader<'a> {
+    buf: &'a [u8],
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Result<&'a [u8], BackupError> {
+        if self.buf.len() < n {
+            return Err(BackupError::Format("the payload ends inside a record".to_owned()));
+        }
+        let (head, rest) = self.buf.split_at(n);
+        self.buf = rest;
+        Ok(head)
+    }
+    fn u8(&mut self) -> Result<u8, BackupError> {
+        Ok(self.take(1)?[0])
+    }
+    fn u16(&mut self) -> Result<u16, BackupError> {
+        let b = self.take(2)?;
+        Ok(u16::from_be_bytes([b[0], b[1]]))
+    }
+    fn u32(&mut self) -> Result<u32, BackupError> {
+        let b = self.take(4)?;
+        Ok(u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+    }
+    fn u64(&mut self) -> Result<u64, BackupError> {
+        let b = self.take(8)?;
+        let mut a = [0u8; 8];
+        a.copy_from_slice(b);
+        Ok(u64::from_be_bytes(a))
+    }
+    fn record(&mut self) -> Result<(u8, &'a [u8]), BackupError> {
+        let tag = self.u8()?;
+        let len = self.u32()? as usize;
+        if len > MAX_RECORD {
+            return Err(BackupError::Format(format!("a record of {len} bytes")));
+        }
+        Ok((tag, self.take(len)?))
+    }
+}
+
+fn decode_cell(r: &mut Reader<'_>, kind: ColumnKind) -> Result<Cell, BackupError> {
+    let tag = r.u8()?;
+    let present = match r.u8()? {
+        0 => false,
+        1 => true,
+        other => return Err(BackupError::Format(format!("cell null flag {other}"))),
+    };
+    let cell = match (tag, kind) {
+        (1, ColumnKind::Int) => Cell::Int(if present {
+            Some(r.u64()? as i64)
+        } else {
+            None
+        }),
+        (2, ColumnKind::Text) => Cell::Text(if present {
+            let len = r.u32()? as usize;
+            let b = r.take(len)?;
+            Some(
+                String::from_utf8(b.to_vec())
+                    .map_err(|_| BackupError::Format("text cell is not UTF-8".to_owned()))?,
+            )
+        } else {
+            None
+        }),
+        (3, ColumnKind::Bytes) => Cell::Bytes(if present {
+            let len = r.u32()? as usize;
+            Some(r.take(len)?.to_vec())
+        } else {
+            None
+        }),
+        _ => {
+            return Err(BackupError::Format(
+                "a cell does not match its column's type".to_owned(),
+            ))
+        }
+    };
+    Ok(cell)
+}
+
+/// Decodes a payload. Fails on anything out of place: missing or repeated sections, a row
+/// before its table, cells that do not match the columns, a row count that disagrees with
+/// the END record or the metadata, bytes after the END record.
+pub fn decode(payload: &[u8]) -> Result<Snapshot, BackupError> {
+    let mut r = Reader { buf: payload };
+    let (tag, body) = r.record()?;
+    if tag != TAG_META {
+        return Err(BackupError::Format("the payload does not start with its metadata".to_owned()));
+    }
+    let meta: BackupMeta = serde_json::from_slice(body)
+        .map_err(|e| BackupError::Format(format!("backup metadata: {e}")))?;
+    if meta.payload_version != PAYLOAD_VERSION {
+        return Err(BackupError::Version(format!(
+            "payload version {} (this build reads {PAYLOAD_VERSION})",
+            meta.payload_version
+        )));
+    }
+    let (tag, body) = r.record()?;
+    if tag != TAG_SECRETS {
+        return Err(BackupError::Format("the secrets section is missing".to_owned()));
+    }
+    let mut s = Reader { buf: body };
+    let n = s.u16()? as usize;
+    let system_secret = SecretBytes::from_slice(s.take(n)?);
+    let count = s.u32()?;
+    let mut keks = Vec::new();
+    for _ in 0..count {
+        let id = Uuid::from_slice(s.take(16)?)
+            .map_err(|_| BackupError::Format("vault id".to_owned()))?;
+        let n = s.u16()? as usize;
+        keks.push((VaultId(id), SecretBytes::from_slice(s.take(n)?)));
+    }
+    if !s.buf.is_empty() {
+        return Err(BackupError::Format("trailing bytes in the secrets section".to_owned()));
+    }
+    let mut tables: Vec<TableDump> = Vec::new();
+    let mut total: u64 = 0;
+    loop {
+        let (tag, body) = r.record()?;
+        match tag {
+            TAG_TABLE => {
+                #[derive(Deserialize)]
+                struct Head {
+                    name: String,
+                    columns: Vec<Column>,
+                }
+                let head: Head = serde_json::from_slice(body)
+                    .map_err(|e| BackupError::Format(format!("table header: {e}")))?;
+                if tables.iter().any(|t| t.name == head.name) {
+                    return Err(BackupError::Format(format!("table {} twice", head.name)));
+                }
+                tables.push(TableDump {
+                    name: head.name,
+                    columns: head.columns,
+                    rows: Vec::new(),
+                });
+            }
+            TAG_ROW => {
+                let t = tables
+                    .last_mut()
+                    .ok_or_else(|| BackupError::Format("a row before any table".to_owned()))?;
+                let mut c = Reader { buf: body };
+                let mut row = Vec::with_capacity(t.columns.len());
+                for col in &t.columns {
+                    row.push(decode_cell(&mut c, col.kind)?);
+                }
+                if !c.buf.is_empty() {
+                    return Err(BackupError::Format(format!("a row of {} is too long", t.name)));
+                }
+                t.rows.push(row);
+                total += 1;
+            }
+            TAG_END => {
+                let mut e = Reader { buf: body };
+                let expected = e.u64()?;
+                if expected != total {
+                    return Err(BackupError::Format(format!(
+                        "{total} rows, the end record says {expected}"
+                    )));
+                }
+                break;
+            }
+            other => return Err(BackupError::Format(format!("unknown record type {other}"))),
+        }
+    }
+    if !r.buf.is_empty() {
+        return Err(BackupError::Format("bytes after the end record".to_owned()));
+    }
+    for t in &tables {
+        let said = meta.counts.get(&t.name).copied().unwrap_or(0);
+        if said != t.rows.len() as u64 {
+            return Err(BackupError::Format(format!(
+                "table {} has {} rows, the metadata says {said}",
+                t.name,
+                t.rows.len()
+            )));
+        }
+    }
+    Ok(Snapshot {
+        meta,
+        secrets: BackupSecrets {
+            system_secret,
+            keks,
+        },
+        tables,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Snapshot {
+        let tables = vec![TableDump {
+            name: "vaults".to_owned(),
+            columns: vec![
+                Column {
+                    name: "id".to_owned(),
+                    kind: ColumnKind::Text,
+                },
+                Column {
+                    name: "n".to_owned(),
+                    kind: ColumnKind::Int,
+                },
+                Column {
+                    name: "b".to_owned(),
+                    kind: ColumnKind::Bytes,
+                },
+            ],
+            rows: vec![
+                vec![
+                    Cell::Text(Some("a".to_owned())),
+                    Cell::Int(Some(-5)),
+                    Cell::Bytes(Some(vec![1, 2, 3])),
+                ],
+                vec![Cell::Text(None), Cell::Int(None), Cell::Bytes(None)],
+            ],
+        }];
+        let mut counts = BTreeMap::new();
+        counts.insert("vaults".to_owned(), 2);
+        Snapshot {
+            meta: BackupMeta {
+                payload_version: PAYLOAD_VERSION,
+                created_at: OffsetDateTime::UNIX_EPOCH,
+                source_instance: "ab".to_owned(),
+                source_node: "n1".to_owned(),
+                keyhaven_version: "0.1.0".to_owned(),
+                scope: "instance".to_owned(),
+                counts,
+                audit_records: 0,
+            },
+            secrets: BackupSecrets {
+                system_secret: SecretBytes::from_slice(&[7; 32]),
+                keks: vec![(VaultId(Uuid::from_u128(9)), SecretBytes::from_slice(&[8; 32]))],
+            },
+            tables,
+        }
+    }
+
+    #[test]
+    fn payload_round_trips() {
+        let s = sample();
+        let bytes = encode(&s).unwrap();
+        let d = decode(&bytes).unwrap();
+        assert_eq!(d.meta, s.meta);
+        assert_eq!(d.tables, s.tables);
+        assert_eq!(d.secrets.system_secret, s.secrets.system_secret);
+        assert_eq!(d.secrets.keks.len(), 1);
+        assert_eq!(d.secrets.keks[0].0, s.secrets.keks[0].0);
+        assert_eq!(d.secrets.keks[0].1, s.secrets.keks[0].1);
+    }
+
+    #[test]
+    fn every_truncation_is_refused() {
+        let bytes = encode(&sample()).unwrap();
+        for n in 0..bytes.len() {
+            assert!(decode(&bytes[..n]).is_err(), "cut at {n} accepted");
+        }
+        let mut longer = bytes.to_vec();
+        longer.push(0);
+        assert!(decode(&longer).is_err());
+    }
+
+    #[test]
+    fn counts_must_agree_with_metadata() {
+        let mut s = sample();
+        s.meta.counts.insert("vaults".to_owned(), 3);
+        let bytes = encode(&s).unwrap();
+        assert!(matches!(decode(&bytes), Err(BackupError::Format(m)) if m.contains("metadata")));
+    }
+
+    #[test]
+    fn mismatched_rows_are_not_encoded_and_debug_hides_values() {
+        let mut s = sample();
+        s.tables[0].rows[0][1] = Cell::Text(Some("x".to_owned()));
+        assert!(encode(&s).is_err());
+        let shown = format!("{:?}", sample());
+        assert!(!shown.contains("[7, 7"), "{shown}");
+        assert!(shown.contains("rows: 2"));
+    }
+}
