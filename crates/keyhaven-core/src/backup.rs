@@ -559,3 +559,172 @@ mod tests {
         assert!(shown.contains("rows: 2"));
     }
 }
+
+/// What a full restore did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RestoreReport {
+    /// Rows restored per table.
+    pub counts: BTreeMap<String, u64>,
+    /// Vault KEKs re-wrapped under this instance's root key.
+    pub vaults: usize,
+    /// Audit records this instance held before (replaced by the backup's log).
+    pub replaced_audit_records: u64,
+}
+
+fn column(t: &TableDump, name: &str) -> Result<usize, crate::error::Error> {
+    t.columns
+        .iter()
+        .position(|c| c.name == name)
+        .ok_or_else(|| crate::error::Error::Storage(format!("{}.{name} is missing", t.name)))
+}
+
+impl crate::service::KeyService {
+    /// A consistent snapshot of the whole instance with the secrets that make it restorable
+    /// under another root key. System-admin.
+    pub async fn backup_snapshot(
+        &self,
+        caller: &crate::access::Caller,
+    ) -> crate::error::Result<Snapshot> {
+        use crate::error::Error;
+        caller.with_note(|n| n.action = Some("backup.create"));
+        caller.require_system(crate::access::Permission::ManageSeal)?;
+        let tables = self.store.dump_tables().await?;
+        let seal = self
+            .store
+            .get_seal()
+            .await?
+            .ok_or_else(|| Error::InvalidRequest("not initialised".to_owned()))?;
+        let system_secret = self
+            .root(seal.root_generation)?
+            .unwrap(crate::root::SYSTEM_SECRET_AAD, &seal.wrapped_system_secret)?;
+        // The KEKs as the snapshot's vault rows hold them.
+        let mut keks = Vec::new();
+        if let Some(v) = tables.iter().find(|t| t.name == "vaults") {
+            let (id_at, kek_at, gen_at) = (
+                column(v, "id")?,
+                column(v, "sealed_kek")?,
+                column(v, "root_generation")?,
+            );
+            for row in &v.rows {
+                let (Some(Cell::Text(Some(id))), Some(Cell::Bytes(Some(sealed))), Some(Cell::Int(Some(g)))) =
+                    (row.get(id_at), row.get(kek_at), row.get(gen_at))
+                else {
+                    return Err(Error::Storage("a vault row without its KEK".to_owned()));
+                };
+                let id = VaultId(
+                    Uuid::parse_str(id).map_err(|_| Error::Storage("vault id".to_owned()))?,
+                );
+                let g = u32::try_from(*g).map_err(|_| Error::Storage("root generation".into()))?;
+                let kek = self
+                    .root(g)?
+                    .unwrap(&crate::service::kek_aad(id), sealed)?;
+                keks.push((id, kek));
+            }
+        }
+        let counts: BTreeMap<String, u64> = tables
+            .iter()
+            .map(|t| (t.name.clone(), t.rows.len() as u64))
+            .collect();
+        let audit_records = tables
+            .iter()
+            .find(|t| t.name == "audit_index")
+            .map_or(0, |t| t.rows.len() as u64);
+        caller.with_note(|n| {
+            n.detail = Some(format!(
+                "{} vaults, {} keys, {audit_records} audit records",
+                counts.get("vaults").copied().unwrap_or(0),
+                counts.get("keys").copied().unwrap_or(0)
+            ))
+        });
+        Ok(Snapshot {
+            meta: BackupMeta {
+                payload_version: PAYLOAD_VERSION,
+                created_at: self.clock.now(),
+                source_instance: crate::hex::encode(&self.audit_public_key()),
+                source_node: self.node.clone(),
+                keyhaven_version: env!("CARGO_PKG_VERSION").to_owned(),
+                scope: "instance".to_owned(),
+                counts,
+                audit_records,
+            },
+            secrets: BackupSecrets {
+                system_secret,
+                keks,
+            },
+            tables,
+        })
+    }
+
+    /// Full restore of `snapshot` into this instance, which must hold no vaults, keys or
+    /// templates: every table is replaced by the backup's, the backup's system secret and
+    /// vault KEKs are wrapped under this instance's current root key. Afterwards this service
+    /// is stale (its system keys are the old ones): the caller reopens the service with the
+    /// same root keys ([`KeyService::root_keys`]). System-admin.
+    pub async fn restore_snapshot(
+        &self,
+        caller: &crate::access::Caller,
+        snapshot: &Snapshot,
+    ) -> crate::error::Result<RestoreReport> {
+        use crate::error::Error;
+        caller.with_note(|n| n.action = Some("backup.restore"));
+        caller.require_system(crate::access::Permission::ManageSeal)?;
+        let current = self.roots_read().current;
+        let root = self.root(current)?;
+        let backup_keys = crate::root::SystemKeys::derive(&snapshot.secrets.system_secret)?;
+        let wrapped_system_secret = root.wrap(
+            crate::root::SYSTEM_SECRET_AAD,
+            snapshot.secrets.system_secret.expose(),
+        )?;
+        let replaced_audit_records = self.store.audit_leaves(0, u32::MAX).await?.len() as u64;
+        let keks = &snapshot.secrets.keks;
+        let fixed = std::sync::atomic::AtomicUsize::new(0);
+        let fix = |mut v: crate::model::Vault| -> std::result::Result<crate::model::Vault, crate::store::StoreError> {
+            use crate::store::StoreError;
+            if !backup_keys.integrity.vault_ok(&v) {
+                return Err(StoreError::Backend(format!(
+                    "vault {} fails its integrity check inside the backup",
+                    v.name
+                )));
+            }
+            let kek = keks
+                .iter()
+                .find(|(id, _)| *id == v.id)
+                .map(|(_, k)| k)
+                .ok_or_else(|| {
+                    StoreError::Backend(format!("the backup holds no KEK for vault {}", v.name))
+                })?;
+            v.sealed_kek = root
+                .wrap(&crate::service::kek_aad(v.id), kek.expose())
+                .map_err(|e| StoreError::Backend(e.to_string()))?;
+            v.root_generation = current;
+            v.mac = backup_keys.integrity.vault_mac(&v);
+            fixed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            Ok(v)
+        };
+        match self
+            .store
+            .restore_tables(&snapshot.tables, &wrapped_system_secret, &fix)
+            .await
+        {
+            Ok(()) => {}
+            Err(crate::store::StoreError::NotEmpty) => {
+                return Err(Error::InvalidRequest(
+                    "a full restore needs an empty instance (no vaults, keys or templates); \
+                     this one holds some. Restore into a new instance"
+                        .to_owned(),
+                ))
+            }
+            Err(e) => return Err(e.into()),
+        }
+        Ok(RestoreReport {
+            counts: snapshot.meta.counts.clone(),
+            vaults: fixed.into_inner(),
+            replaced_audit_records,
+        })
+    }
+
+    /// Every root key generation this service holds (to reopen it after a restore).
+    pub fn root_keys(&self) -> Vec<std::sync::Arc<dyn crate::root::RootKey>> {
+        self.roots_read().by_generation.values().cloned().collect()
+    }
+}

@@ -64,3 +64,55 @@ pub struct RootRotation {
     /// Vault KEKs re-wrapped.
     pub vaults_rewrapped: usize,
 }
+
+/// Body of `POST /v1/backups`: how the backup's file key is protected (exactly one of the
+/// three). The response is the backup file.
+#[derive(Clone, Default, Serialize, Deserialize, ToSchema)]
+pub struct BackupRequest {
+    /// A passphrase: the file key is wrapped under Argon2id(passphrase).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub passphrase: Option<String>,
+    /// Recipients' public keys (PEM `PUBLIC KEY` for RSA-3072 or larger, `ML-KEM-768 PUBLIC
+    /// KEY`): the file key is wrapped to each; any one restores.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub recipients: Vec<String>,
+    /// Protection the client prepared itself (the CLI does, so passphrases and Shamir shares
+    /// never reach the server): the file key and the header's `protection` object.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prepared: Option<PreparedProtection>,
+}
+
+impl std::fmt::Debug for BackupRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BackupRequest")
+            .field("passphrase", &self.passphrase.as_ref().map(|_| "<redacted>"))
+            .field("recipients", &self.recipients.len())
+            .field("prepared", &self.prepared.is_some())
+            .finish()
+    }
+}
+
+/// A file key and its protection, prepared by the client.
+#[derive(Clone, Serialize, Deserialize, ToSchema)]
+pub struct PreparedProtection {
+    /// The 32-byte file key, base64.
+    pub key: String,
+    /// The header's `protection` object (docs/BACKUP.md).
+    #[schema(value_type = Object)]
+    pub protection: serde_json::Value,
+}
+
+/// Result of `POST /v1/backups/restore`.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct RestoreResult {
+    /// Rows restored per table.
+    pub counts: std::collections::BTreeMap<String, u64>,
+    /// Vault KEKs re-wrapped under this instance's root key.
+    pub vaults_rewrapped: usize,
+    /// Audit records this instance held before the restore (replaced by the backup's log).
+    pub replaced_audit_records: u64,
+    /// The instance the backup came from (its audit public key, hex).
+    pub source_instance: String,
+    /// When the backup was taken (RFC 3339).
+    pub backup_created_at: String,
+}

@@ -641,6 +641,67 @@ impl Seal {
         tracing::warn!("sealed");
     }
 
+    /// Full restore of `snapshot` into this (empty) instance, then the service is reopened
+    /// with the same root keys: it now holds the backup's system secret, principals, tokens,
+    /// vaults, keys and audit log. A record of the restore is appended to that log.
+    pub async fn restore(
+        &self,
+        caller: &Caller,
+        snapshot: &keyhaven_core::backup::Snapshot,
+    ) -> Result<keyhaven_core::backup::RestoreReport, Error> {
+        let _busy = self.busy.lock().await;
+        let (service, unseal_key) = {
+            let st = read_guard(&self.state);
+            let u = st
+                .as_ref()
+                .ok_or_else(|| Error::InvalidRequest("the server is sealed".to_owned()))?;
+            (u.service.clone(), u.unseal_key.clone())
+        };
+        let report = service.restore_snapshot(caller, snapshot).await?;
+        let reopened = self
+            .open_service(service.root_keys(), "the root key does not open the restored data")
+            .await
+            .map_err(|e| Error::Storage(format!("restored, but reopening failed: {e}")))?;
+        *write_guard(&self.state) = Some(Unsealed {
+            service: reopened.clone(),
+            unseal_key,
+        });
+        let detail = format!(
+            "full restore of a backup of instance {} taken {} by node {}: {} vaults, {} keys, \
+             {} audit records; this instance's previous {} audit records were replaced",
+            snapshot.meta.source_instance.get(..16).unwrap_or(""),
+            snapshot
+                .meta
+                .created_at
+                .format(&time::format_description::well_known::Rfc3339)
+                .unwrap_or_default(),
+            snapshot.meta.source_node,
+            report.counts.get("vaults").copied().unwrap_or(0),
+            report.counts.get("keys").copied().unwrap_or(0),
+            snapshot.meta.audit_records,
+            report.replaced_audit_records,
+        );
+        let event = keyhaven_core::AuditEvent {
+            at: self.clock.now(),
+            request_id: caller.context.request_id.clone(),
+            principal: Some(caller.name().to_owned()),
+            source: caller.context.source.map(|s| s.to_string()),
+            action: "backup.restore".to_owned(),
+            route: None,
+            vault: None,
+            key: None,
+            key_version: None,
+            outcome: keyhaven_core::access::Outcome::Success,
+            code: None,
+            detail: Some(detail),
+        };
+        if let Err(e) = reopened.record(event).await {
+            tracing::error!(error = %e, "restored, but the restore could not be recorded in the audit log");
+        }
+        tracing::warn!("full restore done: principals, tokens and keys are now the backup's");
+        Ok(report)
+    }
+
     /// Rotates the root key: a new generation (random and wrapped under the unseal key, or a
     /// new key in the HSM), every KEK re-wrapped under it, old generations retired.
     pub async fn rotate_root(&self, caller: &Caller) -> Result<RotationReport, Error> {

@@ -2,6 +2,7 @@
 
 mod audit;
 mod auth;
+mod backups;
 mod error;
 mod extract;
 mod health;
@@ -69,6 +70,9 @@ pub struct Shared {
     /// Time for audit records.
     pub clock: Arc<dyn Clock>,
 }
+
+/// Largest backup file `POST /v1/backups/restore` takes.
+pub const RESTORE_BODY_LIMIT: usize = 1 << 30;
 
 /// Limits of the HTTP layer.
 #[derive(Clone, Debug)]
@@ -201,6 +205,7 @@ fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
     paths(
         health::health, health::ready,
         sys::seal_status, sys::unseal, sys::seal, sys::rotate_root,
+        backups::create, backups::restore,
         principals::whoami, principals::create, principals::list, principals::get,
         principals::update, principals::delete, principals::create_token,
         principals::list_tokens, principals::revoke_token, principals::add_cert,
@@ -225,7 +230,7 @@ fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
     modifiers(&BearerAuth),
     tags((name = "vaults"), (name = "keys"), (name = "crypto"), (name = "health"),
          (name = "sys"), (name = "principals"), (name = "audit"), (name = "templates"),
-         (name = "policy"), (name = "reports"), (name = "keystores"))
+         (name = "policy"), (name = "reports"), (name = "keystores"), (name = "backups"))
 )]
 pub struct ApiDoc;
 
@@ -248,6 +253,11 @@ pub fn router(state: AppState, limits: HttpLimits) -> Router {
         .route("/v1/sys/unseal", post(sys::unseal))
         .route("/v1/sys/seal", post(sys::seal))
         .route("/v1/sys/rotate-root", post(sys::rotate_root))
+        .route("/v1/backups", post(backups::create))
+        .route(
+            "/v1/backups/restore",
+            post(backups::restore).layer(DefaultBodyLimit::max(RESTORE_BODY_LIMIT)),
+        )
         .route("/v1/whoami", get(principals::whoami))
         .route(
             "/v1/principals",
