@@ -29,6 +29,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 mod admin;
+mod backup;
 mod error;
 mod import;
 mod keystores;
@@ -37,6 +38,7 @@ mod report;
 mod template;
 mod tls;
 
+pub use backup::BACKUP_KEY_HEADER;
 pub use error::{exit, exit_code_for, ClientError};
 pub use keyhaven_proto as proto;
 pub use query::{KeyAction, KeyQuery};

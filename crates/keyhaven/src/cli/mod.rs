@@ -10,6 +10,7 @@ use clap::{Args, Parser, Subcommand};
 use keyhaven_client::{Client, ClientBuilder, DEFAULT_ADDR};
 
 pub mod audit;
+pub mod backup;
 pub mod crypto;
 pub mod discover;
 pub mod distribution;
@@ -186,6 +187,9 @@ pub enum Command {
     Discover(discover::DiscoverArgs),
     /// Move an instance from SQLite to PostgreSQL and verify the copy (server stopped).
     Migrate(migrate::MigrateArgs),
+    /// Backups: create (encrypted, while serving), verify, restore into an empty instance.
+    #[command(subcommand)]
+    Backup(backup::BackupCommand),
 }
 
 /// What a client command needs: a connected client and the output format.
@@ -307,6 +311,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Serve(args) => serve::run(args).await,
         Command::Init(args) => init::run(args, global.output).await,
         Command::Migrate(args) => migrate::run(args, global.output).await,
+        Command::Backup(cmd) => backup::run(|| global.context(), cmd, global.output).await,
         Command::Unseal(args) => sys::unseal(&anonymous()?, args, global.output).await,
         Command::Status => sys::status(&anonymous()?, global.output).await,
         Command::Seal => sys::seal(&global.context()?).await,

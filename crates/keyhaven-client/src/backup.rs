@@ -1,0 +1,76 @@
+//! `/v1/backups`: take a backup (streamed to a writer) and restore one.
+
+use crate::proto::{BackupRequest, RestoreResult};
+use crate::{decode, Client, ClientError};
+
+/// The header carrying a backup's file key (base64) on restore.
+pub const BACKUP_KEY_HEADER: &str = "x-keyhaven-backup-key";
+
+impl Client {
+    /// `POST /v1/backups`: writes the backup file to `sink` as it arrives; `progress` hears
+    /// the bytes written so far. Returns the file's size.
+    pub async fn create_backup(
+        &self,
+        request: &BackupRequest,
+        mut sink: impl std::io::Write,
+        mut progress: impl FnMut(u64),
+    ) -> Result<u64, ClientError> {
+        let url = self.url(&["backups"], &[])?;
+        let mut req = self.http.post(url).json(request);
+        if let Some(auth) = &self.auth {
+            req = req.header(reqwest::header::AUTHORIZATION, auth.clone());
+        }
+        let mut response = req.send().await.map_err(|e| ClientError::transport(&e))?;
+        let status = response.status();
+        if !status.is_success() {
+            let bytes = response
+                .bytes()
+                .await
+                .map_err(|e| ClientError::transport(&e))?;
+            return Err(ClientError::from_response(status.as_u16(), &bytes));
+        }
+        let mut written = 0u64;
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|e| ClientError::transport(&e))?
+        {
+            sink.write_all(&chunk)
+                .map_err(|e| ClientError::Config(format!("cannot write the backup: {e}")))?;
+            written += chunk.len() as u64;
+            progress(written);
+        }
+        Ok(written)
+    }
+
+    /// `POST /v1/backups/restore`: sends the backup file with its file key (base64).
+    pub async fn restore_backup(
+        &self,
+        file: Vec<u8>,
+        key_base64: &str,
+    ) -> Result<RestoreResult, ClientError> {
+        let url = self.url(&["backups", "restore"], &[])?;
+        let key = reqwest::header::HeaderValue::from_str(key_base64)
+            .map_err(|_| ClientError::Config("the backup key is not base64".to_owned()))?;
+        let mut req = self
+            .http
+            .post(url)
+            .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
+            .header(BACKUP_KEY_HEADER, key)
+            .body(file);
+        if let Some(auth) = &self.auth {
+            req = req.header(reqwest::header::AUTHORIZATION, auth.clone());
+        }
+        let response = req.send().await.map_err(|e| ClientError::transport(&e))?;
+        let status = response.status();
+        let bytes = response
+            .bytes()
+            .await
+            .map_err(|e| ClientError::transport(&e))?;
+        if status.is_success() {
+            decode(&bytes)
+        } else {
+            Err(ClientError::from_response(status.as_u16(), &bytes))
+        }
+    }
+}
