@@ -260,7 +260,9 @@ pub fn encode(snapshot: &Snapshot) -> Result<Zeroizing<Vec<u8>>, BackupError> {
         record(&mut out, TAG_TABLE, &head)?;
         for r in &t.rows {
             if r.len() != t.columns.len()
-                || r.iter().zip(&t.columns).any(|(c, col)| c.kind() != col.kind)
+                || r.iter()
+                    .zip(&t.columns)
+                    .any(|(c, col)| c.kind() != col.kind)
             {
                 return Err(BackupError::Invalid(format!(
                     "a row of {} does not match its columns",
@@ -287,7 +289,9 @@ struct Reader<'a> {
 impl<'a> Reader<'a> {
     fn take(&mut self, n: usize) -> Result<&'a [u8], BackupError> {
         if self.buf.len() < n {
-            return Err(BackupError::Format("the payload ends inside a record".to_owned()));
+            return Err(BackupError::Format(
+                "the payload ends inside a record".to_owned(),
+            ));
         }
         let (head, rest) = self.buf.split_at(n);
         self.buf = rest;
@@ -328,11 +332,7 @@ fn decode_cell(r: &mut Reader<'_>, kind: ColumnKind) -> Result<Cell, BackupError
         other => return Err(BackupError::Format(format!("cell null flag {other}"))),
     };
     let cell = match (tag, kind) {
-        (1, ColumnKind::Int) => Cell::Int(if present {
-            Some(r.u64()? as i64)
-        } else {
-            None
-        }),
+        (1, ColumnKind::Int) => Cell::Int(if present { Some(r.u64()? as i64) } else { None }),
         (2, ColumnKind::Text) => Cell::Text(if present {
             let len = r.u32()? as usize;
             let b = r.take(len)?;
@@ -365,7 +365,9 @@ pub fn decode(payload: &[u8]) -> Result<Snapshot, BackupError> {
     let mut r = Reader { buf: payload };
     let (tag, body) = r.record()?;
     if tag != TAG_META {
-        return Err(BackupError::Format("the payload does not start with its metadata".to_owned()));
+        return Err(BackupError::Format(
+            "the payload does not start with its metadata".to_owned(),
+        ));
     }
     let meta: BackupMeta = serde_json::from_slice(body)
         .map_err(|e| BackupError::Format(format!("backup metadata: {e}")))?;
@@ -377,7 +379,9 @@ pub fn decode(payload: &[u8]) -> Result<Snapshot, BackupError> {
     }
     let (tag, body) = r.record()?;
     if tag != TAG_SECRETS {
-        return Err(BackupError::Format("the secrets section is missing".to_owned()));
+        return Err(BackupError::Format(
+            "the secrets section is missing".to_owned(),
+        ));
     }
     let mut s = Reader { buf: body };
     let n = s.u16()? as usize;
@@ -391,7 +395,9 @@ pub fn decode(payload: &[u8]) -> Result<Snapshot, BackupError> {
         keks.push((VaultId(id), SecretBytes::from_slice(s.take(n)?)));
     }
     if !s.buf.is_empty() {
-        return Err(BackupError::Format("trailing bytes in the secrets section".to_owned()));
+        return Err(BackupError::Format(
+            "trailing bytes in the secrets section".to_owned(),
+        ));
     }
     let mut tables: Vec<TableDump> = Vec::new();
     let mut total: u64 = 0;
@@ -425,7 +431,10 @@ pub fn decode(payload: &[u8]) -> Result<Snapshot, BackupError> {
                     row.push(decode_cell(&mut c, col.kind)?);
                 }
                 if !c.buf.is_empty() {
-                    return Err(BackupError::Format(format!("a row of {} is too long", t.name)));
+                    return Err(BackupError::Format(format!(
+                        "a row of {} is too long",
+                        t.name
+                    )));
                 }
                 t.rows.push(row);
                 total += 1;
@@ -511,7 +520,10 @@ mod tests {
             },
             secrets: BackupSecrets {
                 system_secret: SecretBytes::from_slice(&[7; 32]),
-                keks: vec![(VaultId(Uuid::from_u128(9)), SecretBytes::from_slice(&[8; 32]))],
+                keks: vec![(
+                    VaultId(Uuid::from_u128(9)),
+                    SecretBytes::from_slice(&[8; 32]),
+                )],
             },
             tables,
         }
@@ -606,8 +618,11 @@ impl crate::service::KeyService {
                 column(v, "root_generation")?,
             );
             for row in &v.rows {
-                let (Some(Cell::Text(Some(id))), Some(Cell::Bytes(Some(sealed))), Some(Cell::Int(Some(g)))) =
-                    (row.get(id_at), row.get(kek_at), row.get(gen_at))
+                let (
+                    Some(Cell::Text(Some(id))),
+                    Some(Cell::Bytes(Some(sealed))),
+                    Some(Cell::Int(Some(g))),
+                ) = (row.get(id_at), row.get(kek_at), row.get(gen_at))
                 else {
                     return Err(Error::Storage("a vault row without its KEK".to_owned()));
                 };
@@ -615,9 +630,7 @@ impl crate::service::KeyService {
                     Uuid::parse_str(id).map_err(|_| Error::Storage("vault id".to_owned()))?,
                 );
                 let g = u32::try_from(*g).map_err(|_| Error::Storage("root generation".into()))?;
-                let kek = self
-                    .root(g)?
-                    .unwrap(&crate::service::kek_aad(id), sealed)?;
+                let kek = self.root(g)?.unwrap(&crate::service::kek_aad(id), sealed)?;
                 keks.push((id, kek));
             }
         }
@@ -655,8 +668,8 @@ impl crate::service::KeyService {
         })
     }
 
-    /// Full restore of `snapshot` into this instance, which must hold no vaults, keys or
-    /// templates: every table is replaced by the backup's, the backup's system secret and
+    /// Full restore of `snapshot` into this instance, which must hold no keys or templates
+    /// (empty vaults are replaced): every table is replaced by the backup's, the backup's system secret and
     /// vault KEKs are wrapped under this instance's current root key. Afterwards this service
     /// is stale (its system keys are the old ones): the caller reopens the service with the
     /// same root keys ([`KeyService::root_keys`]). System-admin.
@@ -709,8 +722,8 @@ impl crate::service::KeyService {
             Ok(()) => {}
             Err(crate::store::StoreError::NotEmpty) => {
                 return Err(Error::InvalidRequest(
-                    "a full restore needs an empty instance (no vaults, keys or templates); \
-                     this one holds some. Restore into a new instance"
+                    "a full restore needs an empty instance (no keys or templates); this one \
+                     holds some. Restore into a new instance"
                         .to_owned(),
                 ))
             }

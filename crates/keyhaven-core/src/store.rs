@@ -432,7 +432,7 @@ pub trait Store: Send + Sync {
 
     /// Every table a backup holds, read from one consistent snapshot while writes go on.
     async fn dump_tables(&self) -> Result<Vec<crate::backup::TableDump>, StoreError>;
-    /// Full restore into an instance without vaults, keys or templates
+    /// Full restore into an instance without keys or templates
     /// ([`StoreError::NotEmpty`] otherwise): in one transaction, every backup table is
     /// replaced by `tables`, the stored system secret by `wrapped_system_secret`, and each
     /// restored vault by what `fix_vault` makes of it (its KEK re-wrapped under this

@@ -406,7 +406,9 @@ pub fn protect_recipients(
     recipients: &[RecipientKey],
 ) -> Result<Protection, BackupError> {
     if recipients.is_empty() {
-        return Err(BackupError::Invalid("name at least one recipient key".to_owned()));
+        return Err(BackupError::Invalid(
+            "name at least one recipient key".to_owned(),
+        ));
     }
     Ok(Protection::Recipients {
         recipients: recipients
@@ -501,7 +503,11 @@ pub fn open_key(header: &Header, unlock: &Unlock<'_>) -> Result<FileKey, BackupE
                         &fp[..16],
                         recipients
                             .iter()
-                            .map(|r| format!("{} {}", r.algorithm, r.fingerprint.get(..16).unwrap_or("")))
+                            .map(|r| format!(
+                                "{} {}",
+                                r.algorithm,
+                                r.fingerprint.get(..16).unwrap_or("")
+                            ))
                             .collect::<Vec<_>>()
                             .join(", ")
                     ))
@@ -777,7 +783,10 @@ mod tests {
     #[test]
     fn passphrase_round_trip_and_wrong_passphrase() {
         let key = FileKey::generate().unwrap();
-        let h = header(protect_passphrase(&key, b"correct horse", fast()).unwrap(), 7);
+        let h = header(
+            protect_passphrase(&key, b"correct horse", fast()).unwrap(),
+            7,
+        );
         let payload: Vec<u8> = (0..100u8).collect();
         let file = seal(&h, &key, &payload).unwrap();
         let p = parse(&file).unwrap();

@@ -33,12 +33,12 @@
 //! keys may come as PEM, PKCS#1 or SEC1 and are brought to PKCS#8.
 
 mod aes;
+pub mod backup;
 mod ec;
 mod ed25519;
 mod error;
 mod export;
 mod hmac;
-pub mod backup;
 pub mod import;
 mod kdf;
 mod mldsa;

@@ -85,7 +85,10 @@ pub struct BackupRequest {
 impl std::fmt::Debug for BackupRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("BackupRequest")
-            .field("passphrase", &self.passphrase.as_ref().map(|_| "<redacted>"))
+            .field(
+                "passphrase",
+                &self.passphrase.as_ref().map(|_| "<redacted>"),
+            )
             .field("recipients", &self.recipients.len())
             .field("prepared", &self.prepared.is_some())
             .finish()

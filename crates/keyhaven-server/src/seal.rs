@@ -659,7 +659,10 @@ impl Seal {
         };
         let report = service.restore_snapshot(caller, snapshot).await?;
         let reopened = self
-            .open_service(service.root_keys(), "the root key does not open the restored data")
+            .open_service(
+                service.root_keys(),
+                "the root key does not open the restored data",
+            )
             .await
             .map_err(|e| Error::Storage(format!("restored, but reopening failed: {e}")))?;
         *write_guard(&self.state) = Some(Unsealed {

@@ -44,9 +44,10 @@ async fn protection(req: proto::BackupRequest) -> Result<(FileKey, Protection), 
         ));
     }
     if let Some(p) = req.prepared {
-        let raw = zeroize::Zeroizing::new(STANDARD.decode(p.key.as_bytes()).map_err(|_| {
-            ApiError::new(ErrorCode::InvalidRequest, "prepared.key is not base64")
-        })?);
+        let raw =
+            zeroize::Zeroizing::new(STANDARD.decode(p.key.as_bytes()).map_err(|_| {
+                ApiError::new(ErrorCode::InvalidRequest, "prepared.key is not base64")
+            })?);
         let key = FileKey::from_bytes(&raw).map_err(backup_error)?;
         let protection: Protection = serde_json::from_value(p.protection).map_err(|e| {
             ApiError::new(
@@ -99,7 +100,11 @@ pub async fn create(
     caller.require_system(keyhaven_core::Permission::ManageSeal)?;
     let (key, protection) = protection(req).await?;
     let snapshot = svc.backup_snapshot(&caller).await?;
-    let created_at = snapshot.meta.created_at.format(&Rfc3339).map_err(internal)?;
+    let created_at = snapshot
+        .meta
+        .created_at
+        .format(&Rfc3339)
+        .map_err(internal)?;
     let name = format!(
         "keyhaven-{}.khbackup",
         created_at.replace([':', '-'], "").replace('T', "-")
@@ -130,8 +135,8 @@ pub async fn create(
         .into_response())
 }
 
-/// Full restore of a backup into this instance, which must hold no vaults, keys or
-/// templates. The body is the backup file; the `x-keyhaven-backup-key` header its file key
+/// Full restore of a backup into this instance, which must hold no keys or templates
+/// (empty vaults are replaced). The body is the backup file; the `x-keyhaven-backup-key` header its file key
 /// (base64; the CLI recovers it from the passphrase, recipient key or shares). On any error
 /// nothing changes. Afterwards principals and tokens are the backup's: the token used for
 /// the restore stops working unless the backup holds it.
@@ -174,6 +179,10 @@ pub async fn restore(
         vaults_rewrapped: report.vaults,
         replaced_audit_records: report.replaced_audit_records,
         source_instance: snapshot.meta.source_instance.clone(),
-        backup_created_at: snapshot.meta.created_at.format(&Rfc3339).map_err(internal)?,
+        backup_created_at: snapshot
+            .meta
+            .created_at
+            .format(&Rfc3339)
+            .map_err(internal)?,
     }))
 }

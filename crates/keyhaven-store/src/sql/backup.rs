@@ -106,13 +106,10 @@ async fn insert(
 
 /// Counts the rows that make an instance non-empty for a full restore.
 async fn holdings(tx: &mut Transaction<'_, Db>) -> Result<i64, StoreError> {
-    sqlx::query_scalar(
-        "SELECT (SELECT COUNT(*) FROM vaults) + (SELECT COUNT(*) FROM keys) + \
-         (SELECT COUNT(*) FROM key_templates)",
-    )
-    .fetch_one(&mut **tx)
-    .await
-    .map_err(backend)
+    sqlx::query_scalar("SELECT (SELECT COUNT(*) FROM keys) + (SELECT COUNT(*) FROM key_templates)")
+        .fetch_one(&mut **tx)
+        .await
+        .map_err(backend)
 }
 
 impl DbStore {
@@ -154,7 +151,7 @@ impl DbStore {
     }
 
     /// Replaces everything but the seal with `tables`, in one transaction; refuses an
-    /// instance that holds vaults, keys or templates. The system secret wrapped under this
+    /// instance that holds keys or templates (empty vaults are replaced). The system secret wrapped under this
     /// instance's root key replaces the stored one, and `fix_vault` re-wraps each restored
     /// vault's KEK.
     pub(crate) async fn restore_all(

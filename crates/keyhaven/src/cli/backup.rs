@@ -15,8 +15,8 @@ use keyhaven_client::proto::{BackupRequest, PreparedProtection};
 use keyhaven_core::backup::{self as payload, BackupError, Snapshot};
 use keyhaven_core::SecretBytes;
 use keyhaven_crypto::backup::{
-    self as file, protection_name, FileKey, Header, Protection, RecipientKey,
-    RecipientPrivateKey, Unlock,
+    self as file, protection_name, FileKey, Header, Protection, RecipientKey, RecipientPrivateKey,
+    Unlock,
 };
 use keyhaven_crypto::Argon2Params;
 use serde_json::json;
@@ -95,15 +95,23 @@ pub struct KeygenArgs {
     pub out: PathBuf,
 }
 
+/// A backup that does not open or check: exit 7, with the reason on stderr (the CLI prints
+/// nothing else for exit 7).
+fn failed(message: String) -> CliError {
+    eprintln!("keyhaven: error: {message}");
+    CliError::Invalid(message)
+}
+
 fn backup_err(e: BackupError) -> CliError {
     match e {
         BackupError::Invalid(m) => CliError::Usage(m),
-        other => CliError::Invalid(other.to_string()),
+        other => failed(other.to_string()),
     }
 }
 
 fn read_file(path: &Path, what: &str) -> Result<Vec<u8>, CliError> {
-    std::fs::read(path).map_err(|e| CliError::io(format!("cannot read {what} {}", path.display()), &e))
+    std::fs::read(path)
+        .map_err(|e| CliError::io(format!("cannot read {what} {}", path.display()), &e))
 }
 
 fn read_text(path: &Path, what: &str) -> Result<String, CliError> {
@@ -146,9 +154,8 @@ fn prepare(args: &CreateArgs) -> Result<(FileKey, Protection), CliError> {
             .recipients
             .iter()
             .map(|p| {
-                RecipientKey::from_pem(&read_text(p, "recipient key")?).map_err(|e| {
-                    CliError::Usage(format!("{}: {e}", p.display()))
-                })
+                RecipientKey::from_pem(&read_text(p, "recipient key")?)
+                    .map_err(|e| CliError::Usage(format!("{}: {e}", p.display())))
             })
             .collect::<Result<Vec<_>, _>>()?;
         let p = file::protect_recipients(&key, &keys).map_err(backup_err)?;
@@ -162,7 +169,11 @@ fn prepare(args: &CreateArgs) -> Result<(FileKey, Protection), CliError> {
             let mut text = s.expose().to_vec();
             text.push(b'\n');
             let text = SecretBytes::new(text);
-            write_output(&dir.join(format!("share-{}.txt", i + 1)), text.expose(), true)?;
+            write_output(
+                &dir.join(format!("share-{}.txt", i + 1)),
+                text.expose(),
+                true,
+            )?;
         }
         eprintln!(
             "wrote {n} shares to {} ({m} restore): give one to each custodian and delete them here",
@@ -195,7 +206,10 @@ async fn create(ctx: &Context, args: CreateArgs) -> Result<(), CliError> {
     let result = ctx
         .client
         .create_backup(&request, &mut out, |n| {
-            eprint!("\rreceiving backup: {:.1} MiB", n as f64 / (1024.0 * 1024.0));
+            eprint!(
+                "\rreceiving backup: {:.1} MiB",
+                n as f64 / (1024.0 * 1024.0)
+            );
             let _ = std::io::stderr().flush();
         })
         .await;
@@ -212,12 +226,14 @@ async fn create(ctx: &Context, args: CreateArgs) -> Result<(), CliError> {
     drop(out);
     // Read back and check before calling it done.
     let bytes = read_file(&partial, "backup")?;
-    let check = file::parse(&bytes).and_then(|p| p.open(&key)).and_then(|pl| payload::decode(&pl));
+    let check = file::parse(&bytes)
+        .and_then(|p| p.open(&key))
+        .and_then(|pl| payload::decode(&pl));
     let snapshot = match check {
         Ok(s) => s,
         Err(e) => {
             let _ = std::fs::remove_file(&partial);
-            return Err(CliError::Invalid(format!("the backup received does not check: {e}")));
+            return Err(failed(format!("the backup received does not check: {e}")));
         }
     };
     std::fs::rename(&partial, &args.out)
@@ -259,7 +275,11 @@ fn open(args: &OpenArgs) -> Result<(Header, FileKey, Snapshot), CliError> {
                 Protection::Passphrase { .. } => "--passphrase-file FILE",
                 Protection::Recipients { .. } => "--recipient-key PRIVATE_KEY_FILE",
                 Protection::Shamir { threshold, .. } =>
-                    if threshold == 2 { "--share FILE twice" } else { "--share FILE, once per share" },
+                    if threshold == 2 {
+                        "--share FILE twice"
+                    } else {
+                        "--share FILE, once per share"
+                    },
             }
         )));
     }
@@ -331,7 +351,11 @@ async fn restore(ctx: &Context, args: OpenArgs) -> Result<(), CliError> {
     // is asked to change anything.
     let (_, key, _) = open(&args)?;
     let bytes = read_file(&args.file, "backup")?;
-    eprintln!("restoring {} ({} bytes)...", args.file.display(), bytes.len());
+    eprintln!(
+        "restoring {} ({} bytes)...",
+        args.file.display(),
+        bytes.len()
+    );
     let key_b64 = zeroize::Zeroizing::new(STANDARD.encode(key.expose()));
     let r = ctx.client.restore_backup(bytes, &key_b64).await?;
     match ctx.output {
@@ -344,7 +368,10 @@ async fn restore(ctx: &Context, args: OpenArgs) -> Result<(), CliError> {
             let mut text = format!(
                 "restored the backup of instance {} taken {}; {} vault keys re-wrapped under \
                  this instance's root key; {} earlier audit records of this instance replaced\n\n",
-                r.source_instance, r.backup_created_at, r.vaults_rewrapped, r.replaced_audit_records
+                r.source_instance,
+                r.backup_created_at,
+                r.vaults_rewrapped,
+                r.replaced_audit_records
             );
             text.push_str(&t.render());
             text.push_str(

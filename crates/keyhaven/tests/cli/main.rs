@@ -390,6 +390,7 @@ fn dev_files_are_private_and_reused() {
 }
 
 mod audit_log;
+mod backup;
 mod discover;
 mod import;
 mod keystores;
