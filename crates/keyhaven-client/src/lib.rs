@@ -441,6 +441,15 @@ impl Client {
         self.key_get(id, "public-key").await
     }
 
+    /// `POST /v1/keys/{id}/export`.
+    pub async fn export_key(
+        &self,
+        id: Uuid,
+        request: &proto::ExportKeyRequest,
+    ) -> Result<proto::ExportedKey, ClientError> {
+        self.key_post(id, "export", request).await
+    }
+
     // ---- cryptographic operations ----
 
     /// `POST /v1/keys/{id}/encrypt`.

@@ -68,4 +68,25 @@ impl KeyService {
             public_key: v.public_key,
         })
     }
+
+    /// [`KeyService::export_object`] in plaintext: only where the key's vault allows it
+    /// (`allow_plaintext_export` in its policy override); refused otherwise, whatever the
+    /// caller's role. Audited as `key.export` with the detail `plaintext`.
+    pub async fn export_plaintext(&self, caller: &Caller, id: KeyId) -> Result<ExportedObject> {
+        let obj = self.export_object(caller, id).await?;
+        let allowed = self
+            .stored_override(Some(caller), obj.key.vault_id)
+            .await?
+            .and_then(|o| o.allow_plaintext_export)
+            .unwrap_or(false);
+        if !allowed {
+            return Err(Error::Forbidden(format!(
+                "vault {} does not allow plaintext export (allow_plaintext_export in its policy \
+                 override); export the key wrapped for a public key or under another key",
+                obj.key.vault_name
+            )));
+        }
+        caller.with_note(|n| n.detail = Some("plaintext".to_owned()));
+        Ok(obj)
+    }
 }

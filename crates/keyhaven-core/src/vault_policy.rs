@@ -134,7 +134,7 @@ impl KeyService {
             })
     }
 
-    async fn stored_override(
+    pub(crate) async fn stored_override(
         &self,
         caller: Option<&Caller>,
         vault: VaultId,

@@ -738,7 +738,7 @@ pub fn pem_encode(label: &str, der: &[u8]) -> String {
 }
 
 /// The label and bytes of the first PEM block in `text`.
-fn pem_decode(text: &str) -> Result<(String, Vec<u8>), BackupError> {
+pub fn pem_decode(text: &str) -> Result<(String, Vec<u8>), BackupError> {
     let not_pem = || BackupError::Invalid("the key file is not PEM".to_owned());
     let start = text.find("-----BEGIN ").ok_or_else(not_pem)?;
     let rest = &text[start + 11..];

@@ -94,3 +94,49 @@ pub struct ImportWrappedKey {
     )]
     pub process_start_date: Option<OffsetDateTime>,
 }
+
+/// Body of `POST /v1/keys/{id}/export`: how the material leaves (exactly one). Only keys
+/// created exportable leave at all.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, ToSchema)]
+pub struct ExportKeyRequest {
+    /// Wrap for this RSA public key (PEM `PUBLIC KEY`): format
+    /// `rsa-oaep-3072-sha256-aes-256`, the one `POST /v1/keys/import` accepts when the
+    /// public key is a vault's import key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wrap_for: Option<String>,
+    /// Encrypt under this keyhaven key (id): a keyhaven ciphertext that `decrypt` with that key
+    /// opens (associated data `keyhaven-export:<key id>:<version>`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wrap_with: Option<Uuid>,
+    /// In plaintext: only where the key's vault allows it (`allow_plaintext_export`).
+    #[serde(default)]
+    pub plaintext: bool,
+}
+
+/// Result of `POST /v1/keys/{id}/export`.
+#[derive(Clone, Serialize, Deserialize, ToSchema)]
+pub struct ExportedKey {
+    /// The key.
+    pub key_id: Uuid,
+    /// The version exported (the primary one).
+    pub version: u32,
+    /// The key's algorithm.
+    pub algorithm: String,
+    /// `rsa-oaep-3072-sha256-aes-256`, `keyhaven-ciphertext` or `plaintext`.
+    pub format: String,
+    /// The material inside: `raw` (symmetric keys, ML-KEM/ML-DSA keys) or `pkcs8` (other
+    /// private keys).
+    pub material_encoding: String,
+    /// The wrapped (or plain) material, base64.
+    pub material: String,
+}
+
+impl std::fmt::Debug for ExportedKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ExportedKey")
+            .field("key_id", &self.key_id)
+            .field("version", &self.version)
+            .field("format", &self.format)
+            .finish_non_exhaustive()
+    }
+}

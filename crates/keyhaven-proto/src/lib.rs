@@ -23,7 +23,7 @@ pub mod template;
 pub use access::*;
 pub use audit::*;
 pub use error::{ErrorBody, ErrorCode, ErrorDetail};
-pub use import::{ImportKey, ImportWrappedKey};
+pub use import::{ExportKeyRequest, ExportedKey, ImportKey, ImportWrappedKey};
 pub use keystore::*;
 pub use policy::*;
 pub use report::*;
@@ -267,6 +267,10 @@ pub struct CreateKey {
     /// Ed25519) or the FIPS 203/204 private key (ML-KEM, ML-DSA).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub import_material: Option<String>,
+    /// Whether the key may ever leave keyhaven (`POST /v1/keys/{id}/export`, KMIP Get).
+    /// Fixed at creation; default `false`: the material never leaves, whatever the role.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub exportable: bool,
 }
 
 /// `PATCH /v1/keys/{id}`: only the fields present change. `description: ""` clears the

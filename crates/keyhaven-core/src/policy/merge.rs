@@ -39,6 +39,11 @@ pub struct PolicyOverride {
     /// `true` refuses quantum-vulnerable algorithms for new keys; `false` changes nothing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refuse_quantum_vulnerable: Option<bool>,
+    /// `true` lets exportable keys of the vault be exported in plaintext (each export is
+    /// audited). The one vault setting here that loosens rather than tightens; absent or
+    /// `false`: exportable keys leave only wrapped.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_plaintext_export: Option<bool>,
     /// Per-class tightenings.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub classes: BTreeMap<KeyClass, ClassOverride>,

@@ -256,3 +256,107 @@ pub async fn decapsulate(
         shared_secret: enc(secret.expose()),
     }))
 }
+
+/// Export an exportable key's primary version: wrapped for an RSA public key
+/// (`rsa-oaep-3072-sha256-aes-256`, importable into another keyhaven vault through its import
+/// key), encrypted under another keyhaven key, or in plaintext where the vault allows it.
+/// Keys not created exportable are refused whatever the caller's role. Audited as
+/// `key.export`.
+#[utoipa::path(post, path = "/v1/keys/{id}/export", tag = "keys",
+    params(("id" = String, Path, description = "Key id")),
+    request_body = proto::ExportKeyRequest,
+    responses((status = 200, body = proto::ExportedKey), (status = 400, body = proto::ErrorBody),
+              (status = 403, body = proto::ErrorBody), (status = 404, body = proto::ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn export(
+    Ctx { svc, caller }: Ctx,
+    Path(id): Path<String>,
+    Body(req): Body<proto::ExportKeyRequest>,
+) -> Result<Json<proto::ExportedKey>, ApiError> {
+    let id = key_id(&id)?;
+    let modes = usize::from(req.wrap_for.is_some())
+        + usize::from(req.wrap_with.is_some())
+        + usize::from(req.plaintext);
+    if modes != 1 {
+        return Err(ApiError::invalid(
+            "give exactly one of wrap_for (an RSA public key, PEM), wrap_with (a key id), \
+             plaintext: true",
+        ));
+    }
+    let obj = if req.plaintext {
+        svc.export_plaintext(&caller, id).await?
+    } else {
+        svc.export_object(&caller, id).await?
+    };
+    let version = obj.version;
+    let encoding = if obj.public_key.is_none() || obj.key.algorithm.name().starts_with("ml-") {
+        "raw"
+    } else {
+        "pkcs8"
+    };
+    let (format, bytes, detail) = if let Some(pem) = &req.wrap_for {
+        let (label, spki) = keyhaven_crypto::backup::pem_decode(pem)
+            .map_err(|e| ApiError::invalid(format!("wrap_for: {e}")))?;
+        if label != "PUBLIC KEY" {
+            return Err(ApiError::invalid(
+                "wrap_for must be a PEM \"PUBLIC KEY\" (an RSA public key)",
+            ));
+        }
+        let blob = keyhaven_crypto::import::wrap_for_import(&spki, obj.material.expose())
+            .map_err(|e| ApiError::invalid(format!("wrap_for: {e}")))?;
+        let fp = keyhaven_core::hex::encode(
+            aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, &spki).as_ref(),
+        );
+        (
+            "rsa-oaep-3072-sha256-aes-256",
+            blob,
+            format!("wrapped for RSA key {}", fp.get(..16).unwrap_or("")),
+        )
+    } else if let Some(wrapping) = req.wrap_with {
+        let aad = format!("keyhaven-export:{}:{version}", obj.key.id.0);
+        let sealed = svc
+            .encrypt(
+                &caller,
+                keyhaven_core::KeyId(wrapping),
+                obj.material.expose(),
+                aad.as_bytes(),
+            )
+            .await?;
+        (
+            "keyhaven-ciphertext",
+            sealed.bytes,
+            format!("encrypted under key {wrapping}"),
+        )
+    } else {
+        (
+            "plaintext",
+            obj.material.expose().to_vec(),
+            "plaintext".to_owned(),
+        )
+    };
+    // The request record may name the wrapping key's use; this one names the export.
+    let event = keyhaven_core::AuditEvent {
+        at: time::OffsetDateTime::now_utc(),
+        request_id: caller.context.request_id.clone(),
+        principal: Some(caller.name().to_owned()),
+        source: caller.context.source.map(|s| s.to_string()),
+        action: "key.export".to_owned(),
+        route: None,
+        vault: Some(obj.key.vault_name.to_string()),
+        key: Some(obj.key.id),
+        key_version: Some(version),
+        outcome: keyhaven_core::access::Outcome::Success,
+        code: None,
+        detail: Some(detail),
+    };
+    svc.record(event).await?;
+    let material = zeroize::Zeroizing::new(bytes);
+    Ok(Json(proto::ExportedKey {
+        key_id: obj.key.id.0,
+        version,
+        algorithm: obj.key.algorithm.to_string(),
+        format: format.to_owned(),
+        material_encoding: encoding.to_owned(),
+        material: enc(&material),
+    }))
+}

@@ -149,6 +149,7 @@ async fn create_key(
             .transpose()?,
         extras: KeyExtras {
             schedule,
+            exportable: req.exportable,
             ..KeyExtras::default()
         },
     };

@@ -218,7 +218,7 @@ fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
         import::import_key, import::import_wrapped,
         key_ops::encrypt, key_ops::decrypt, key_ops::rewrap, key_ops::datakey, key_ops::sign,
         key_ops::verify, key_ops::mac, key_ops::mac_verify, key_ops::encapsulate,
-        key_ops::decapsulate,
+        key_ops::decapsulate, key_ops::export,
         audit::query, audit::verify, audit::checkpoints, audit::export,
         templates::create, templates::list, templates::get, templates::update,
         templates::delete, keys::apply_template,
@@ -356,6 +356,7 @@ pub fn router(state: AppState, limits: HttpLimits) -> Router {
         .route("/v1/keys/{id}/mac-verify", post(key_ops::mac_verify))
         .route("/v1/keys/{id}/encapsulate", post(key_ops::encapsulate))
         .route("/v1/keys/{id}/decapsulate", post(key_ops::decapsulate))
+        .route("/v1/keys/{id}/export", post(key_ops::export))
         .route("/v1/reports/compliance", get(reports::compliance))
         .route("/v1/audit", get(audit::query))
         .route("/v1/audit/verify", get(audit::verify))

@@ -55,6 +55,9 @@ pub enum KeyCommand {
     Purge(KeyArg),
     /// Print the public key (PEM) of an asymmetric key.
     PublicKey(PublicKeyArgs),
+    /// Export an exportable key: wrapped for an RSA public key (importable into another
+    /// instance), encrypted under another key, or in plaintext where the vault allows it.
+    Export(ExportArgs),
     /// Bring a key in line with a template: usage, tags, cryptoperiod and rotation (never
     /// the algorithm).
     ApplyTemplate(ApplyTemplateArgs),
@@ -97,6 +100,26 @@ pub struct PublicKeyArgs {
     pub out: Option<PathBuf>,
 }
 
+/// `key export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Key id (UUID) or VAULT/NAME.
+    pub key: KeyRef,
+    /// Wrap for this RSA public key (PEM file), e.g. another vault's import key
+    /// (`key import-key VAULT --out FILE` there).
+    #[arg(long, value_name = "PUBLIC_KEY_FILE", group = "how")]
+    pub wrap_for: Option<PathBuf>,
+    /// Encrypt under this keyhaven key (id or VAULT/NAME).
+    #[arg(long, value_name = "KEY", group = "how")]
+    pub wrap_with: Option<KeyRef>,
+    /// In plaintext (only where the vault's policy sets allow_plaintext_export).
+    #[arg(long, group = "how")]
+    pub plaintext: bool,
+    /// Write the exported bytes to FILE (0600) instead of printing base64.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
 /// `key create`.
 #[derive(Debug, Args)]
 pub struct CreateArgs {
@@ -110,6 +133,10 @@ pub struct CreateArgs {
     /// Permitted uses, comma-separated (default depends on the algorithm).
     #[arg(long, value_delimiter = ',')]
     pub usage: Vec<String>,
+    /// Let the key leave keyhaven later (`key export`); fixed at creation. Without it the
+    /// material never leaves, whatever the role.
+    #[arg(long)]
+    pub exportable: bool,
     /// Create the key active (same as --initial-state active).
     #[arg(long, conflicts_with = "initial_state")]
     pub active: bool,
@@ -284,6 +311,46 @@ pub async fn run(ctx: &Context, cmd: KeyCommand) -> Result<(), CliError> {
         KeyCommand::ApplyTemplate(args) => {
             print_key(ctx.output, &super::template::apply(ctx, args).await?)
         }
+        KeyCommand::Export(args) => {
+            let id = args.key.resolve(client).await?;
+            let mut request = keyhaven_client::proto::ExportKeyRequest {
+                plaintext: args.plaintext,
+                ..Default::default()
+            };
+            if let Some(path) = &args.wrap_for {
+                let pem = std::fs::read_to_string(path)
+                    .map_err(|e| CliError::io(format!("cannot read {}", path.display()), &e))?;
+                request.wrap_for = Some(pem);
+            }
+            if let Some(k) = &args.wrap_with {
+                request.wrap_with = Some(k.resolve(client).await?);
+            }
+            if request.wrap_for.is_none() && request.wrap_with.is_none() && !request.plaintext {
+                return Err(CliError::Usage(
+                    "choose how the key leaves: --wrap-for PUBLIC_KEY_FILE, --wrap-with KEY or \
+                     --plaintext"
+                        .to_owned(),
+                ));
+            }
+            let exported = client.export_key(id, &request).await?;
+            if let Some(path) = &args.out {
+                let bytes =
+                    zeroize::Zeroizing::new(input::decode_b64(&exported.material, "material")?);
+                input::write_output(path, &bytes, true)?;
+                return output::print(&format!(
+                    "key {} version {} exported ({}, {} material) to {}\n",
+                    exported.key_id,
+                    exported.version,
+                    exported.format,
+                    exported.material_encoding,
+                    path.display()
+                ));
+            }
+            if ctx.output == OutputFormat::Json {
+                return output::print(&output::json(serde_json::to_string_pretty(&exported))?);
+            }
+            output::print(&format!("{}\n", exported.material))
+        }
         KeyCommand::PublicKey(args) => {
             let id = args.key.resolve(client).await?;
             let public = client.public_key(id).await?;
@@ -435,6 +502,7 @@ impl CreateArgs {
             protect_stop_date: self.dates.protect_stop_date,
             process_start_date: self.dates.process_start_date,
             import_material,
+            exportable: self.exportable,
         })
     }
 }

@@ -539,3 +539,311 @@ fn a_backup_taken_under_write_load_restores_consistently() {
     let verify = run(&["audit", "verify", "--output", "json"]);
     assert!(verify.contains("\"ok\": true"), "{verify}");
 }
+
+/// The bytes of a file holding base64 text (what `encrypt --out` writes).
+fn b64_file(path: &str) -> Vec<u8> {
+    use base64::Engine;
+    let text = std::fs::read_to_string(path).unwrap();
+    base64::engine::general_purpose::STANDARD
+        .decode(text.trim())
+        .unwrap()
+}
+
+/// The id of `vault/name` on `s`.
+fn key_id(s: &Server, key: &str) -> String {
+    let shown: serde_json::Value =
+        serde_json::from_str(&ok(s, &["key", "show", key, "--output", "json"])).unwrap();
+    shown["id"].as_str().unwrap().to_owned()
+}
+
+#[test]
+fn only_exportable_keys_leave_and_an_exported_key_works_in_another_instance() {
+    let src = Server::start();
+    let work = tempfile::tempdir().unwrap();
+    let w = work.path();
+    let file = |name: &str| w.join(name).to_str().unwrap().to_owned();
+    ok(&src, &["vault", "create", "ex"]);
+    ok(
+        &src,
+        &[
+            "role",
+            "grant",
+            "ex",
+            "root",
+            "admin",
+            "key-manager",
+            "crypto-user",
+        ],
+    );
+    ok(
+        &src,
+        &[
+            "key",
+            "create",
+            "ex/locked",
+            "--algorithm",
+            "aes-256",
+            "--active",
+        ],
+    );
+    for (name, alg) in [
+        ("aes", "aes-256"),
+        ("mac", "hmac-sha256"),
+        ("ec", "ec-p256"),
+    ] {
+        ok(
+            &src,
+            &[
+                "key",
+                "create",
+                &format!("ex/{name}"),
+                "--algorithm",
+                alg,
+                "--active",
+                "--exportable",
+            ],
+        );
+    }
+
+    // The other instance's vault and its import key.
+    let dst = Server::start();
+    ok(&dst, &["vault", "create", "in"]);
+    ok(
+        &dst,
+        &["role", "grant", "in", "root", "key-manager", "crypto-user"],
+    );
+    let import_pub = file("import.pem");
+    ok(
+        &dst,
+        &["key", "import-key", "--vault", "in", "--out", &import_pub],
+    );
+    let import: serde_json::Value = serde_json::from_str(&ok(
+        &dst,
+        &["key", "import-key", "--vault", "in", "--output", "json"],
+    ))
+    .unwrap();
+    let import_id = import["id"].as_str().unwrap().to_owned();
+
+    // A key not created exportable never leaves: every vault role, and the system admin.
+    let locked = key_id(&src, "ex/locked");
+    let mut tokens = Vec::new();
+    for role in ["admin", "key-manager", "crypto-user", "auditor"] {
+        let who = format!("p-{role}");
+        ok(&src, &["principal", "create", &who]);
+        ok(&src, &["role", "grant", "ex", &who, role]);
+        tokens.push(ok(&src, &["token", "create", &who, "--secret-only"]));
+    }
+    for how in [
+        vec!["--plaintext"],
+        vec!["--wrap-for", import_pub.as_str()],
+        vec!["--wrap-with", "ex/aes"],
+    ] {
+        let mut args = vec!["key", "export", locked.as_str()];
+        args.extend(how.iter().copied());
+        let root = src.cli(&args);
+        assert!(!root.status.success(), "{args:?}");
+        assert!(text(&root).contains("not exportable"), "{}", text(&root));
+        for t in &tokens {
+            let out = src
+                .command()
+                .env("KEYHAVEN_TOKEN", t)
+                .env_remove("KEYHAVEN_TOKEN_FILE")
+                .args(&args)
+                .output()
+                .unwrap();
+            assert!(!out.status.success(), "{args:?}: {}", text(&out));
+        }
+    }
+
+    // Plaintext needs the vault's permission, then works and is audited.
+    let plain = src.cli(&["key", "export", "ex/aes", "--plaintext"]);
+    assert!(!plain.status.success());
+    assert!(
+        text(&plain).contains("does not allow plaintext export"),
+        "{}",
+        text(&plain)
+    );
+    let policy = file("policy.json");
+    std::fs::write(&policy, br#"{"allow_plaintext_export": true}"#).unwrap();
+    ok(&src, &["policy", "set", "--vault", "ex", &policy]);
+    let raw_path = file("aes.raw");
+    ok(
+        &src,
+        &["key", "export", "ex/aes", "--plaintext", "--out", &raw_path],
+    );
+    let raw = std::fs::read(&raw_path).unwrap();
+    assert_eq!(raw.len(), 32);
+    // The material is the key's: it opens a ciphertext keyhaven made with it (header || nonce
+    // || ciphertext || tag, the header as associated data).
+    let ct_path = file("ct");
+    ok(
+        &src,
+        &[
+            "encrypt",
+            "ex/aes",
+            "--data",
+            "made in the source",
+            "--out",
+            &ct_path,
+        ],
+    );
+    let ct = b64_file(&ct_path);
+    let (header, rest) = ct.split_at(24);
+    let (nonce, sealed) = rest.split_at(12);
+    let key = aws_lc_rs::aead::LessSafeKey::new(
+        aws_lc_rs::aead::UnboundKey::new(&aws_lc_rs::aead::AES_256_GCM, &raw).unwrap(),
+    );
+    let mut buf = sealed.to_vec();
+    let pt = key
+        .open_in_place(
+            aws_lc_rs::aead::Nonce::try_assume_unique_for_key(nonce).unwrap(),
+            aws_lc_rs::aead::Aad::from(header),
+            &mut buf,
+        )
+        .unwrap();
+    assert_eq!(pt, b"made in the source");
+    let log = ok(
+        &src,
+        &[
+            "audit",
+            "list",
+            "--action",
+            "key.export",
+            "--output",
+            "json",
+        ],
+    );
+    assert!(log.contains("plaintext"), "{log}");
+
+    // Wrapped for the other instance's import key: imports there and works on the source's
+    // MACs and signatures.
+    let mac = file("mac");
+    let sig = file("sig");
+    ok(
+        &src,
+        &[
+            "mac",
+            "ex/mac",
+            "--data",
+            "tagged in the source",
+            "--out",
+            &mac,
+        ],
+    );
+    ok(
+        &src,
+        &[
+            "sign",
+            "ex/ec",
+            "--data",
+            "signed in the source",
+            "--out",
+            &sig,
+        ],
+    );
+    for (name, alg) in [
+        ("aes", "aes-256"),
+        ("mac", "hmac-sha256"),
+        ("ec", "ec-p256"),
+    ] {
+        let blob = file(&format!("{name}.wrapped"));
+        ok(
+            &src,
+            &[
+                "key",
+                "export",
+                &format!("ex/{name}"),
+                "--wrap-for",
+                &import_pub,
+                "--out",
+                &blob,
+            ],
+        );
+        ok(
+            &dst,
+            &[
+                "key",
+                "import",
+                "--vault",
+                "in",
+                "--name",
+                name,
+                "--algorithm",
+                alg,
+                "--wrapped",
+                &blob,
+                "--import-key-id",
+                &import_id,
+                "--active",
+            ],
+        );
+    }
+    ok(
+        &dst,
+        &[
+            "mac-verify",
+            "in/mac",
+            "--data",
+            "tagged in the source",
+            "--mac-file",
+            &mac,
+        ],
+    );
+    ok(
+        &dst,
+        &[
+            "verify",
+            "in/ec",
+            "--data",
+            "signed in the source",
+            "--signature-file",
+            &sig,
+        ],
+    );
+    assert_eq!(
+        ok(&src, &["key", "public-key", "ex/ec"]),
+        ok(&dst, &["key", "public-key", "in/ec"])
+    );
+    // The imported AES key holds the same material: what it encrypts there, the exported
+    // bytes open.
+    let ct2_path = file("ct2");
+    ok(
+        &dst,
+        &[
+            "encrypt",
+            "in/aes",
+            "--data",
+            "made in the copy",
+            "--out",
+            &ct2_path,
+        ],
+    );
+    let ct2 = b64_file(&ct2_path);
+    let (header, rest) = ct2.split_at(24);
+    let (nonce, sealed) = rest.split_at(12);
+    let mut buf = sealed.to_vec();
+    let pt = key
+        .open_in_place(
+            aws_lc_rs::aead::Nonce::try_assume_unique_for_key(nonce).unwrap(),
+            aws_lc_rs::aead::Aad::from(header),
+            &mut buf,
+        )
+        .unwrap();
+    assert_eq!(pt, b"made in the copy");
+
+    // Under another keyhaven key: a ciphertext that key opens.
+    let under = ok(
+        &src,
+        &[
+            "key",
+            "export",
+            "ex/mac",
+            "--wrap-with",
+            "ex/aes",
+            "--output",
+            "json",
+        ],
+    );
+    let under: serde_json::Value = serde_json::from_str(&under).unwrap();
+    assert_eq!(under["format"], "keyhaven-ciphertext");
+}
