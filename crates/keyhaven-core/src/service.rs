@@ -796,6 +796,18 @@ impl KeyService {
             .await?)
     }
 
+    /// [`KeyService::claim_work`] with a lease of `lease` (periodic work that one node does
+    /// per period, such as scheduled backups: the lease is not released).
+    pub async fn claim_work_for(&self, item: &str, lease: std::time::Duration) -> Result<bool> {
+        if !self.shared_store {
+            return Ok(true);
+        }
+        let now = self.clock.now();
+        let lease = time::Duration::try_from(lease)
+            .map_err(|_| Error::InvalidRequest("lease too long".to_owned()))?;
+        Ok(self.store.claim(item, &self.node, now, now + lease).await?)
+    }
+
     /// Gives up the lease taken by [`KeyService::claim_work`] (a failure is logged: the lease
     /// then simply runs out).
     pub async fn release_work(&self, item: &str) {

@@ -8,6 +8,7 @@
 
 pub mod api;
 pub mod audit_trail;
+pub mod backup_schedule;
 pub mod clock;
 pub mod dev;
 pub mod distribution;
@@ -89,6 +90,8 @@ pub struct ServerConfig {
     /// Where the data lives: `None` is `keyhaven.db` (SQLite) in the data directory; a
     /// PostgreSQL database lets several nodes serve one cluster (docs/DEPLOYMENT.md).
     pub database: Option<Database>,
+    /// Scheduled backups (`None`: none).
+    pub backups: Option<backup_schedule::BackupSchedule>,
 }
 
 impl ServerConfig {
@@ -116,6 +119,7 @@ impl ServerConfig {
             pkcs11: None,
             kmip: kmip::KmipConfig::default(),
             database: None,
+            backups: None,
         }
     }
 }
@@ -386,6 +390,10 @@ pub async fn start(cfg: ServerConfig) -> Result<RunningServer, ServerError> {
         }
     };
     let (audit, audit_task) = AuditTrail::start(store_dyn.clone());
+    let backup_status = cfg
+        .backups
+        .as_ref()
+        .map(|_| backup_schedule::SharedStatus::default());
     let state = AppState::new(api::Shared {
         seal: seal.clone(),
         audit: audit.clone(),
@@ -394,6 +402,7 @@ pub async fn start(cfg: ServerConfig) -> Result<RunningServer, ServerError> {
             cfg.limits.auth_window,
         )),
         clock: cfg.clock.clone(),
+        backups: backup_status.clone(),
     });
     if let (true, Some(_), Some(svc)) = (cfg.dev, cfg.kmip.listen, seal.service()) {
         let client = std::fs::read(tls_dir.join("client.pem")).map_err(|e| {
@@ -447,6 +456,14 @@ pub async fn start(cfg: ServerConfig) -> Result<RunningServer, ServerError> {
         ),
     };
     let (stop_jobs, stop_rx) = watch::channel(false);
+    if let (Some(schedule), Some(status)) = (cfg.backups.clone(), backup_status) {
+        tokio::spawn(backup_schedule::run(
+            seal.clone(),
+            schedule,
+            status,
+            stop_jobs.subscribe(),
+        ));
+    }
     let jobs = cfg
         .job_interval
         .map(|every| tokio::spawn(jobs::run(seal.clone(), every, stop_rx)));

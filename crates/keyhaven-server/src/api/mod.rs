@@ -69,6 +69,8 @@ pub struct Shared {
     pub limiter: Arc<FailureLimiter>,
     /// Time for audit records.
     pub clock: Arc<dyn Clock>,
+    /// Scheduled backups' status, when scheduled.
+    pub backups: Option<crate::backup_schedule::SharedStatus>,
 }
 
 /// Largest backup file `POST /v1/backups/restore` takes.

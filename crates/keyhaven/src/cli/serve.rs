@@ -107,6 +107,26 @@ pub struct ServeArgs {
     /// SoftHSM2's module is allowed when installed). See docs/KEYSTORES.md.
     #[arg(long = "keystore-pkcs11-module", value_name = "PATH")]
     pub pkcs11_modules: Vec<PathBuf>,
+    /// Scheduled backups: write a whole-instance backup to DIR every --backup-interval,
+    /// protected for the --backup-recipient public keys (docs/BACKUP.md).
+    #[arg(
+        long,
+        env = "KEYHAVEN_BACKUP_DIR",
+        value_name = "DIR",
+        requires = "backup_recipients"
+    )]
+    pub backup_dir: Option<PathBuf>,
+    /// Time between scheduled backups: 24h, 30m, 90s, 7d.
+    #[arg(long, value_name = "DURATION", default_value = "24h",
+          value_parser = super::token::parse_ttl)]
+    pub backup_interval: u64,
+    /// Scheduled backup files kept in --backup-dir (the oldest are deleted).
+    #[arg(long, value_name = "N", default_value_t = 14)]
+    pub backup_keep: usize,
+    /// A recipient's public key (PEM: RSA-3072 or larger, or ML-KEM-768) for scheduled
+    /// backups; repeatable, any one recipient restores. `keyhaven backup keygen` makes one.
+    #[arg(long = "backup-recipient", value_name = "PUBLIC_KEY_FILE")]
+    pub backup_recipients: Vec<PathBuf>,
 }
 
 /// Runs the server until SIGINT/SIGTERM. Logs go to stderr, filtered by `RUST_LOG`
@@ -115,6 +135,23 @@ pub async fn run(args: ServeArgs) -> Result<(), CliError> {
     init_logging();
     let mut config = ServerConfig::new(args.data_dir, args.listen, args.dev);
     config.database = args.database;
+    if let Some(dir) = &args.backup_dir {
+        let mut recipients = Vec::new();
+        for path in &args.backup_recipients {
+            let pem = std::fs::read_to_string(path)
+                .map_err(|e| CliError::io(format!("cannot read {}", path.display()), &e))?;
+            recipients.push(
+                keyhaven_crypto::backup::RecipientKey::from_pem(&pem)
+                    .map_err(|e| CliError::Usage(format!("{}: {e}", path.display())))?,
+            );
+        }
+        config.backups = Some(keyhaven_server::backup_schedule::BackupSchedule {
+            dir: dir.clone(),
+            interval: std::time::Duration::from_secs(args.backup_interval),
+            keep: args.backup_keep,
+            recipients,
+        });
+    }
     config
         .service
         .pkcs11_modules

@@ -847,3 +847,110 @@ fn only_exportable_keys_leave_and_an_exported_key_works_in_another_instance() {
     let under: serde_json::Value = serde_json::from_str(&under).unwrap();
     assert_eq!(under["format"], "keyhaven-ciphertext");
 }
+
+/// `/v1/ready` of `s`, as JSON.
+fn ready(s: &Server) -> serde_json::Value {
+    let out = Command::new("curl")
+        .args(["-s", "--cacert"])
+        .arg(s.data().join("tls/ca.pem"))
+        .arg(format!("{}/v1/ready", s.addr))
+        .output()
+        .expect("curl (installed by .ci/run)");
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn scheduled_backups_rotate_and_failures_show_in_ready() {
+    let work = tempfile::tempdir().unwrap();
+    let w = work.path();
+    let rcpt = w.join("rcpt");
+    let out = offline(&["backup", "keygen", "--out", rcpt.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out));
+    let public = rcpt.with_extension("pub");
+    let dir = w.join("backups");
+    let s = Server::start_with_args(
+        tempfile::tempdir().unwrap(),
+        "warn",
+        &[],
+        &[
+            "--backup-dir",
+            dir.to_str().unwrap(),
+            "--backup-interval",
+            "1s",
+            "--backup-keep",
+            "2",
+            "--backup-recipient",
+            public.to_str().unwrap(),
+        ],
+    );
+    ok(&s, &["vault", "create", "sched"]);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let files = loop {
+        let r = ready(&s);
+        let written = r["details"]["backups"]["written"].as_u64().unwrap_or(0);
+        if written >= 4 {
+            break std::fs::read_dir(&dir)
+                .unwrap()
+                .map(|e| e.unwrap().file_name().into_string().unwrap())
+                .collect::<Vec<_>>();
+        }
+        assert!(std::time::Instant::now() < deadline, "{r}");
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    };
+    let r = ready(&s);
+    assert_eq!(r["details"]["backups"]["failures_in_a_row"], 0, "{r}");
+    assert_eq!(r["status"], "ok", "{r}");
+    let ours: Vec<_> = files.iter().filter(|n| n.ends_with(".khbackup")).collect();
+    assert_eq!(ours.len(), 2, "retention keeps two: {files:?}");
+    let newest = dir.join(ours.iter().max().unwrap());
+    let v = offline(&[
+        "backup",
+        "verify",
+        newest.to_str().unwrap(),
+        "--recipient-key",
+        rcpt.with_extension("key").to_str().unwrap(),
+        "--output",
+        "json",
+    ]);
+    assert!(v.status.success(), "{}", text(&v));
+    let report: serde_json::Value = serde_json::from_slice(&v.stdout).unwrap();
+    assert!(
+        report["counts"]["vaults"].as_u64().unwrap() >= 2,
+        "{report}"
+    );
+
+    // A directory that cannot be written: the failure shows in /v1/ready.
+    let blocked = w.join("not-a-dir");
+    std::fs::write(&blocked, b"a file").unwrap();
+    let bad = Server::start_with_args(
+        tempfile::tempdir().unwrap(),
+        "warn",
+        &[],
+        &[
+            "--backup-dir",
+            blocked.to_str().unwrap(),
+            "--backup-interval",
+            "1s",
+            "--backup-recipient",
+            public.to_str().unwrap(),
+        ],
+    );
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let r = ready(&bad);
+        if r["details"]["backups"]["failures_in_a_row"]
+            .as_u64()
+            .unwrap_or(0)
+            > 0
+        {
+            assert_eq!(r["status"], "degraded", "{r}");
+            let msg = r["details"]["backups"]["last_error"]["message"]
+                .as_str()
+                .unwrap();
+            assert!(msg.contains("not-a-dir"), "{msg}");
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "{r}");
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+}

@@ -54,6 +54,16 @@ impl Server {
         log_level: &str,
         env: &[(&str, &std::ffi::OsStr)],
     ) -> Server {
+        Server::start_with_args(dir, log_level, env, &[])
+    }
+
+    /// [`Server::start_with_env`] with extra `serve` arguments.
+    fn start_with_args(
+        dir: tempfile::TempDir,
+        log_level: &str,
+        env: &[(&str, &std::ffi::OsStr)],
+        args: &[&str],
+    ) -> Server {
         let port = free_port();
         let kmip_port = free_port();
         let child = Command::new(BIN)
@@ -67,6 +77,7 @@ impl Server {
                 "--data-dir",
             ])
             .arg(dir.path().join("data"))
+            .args(args)
             .env("RUST_LOG", log_level)
             .envs(env.iter().copied())
             .stdin(Stdio::null())
