@@ -297,22 +297,22 @@ impl<'a> Reader<'a> {
         self.buf = rest;
         Ok(head)
     }
+    fn array<const N: usize>(&mut self) -> Result<[u8; N], BackupError> {
+        self.take(N)?
+            .try_into()
+            .map_err(|_| BackupError::Format("the payload ends inside a record".to_owned()))
+    }
     fn u8(&mut self) -> Result<u8, BackupError> {
-        Ok(self.take(1)?[0])
+        Ok(u8::from_be_bytes(self.array()?))
     }
     fn u16(&mut self) -> Result<u16, BackupError> {
-        let b = self.take(2)?;
-        Ok(u16::from_be_bytes([b[0], b[1]]))
+        Ok(u16::from_be_bytes(self.array()?))
     }
     fn u32(&mut self) -> Result<u32, BackupError> {
-        let b = self.take(4)?;
-        Ok(u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+        Ok(u32::from_be_bytes(self.array()?))
     }
     fn u64(&mut self) -> Result<u64, BackupError> {
-        let b = self.take(8)?;
-        let mut a = [0u8; 8];
-        a.copy_from_slice(b);
-        Ok(u64::from_be_bytes(a))
+        Ok(u64::from_be_bytes(self.array()?))
     }
     fn record(&mut self) -> Result<(u8, &'a [u8]), BackupError> {
         let tag = self.u8()?;
@@ -476,6 +476,12 @@ pub fn decode(payload: &[u8]) -> Result<Snapshot, BackupError> {
 }
 
 #[cfg(test)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 mod tests {
     use super::*;
 

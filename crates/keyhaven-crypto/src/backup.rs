@@ -180,7 +180,7 @@ impl FileKey {
             &aws_lc_rs::hmac::Key::new(aws_lc_rs::hmac::HMAC_SHA256, self.0.expose()),
             b"keyhaven-backup-v1 key check",
         );
-        hex(&tag.as_ref()[..16])
+        hex(tag.as_ref().get(..16).unwrap_or_default())
     }
 }
 
@@ -637,29 +637,40 @@ pub struct Parsed<'a> {
     body: &'a [u8],
 }
 
+/// Splits `n` bytes off the front of `buf`, or `None` when it is shorter.
+fn split(buf: &[u8], n: usize) -> Option<(&[u8], &[u8])> {
+    buf.split_at_checked(n)
+}
+
 /// Reads the header of `file` (no key needed).
 pub fn parse(file: &[u8]) -> Result<Parsed<'_>, BackupError> {
-    if file.len() < PREFIX_LEN || &file[..8] != MAGIC {
-        return Err(BackupError::Format(
-            "the file does not start like a keyhaven backup".to_owned(),
-        ));
+    let not_backup =
+        || BackupError::Format("the file does not start like a keyhaven backup".to_owned());
+    let (magic, rest) = split(file, MAGIC.len()).ok_or_else(not_backup)?;
+    if magic != MAGIC {
+        return Err(not_backup());
     }
-    let version = u16::from_be_bytes([file[8], file[9]]);
+    let (version, rest) = split(rest, 2).ok_or_else(not_backup)?;
+    let version = u16::from_be_bytes(version.try_into().map_err(|_| not_backup())?);
     if version != FORMAT_VERSION {
         return Err(BackupError::Version(format!(
             "file format {version} (this build reads {FORMAT_VERSION})"
         )));
     }
-    let len = u32::from_be_bytes([file[10], file[11], file[12], file[13]]) as usize;
-    if len > MAX_HEADER || file.len() < PREFIX_LEN + len {
-        return Err(BackupError::Format("the header is cut short".to_owned()));
+    let short = || BackupError::Format("the header is cut short".to_owned());
+    let (len, rest) = split(rest, 4).ok_or_else(short)?;
+    let len = u32::from_be_bytes(len.try_into().map_err(|_| short())?) as usize;
+    if len > MAX_HEADER {
+        return Err(short());
     }
-    let header: Header = serde_json::from_slice(&file[PREFIX_LEN..PREFIX_LEN + len])
+    let (json, body) = split(rest, len).ok_or_else(short)?;
+    let header: Header = serde_json::from_slice(json)
         .map_err(|e| BackupError::Format(format!("the header is not valid ({e})")))?;
+    let (prefix, _) = split(file, PREFIX_LEN + len).ok_or_else(short)?;
     Ok(Parsed {
         header,
-        prefix: &file[..PREFIX_LEN + len],
-        body: &file[PREFIX_LEN + len..],
+        prefix,
+        body,
     })
 }
 
@@ -678,24 +689,18 @@ impl Parsed<'_> {
                     "the file ends after chunk {index} without its last chunk (truncated)"
                 )));
             }
-            if rest.len() < 5 {
-                return Err(BackupError::Damaged(format!(
-                    "chunk {index} is cut short (truncated)"
-                )));
-            }
-            let len = u32::from_be_bytes([rest[0], rest[1], rest[2], rest[3]]) as usize;
-            let flags = rest[4];
+            let cut = || BackupError::Damaged(format!("chunk {index} is cut short (truncated)"));
+            let (len, after) = split(rest, 4).ok_or_else(cut)?;
+            let len = u32::from_be_bytes(len.try_into().map_err(|_| cut())?) as usize;
+            let (flags, after) = split(after, 1).ok_or_else(cut)?;
+            let flags = flags.first().copied().unwrap_or(u8::MAX);
             if len < TAG_LEN || len > max || flags > 1 {
                 return Err(BackupError::Damaged(format!(
                     "chunk {index} has an impossible length or flags"
                 )));
             }
-            if rest.len() < 5 + len {
-                return Err(BackupError::Damaged(format!(
-                    "chunk {index} is cut short (truncated)"
-                )));
-            }
-            let mut buf = Zeroizing::new(rest[5..5 + len].to_vec());
+            let (sealed, after) = split(after, len).ok_or_else(cut)?;
+            let mut buf = Zeroizing::new(sealed.to_vec());
             let pt = k
                 .open_in_place(
                     nonce(index),
@@ -709,7 +714,7 @@ impl Parsed<'_> {
                     ))
                 })?;
             out.extend_from_slice(pt);
-            rest = &rest[5 + len..];
+            rest = after;
             index += 1;
             if flags == 1 {
                 break;
@@ -761,6 +766,12 @@ pub fn pem_decode(text: &str) -> Result<(String, Vec<u8>), BackupError> {
 }
 
 #[cfg(test)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 mod tests {
     use super::*;
 
@@ -859,8 +870,7 @@ mod tests {
         }
         let (other, _) = RecipientPrivateKey::generate(false).unwrap();
         let other =
-            RecipientPrivateKey::from_pem(&String::from_utf8(other.expose().to_vec()).unwrap())
-                .unwrap();
+            RecipientPrivateKey::from_pem(std::str::from_utf8(other.expose()).unwrap()).unwrap();
         let e = open_key(&p.header, &Unlock::Recipient(&other)).unwrap_err();
         assert!(e.to_string().contains("not made for this recipient"), "{e}");
     }

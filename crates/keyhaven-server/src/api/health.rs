@@ -68,7 +68,12 @@ pub async fn ready(State(st): State<AppState>) -> (StatusCode, Json<proto::Healt
     if let Some(b) = &st.backups {
         let status = crate::backup_schedule::status_json(b);
         // A failing backup schedule is worth a look, not a reason to take the node out.
-        if status["failures_in_a_row"].as_u64().unwrap_or(0) > 0 {
+        if status
+            .get("failures_in_a_row")
+            .and_then(serde_json::Value::as_u64)
+            .unwrap_or(0)
+            > 0
+        {
             degraded = true;
         }
         details.insert("backups".to_owned(), status);
