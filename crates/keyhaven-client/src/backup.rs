@@ -1,6 +1,6 @@
 //! `/v1/backups`: take a backup (streamed to a writer) and restore one.
 
-use crate::proto::{BackupRequest, RestoreResult};
+use crate::proto::{BackupRequest, PartialRestoreResult, RestoreResult};
 use crate::{decode, Client, ClientError};
 
 /// The header carrying a backup's file key (base64) on restore.
@@ -49,7 +49,32 @@ impl Client {
         file: Vec<u8>,
         key_base64: &str,
     ) -> Result<RestoreResult, ClientError> {
-        let url = self.url(&["backups", "restore"], &[])?;
+        self.post_backup(file, key_base64, &[]).await
+    }
+
+    /// `POST /v1/backups/restore?vault=V[&keys=ID,ID]`: a partial restore.
+    pub async fn restore_backup_partial(
+        &self,
+        file: Vec<u8>,
+        key_base64: &str,
+        vault: &str,
+        keys: &[uuid::Uuid],
+    ) -> Result<PartialRestoreResult, ClientError> {
+        let mut query = vec![("vault", vault.to_owned())];
+        if !keys.is_empty() {
+            let ids: Vec<String> = keys.iter().map(ToString::to_string).collect();
+            query.push(("keys", ids.join(",")));
+        }
+        self.post_backup(file, key_base64, &query).await
+    }
+
+    async fn post_backup<T: serde::de::DeserializeOwned>(
+        &self,
+        file: Vec<u8>,
+        key_base64: &str,
+        query: &[(&str, String)],
+    ) -> Result<T, ClientError> {
+        let url = self.url(&["backups", "restore"], query)?;
         let key = reqwest::header::HeaderValue::from_str(key_base64)
             .map_err(|_| ClientError::Config("the backup key is not base64".to_owned()))?;
         let mut req = self

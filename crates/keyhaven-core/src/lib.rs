@@ -30,6 +30,7 @@ pub mod operations;
 pub mod policy;
 pub mod principals;
 pub mod report;
+pub mod restore;
 pub mod root;
 pub mod rotation;
 pub mod secret;

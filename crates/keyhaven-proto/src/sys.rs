@@ -119,3 +119,56 @@ pub struct RestoreResult {
     /// When the backup was taken (RFC 3339).
     pub backup_created_at: String,
 }
+
+/// Query of `POST /v1/backups/restore`: without `vault`, a full restore into an empty
+/// instance; with it, that vault's keys (or `keys`, comma-separated ids) into this instance.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, ToSchema, utoipa::IntoParams)]
+pub struct RestoreQuery {
+    /// The vault to restore (partial restore).
+    #[serde(default)]
+    pub vault: Option<String>,
+    /// Only these keys of the vault: comma-separated ids.
+    #[serde(default)]
+    pub keys: Option<String>,
+}
+
+/// A key a partial restore did not bring back.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct RestoreSkipped {
+    /// Key id.
+    pub id: uuid::Uuid,
+    /// Its name in the backup.
+    pub name: String,
+    /// Why.
+    pub reason: String,
+}
+
+/// Result of a partial restore (`POST /v1/backups/restore?vault=...`).
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct PartialRestoreResult {
+    /// The vault restored into.
+    pub vault: String,
+    /// Whether the vault was created.
+    pub vault_created: bool,
+    /// Keys restored (id, name).
+    pub restored: Vec<RestoredKey>,
+    /// Keys that exist here: not overwritten.
+    pub conflicts: Vec<RestoreSkipped>,
+    /// Keys destroyed here since the backup: destruction is final.
+    pub not_resurrected: Vec<RestoreSkipped>,
+    /// Selected ids the backup's vault does not hold.
+    pub not_in_backup: Vec<uuid::Uuid>,
+    /// The instance the backup came from.
+    pub source_instance: String,
+    /// When the backup was taken (RFC 3339).
+    pub backup_created_at: String,
+}
+
+/// A restored key.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct RestoredKey {
+    /// Key id.
+    pub id: uuid::Uuid,
+    /// Name.
+    pub name: String,
+}

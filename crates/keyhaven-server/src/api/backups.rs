@@ -18,7 +18,7 @@ use keyhaven_proto::ErrorCode;
 use time::format_description::well_known::Rfc3339;
 
 use super::error::ApiError;
-use super::extract::Body;
+use super::extract::{key_id, Body, Query};
 use super::{AppState, Ctx};
 
 /// The header carrying the file key of a backup to restore (base64).
@@ -135,23 +135,28 @@ pub async fn create(
         .into_response())
 }
 
-/// Full restore of a backup into this instance, which must hold no keys or templates
-/// (empty vaults are replaced). The body is the backup file; the `x-keyhaven-backup-key` header its file key
-/// (base64; the CLI recovers it from the passphrase, recipient key or shares). On any error
-/// nothing changes. Afterwards principals and tokens are the backup's: the token used for
-/// the restore stops working unless the backup holds it.
+/// Restore a backup. Without `vault`: a full restore into this instance, which must hold no
+/// keys or templates (empty vaults are replaced); afterwards principals and tokens are the
+/// backup's. With `vault` (and optionally `keys`): that vault's keys into this instance in use,
+/// keeping their ids, versions, states and history; keys that exist here are conflicts, keys
+/// destroyed here since the backup are not brought back. The body is the backup file; the
+/// `x-keyhaven-backup-key` header its file key (base64; the CLI recovers it from the
+/// passphrase, recipient key or shares). On any error nothing changes.
 #[utoipa::path(post, path = "/v1/backups/restore", tag = "backups",
     request_body(content = Vec<u8>, content_type = "application/octet-stream"),
-    params(("x-keyhaven-backup-key" = String, Header, description = "the backup's file key, base64")),
-    responses((status = 200, body = proto::RestoreResult),
+    params(("x-keyhaven-backup-key" = String, Header, description = "the backup's file key, base64"),
+        proto::RestoreQuery),
+    responses((status = 200, body = proto::RestoreResult, description = "full restore"),
+        (status = 201, body = proto::PartialRestoreResult, description = "partial restore (vault given)"),
         (status = 400, body = proto::ErrorBody), (status = 403, body = proto::ErrorBody)),
     security(("bearer" = [])))]
 pub async fn restore(
     State(st): State<AppState>,
-    Ctx { caller, .. }: Ctx,
+    Ctx { svc, caller }: Ctx,
+    Query(query): Query<proto::RestoreQuery>,
     headers: HeaderMap,
     body: Bytes,
-) -> Result<Json<proto::RestoreResult>, ApiError> {
+) -> Result<Response, ApiError> {
     caller.require_system(keyhaven_core::Permission::ManageSeal)?;
     let raw = headers
         .get(KEY_HEADER)
@@ -165,6 +170,20 @@ pub async fn restore(
             )
         })?;
     let key = FileKey::from_bytes(&raw).map_err(backup_error)?;
+    let selection = match &query.keys {
+        None => None,
+        Some(list) => Some(
+            list.split(',')
+                .filter(|s| !s.trim().is_empty())
+                .map(|s| key_id(s.trim()))
+                .collect::<Result<Vec<_>, _>>()?,
+        ),
+    };
+    if selection.is_some() && query.vault.is_none() {
+        return Err(ApiError::invalid(
+            "keys needs vault: the vault the keys are in",
+        ));
+    }
     let snapshot = tokio::task::spawn_blocking(move || {
         let parsed = file::parse(&body)?;
         let payload = parsed.open(&key)?;
@@ -173,16 +192,102 @@ pub async fn restore(
     .await
     .map_err(internal)?
     .map_err(backup_error)?;
-    let report = st.seal.restore(&caller, &snapshot).await?;
-    Ok(Json(proto::RestoreResult {
-        counts: report.counts,
-        vaults_rewrapped: report.vaults,
-        replaced_audit_records: report.replaced_audit_records,
-        source_instance: snapshot.meta.source_instance.clone(),
-        backup_created_at: snapshot
-            .meta
-            .created_at
-            .format(&Rfc3339)
-            .map_err(internal)?,
-    }))
+    let created = snapshot
+        .meta
+        .created_at
+        .format(&Rfc3339)
+        .map_err(internal)?;
+    let Some(vault) = &query.vault else {
+        let report = st.seal.restore(&caller, &snapshot).await?;
+        return Ok(Json(proto::RestoreResult {
+            counts: report.counts,
+            vaults_rewrapped: report.vaults,
+            replaced_audit_records: report.replaced_audit_records,
+            source_instance: snapshot.meta.source_instance.clone(),
+            backup_created_at: created,
+        })
+        .into_response());
+    };
+    let vault = super::vaults::vault_name(vault)?;
+    // The backup's tables in a scratch database, read back through the Store API.
+    let scratch = Scratch::new().map_err(internal)?;
+    let source = keyhaven_store::SqliteStore::open(&scratch.dir.join("backup.db"))
+        .await
+        .map_err(internal)?;
+    let loaded = source.load_snapshot(&snapshot.tables).await;
+    let result = match loaded {
+        Ok(()) => {
+            svc.restore_keys(
+                &caller,
+                &source,
+                &snapshot.secrets,
+                &vault,
+                selection.as_deref(),
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    };
+    source.close().await;
+    drop(scratch);
+    let r = result?;
+    let skipped = |v: Vec<keyhaven_core::restore::Skipped>| {
+        v.into_iter()
+            .map(|s| proto::RestoreSkipped {
+                id: s.id.0,
+                name: s.name,
+                reason: s.reason,
+            })
+            .collect()
+    };
+    Ok((
+        StatusCode::CREATED,
+        Json(proto::PartialRestoreResult {
+            vault: r.vault,
+            vault_created: r.vault_created,
+            restored: r
+                .restored
+                .into_iter()
+                .map(|(id, name)| proto::RestoredKey { id: id.0, name })
+                .collect(),
+            conflicts: skipped(r.conflicts),
+            not_resurrected: skipped(r.not_resurrected),
+            not_in_backup: r.not_in_backup.into_iter().map(|k| k.0).collect(),
+            source_instance: snapshot.meta.source_instance.clone(),
+            backup_created_at: created,
+        }),
+    )
+        .into_response())
+}
+
+/// A private temporary directory (0700), removed on drop.
+struct Scratch {
+    dir: std::path::PathBuf,
+}
+
+impl Scratch {
+    fn new() -> std::io::Result<Scratch> {
+        let mut name = [0u8; 12];
+        aws_lc_rs::rand::fill(&mut name).map_err(|_| std::io::Error::other("random"))?;
+        let dir = std::env::temp_dir().join(format!(
+            "keyhaven-restore-{}",
+            keyhaven_core::hex::encode(&name)
+        ));
+        let mut b = std::fs::DirBuilder::new();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::DirBuilderExt;
+            b.mode(0o700);
+        }
+        b.create(&dir)?;
+        Ok(Scratch { dir })
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        if let Err(e) = std::fs::remove_dir_all(&self.dir) {
+            tracing::warn!(dir = %self.dir.display(), error = %e, "could not remove a restore's scratch directory");
+        }
+    }
 }

@@ -150,6 +150,23 @@ impl DbStore {
         Ok(out)
     }
 
+    /// Writes `tables` as they are into this (new, empty) database, in one transaction: a
+    /// scratch copy of a backup whose records are then read through the `Store` API (partial
+    /// restores). No check, no seal: never call it on a live instance.
+    pub async fn load_snapshot(&self, tables: &[TableDump]) -> Result<(), StoreError> {
+        let mut tx = self.writer.begin().await.map_err(backend)?;
+        for &table in BACKUP_TABLES {
+            let Some(t) = tables.iter().find(|t| t.name == table) else {
+                continue;
+            };
+            for chunk in t.rows.chunks(CHUNK) {
+                insert(&mut tx, table, &t.columns, chunk).await?;
+            }
+        }
+        tx.commit().await.map_err(backend)?;
+        Ok(())
+    }
+
     /// Replaces everything but the seal with `tables`, in one transaction; refuses an
     /// instance that holds keys or templates (empty vaults are replaced). The system secret wrapped under this
     /// instance's root key replaces the stored one, and `fix_vault` re-wraps each restored

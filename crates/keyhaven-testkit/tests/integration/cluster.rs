@@ -286,10 +286,12 @@ async fn a_node_killed_mid_job_leaves_nothing_stuck_past_its_lease() {
         tokio::join!(c.nodes[1].run_jobs(), c.nodes[2].run_jobs());
     }
     let after = deactivations(&c).await;
-    assert_eq!(
-        after.len() as i64,
-        300 - held,
-        "everything not leased by the dead node was done"
+    // Everything not leased by the dead node is done. A leased item may be done too: the node
+    // can die between committing an item and releasing its lease.
+    let done = after.len() as i64;
+    assert!(
+        (300 - held..=300).contains(&done),
+        "everything not leased by the dead node was done: {done} of 300, {held} leased"
     );
     // ...and what the dead node held once its lease runs out (30 s).
     c.clock.advance(Duration::seconds(31));

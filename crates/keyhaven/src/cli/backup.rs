@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use clap::{Args, Subcommand};
-use keyhaven_client::proto::{BackupRequest, PreparedProtection};
+use keyhaven_client::proto::{BackupRequest, PartialRestoreResult, PreparedProtection};
 use keyhaven_core::backup::{self as payload, BackupError, Snapshot};
 use keyhaven_core::SecretBytes;
 use keyhaven_crypto::backup::{
@@ -82,6 +82,13 @@ pub struct OpenArgs {
     /// A Shamir share file; repeat up to the threshold.
     #[arg(long = "share", value_name = "FILE")]
     pub shares: Vec<PathBuf>,
+    /// (restore) Only this vault's keys, into the instance in use (partial restore); without
+    /// it, a full restore into an empty instance.
+    #[arg(long, value_name = "VAULT")]
+    pub vault: Option<String>,
+    /// (restore, with --vault) Only these keys: name in the backup's vault, or id; repeatable.
+    #[arg(long = "key", value_name = "NAME_OR_ID", requires = "vault")]
+    pub keys: Vec<String>,
 }
 
 /// `backup keygen`.
@@ -346,10 +353,96 @@ fn verify(args: OpenArgs, format: OutputFormat) -> Result<(), CliError> {
     }
 }
 
+/// The ids of `names` (names in `vault` of the backup, or ids) from the decoded backup.
+fn key_ids(s: &Snapshot, vault: &str, names: &[String]) -> Result<Vec<uuid::Uuid>, CliError> {
+    let cell = |t: &payload::TableDump, row: &[payload::Cell], col: &str| -> Option<String> {
+        let i = t.columns.iter().position(|c| c.name == col)?;
+        match row.get(i)? {
+            payload::Cell::Text(Some(v)) => Some(v.clone()),
+            _ => None,
+        }
+    };
+    let vault_id = s
+        .table("vaults")
+        .and_then(|t| {
+            t.rows
+                .iter()
+                .find(|r| cell(t, r, "name").as_deref() == Some(vault))
+                .and_then(|r| cell(t, r, "id"))
+        })
+        .ok_or_else(|| CliError::Usage(format!("the backup holds no vault {vault}")))?;
+    let mut out = Vec::new();
+    for n in names {
+        if let Ok(id) = n.parse::<uuid::Uuid>() {
+            out.push(id);
+            continue;
+        }
+        let found = s.table("keys").and_then(|t| {
+            t.rows
+                .iter()
+                .find(|r| {
+                    cell(t, r, "name").as_deref() == Some(n.as_str())
+                        && cell(t, r, "vault_id").as_deref() == Some(vault_id.as_str())
+                })
+                .and_then(|r| cell(t, r, "id"))
+        });
+        let id = found
+            .and_then(|id| id.parse::<uuid::Uuid>().ok())
+            .ok_or_else(|| CliError::Usage(format!("the backup's vault {vault} has no key {n}")))?;
+        out.push(id);
+    }
+    Ok(out)
+}
+
+fn print_partial(format: OutputFormat, r: &PartialRestoreResult) -> Result<(), CliError> {
+    if format == OutputFormat::Json {
+        return output::print(&output::json(serde_json::to_string_pretty(r))?);
+    }
+    let mut t = Table::new(&["KEY", "ID", "RESULT"]);
+    for k in &r.restored {
+        t.row(vec![
+            k.name.clone(),
+            k.id.to_string(),
+            "restored".to_owned(),
+        ]);
+    }
+    for k in &r.conflicts {
+        t.row(vec![
+            k.name.clone(),
+            k.id.to_string(),
+            format!("conflict: {}", k.reason),
+        ]);
+    }
+    for k in &r.not_resurrected {
+        t.row(vec![
+            k.name.clone(),
+            k.id.to_string(),
+            format!("not resurrected: {}", k.reason),
+        ]);
+    }
+    for id in &r.not_in_backup {
+        t.row(vec![
+            String::new(),
+            id.to_string(),
+            "not in the backup".to_owned(),
+        ]);
+    }
+    let mut text = format!(
+        "vault {}{}: {} restored, {} conflicts, {} not resurrected\n\n",
+        r.vault,
+        if r.vault_created { " (created)" } else { "" },
+        r.restored.len(),
+        r.conflicts.len(),
+        r.not_resurrected.len()
+    );
+    text.push_str(&t.render());
+    output::print(&text)
+}
+
 async fn restore(ctx: &Context, args: OpenArgs) -> Result<(), CliError> {
     // Opened and checked here first: a wrong key or a damaged file fails before the server
     // is asked to change anything.
-    let (_, key, _) = open(&args)?;
+    let (_, key, snapshot) = open(&args)?;
     let bytes = read_file(&args.file, "backup")?;
     eprintln!(
         "restoring {} ({} bytes)...",
@@ -357,6 +450,16 @@ async fn restore(ctx: &Context, args: OpenArgs) -> Result<(), CliError> {
         bytes.len()
     );
     let key_b64 = zeroize::Zeroizing::new(STANDARD.encode(key.expose()));
+    if let Some(vault) = &args.vault {
+        let ids = key_ids(&snapshot, vault, &args.keys)?;
+        drop(snapshot);
+        let r = ctx
+            .client
+            .restore_backup_partial(bytes, &key_b64, vault, &ids)
+            .await?;
+        return print_partial(ctx.output, &r);
+    }
+    drop(snapshot);
     let r = ctx.client.restore_backup(bytes, &key_b64).await?;
     match ctx.output {
         OutputFormat::Json => output::print(&output::json(serde_json::to_string_pretty(&r))?),

@@ -954,3 +954,187 @@ fn scheduled_backups_rotate_and_failures_show_in_ready() {
         std::thread::sleep(std::time::Duration::from_millis(200));
     }
 }
+
+/// `backup restore --vault ... [--key ...] --output json` against `s` with `token_dir`'s token.
+fn restore_partial(
+    s: &Server,
+    token_dir: &Path,
+    file: &str,
+    pass: &str,
+    more: &[&str],
+) -> serde_json::Value {
+    let mut args = vec![
+        "backup",
+        "restore",
+        file,
+        "--passphrase-file",
+        pass,
+        "--output",
+        "json",
+    ];
+    args.extend_from_slice(more);
+    let out = as_source(s, token_dir, &args);
+    assert!(out.status.success(), "{args:?}: {}", text(&out));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn names(v: &serde_json::Value, field: &str) -> Vec<String> {
+    let mut out: Vec<String> = v[field]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["name"].as_str().unwrap().to_owned())
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn a_vault_restores_into_an_instance_in_use_without_overwriting_or_resurrecting() {
+    let src = Server::start();
+    let work = tempfile::tempdir().unwrap();
+    let w = work.path();
+    let file = |name: &str| w.join(name).to_str().unwrap().to_owned();
+    ok(
+        &src,
+        &["vault", "create", "pr", "--pending-destruction-days", "0"],
+    );
+    ok(
+        &src,
+        &["role", "grant", "pr", "root", "key-manager", "crypto-user"],
+    );
+    for (name, alg) in [
+        ("a", "aes-256"),
+        ("b", "ec-p256"),
+        ("c", "aes-256"),
+        ("d", "aes-256"),
+    ] {
+        ok(
+            &src,
+            &[
+                "key",
+                "create",
+                &format!("pr/{name}"),
+                "--algorithm",
+                alg,
+                "--active",
+            ],
+        );
+    }
+    let (ct, sig) = (file("ct"), file("sig"));
+    ok(
+        &src,
+        &[
+            "encrypt",
+            "pr/a",
+            "--data",
+            "before the backup",
+            "--out",
+            &ct,
+        ],
+    );
+    ok(&src, &["key", "rotate", "pr/a"]);
+    ok(
+        &src,
+        &["sign", "pr/b", "--data", "before the backup", "--out", &sig],
+    );
+    let pass = write(&w.join("pass"), b"a long backup passphrase");
+    let f = file("pr.khbackup");
+    ok(
+        &src,
+        &["backup", "create", "--out", &f, "--passphrase-file", &pass],
+    );
+
+    // After the backup, the source destroys c.
+    ok(&src, &["key", "deactivate", "pr/c"]);
+    ok(&src, &["key", "destroy", "pr/c"]);
+    // Into the same instance: every key exists here (not overwritten) or was destroyed here
+    // (not brought back).
+    let same = restore_partial(&src, &src.data(), &f, &pass, &["--vault", "pr"]);
+    assert_eq!(names(&same, "restored"), Vec::<String>::new(), "{same}");
+    assert_eq!(names(&same, "not_resurrected"), vec!["c"], "{same}");
+    assert_eq!(names(&same, "conflicts"), vec!["a", "b", "d"], "{same}");
+    let shown: serde_json::Value =
+        serde_json::from_str(&ok(&src, &["key", "show", "pr/c", "--output", "json"])).unwrap();
+    assert!(
+        shown["state"].as_str().unwrap().starts_with("destroyed"),
+        "{shown}"
+    );
+
+    // Into another instance in use: two selected keys, the vault created.
+    let dst = Server::start();
+    ok(&dst, &["vault", "create", "other"]);
+    let first = restore_partial(
+        &dst,
+        &dst.data(),
+        &f,
+        &pass,
+        &["--vault", "pr", "--key", "a", "--key", "b"],
+    );
+    assert_eq!(first["vault_created"], true, "{first}");
+    assert_eq!(names(&first, "restored"), vec!["a", "b"], "{first}");
+    ok(
+        &dst,
+        &["role", "grant", "pr", "root", "key-manager", "crypto-user"],
+    );
+    // Same ids: what the source made before the backup works here.
+    assert_eq!(
+        ok(&dst, &["decrypt", "pr/a", "--in", &ct]),
+        "before the backup"
+    );
+    ok(
+        &dst,
+        &[
+            "verify",
+            "pr/b",
+            "--data",
+            "before the backup",
+            "--signature-file",
+            &sig,
+        ],
+    );
+    assert_eq!(key_id(&dst, "pr/a"), key_id(&src, "pr/a"));
+    let versions: serde_json::Value =
+        serde_json::from_str(&ok(&dst, &["key", "versions", "pr/a", "--output", "json"])).unwrap();
+    let versions = versions
+        .get("items")
+        .unwrap_or(&versions)
+        .as_array()
+        .unwrap()
+        .len();
+    assert_eq!(versions, 2);
+    let history = ok(&dst, &["key", "history", "pr/a", "--output", "json"]);
+    assert!(history.contains("rotate"), "{history}");
+
+    // The whole vault now: a and b conflict, c (active in the backup) and d come back.
+    let second = restore_partial(&dst, &dst.data(), &f, &pass, &["--vault", "pr"]);
+    assert_eq!(names(&second, "restored"), vec!["c", "d"], "{second}");
+    assert_eq!(names(&second, "conflicts"), vec!["a", "b"], "{second}");
+    // d destroyed and purged here: a later restore does not bring it back.
+    ok(&dst, &["key", "deactivate", "pr/d"]);
+    ok(&dst, &["key", "destroy", "pr/d"]);
+    ok(&dst, &["key", "purge", "pr/d"]);
+    let third = restore_partial(
+        &dst,
+        &dst.data(),
+        &f,
+        &pass,
+        &["--vault", "pr", "--key", "d"],
+    );
+    assert_eq!(names(&third, "not_resurrected"), vec!["d"], "{third}");
+    assert!(dst.cli(&["key", "show", "pr/d"]).status.code() == Some(3));
+    let verify = ok(&dst, &["audit", "verify", "--output", "json"]);
+    assert!(verify.contains("\"ok\": true"), "{verify}");
+    let log = ok(
+        &dst,
+        &[
+            "audit",
+            "list",
+            "--action",
+            "backup.restore.key",
+            "--output",
+            "json",
+        ],
+    );
+    assert!(log.contains("restored from a backup"), "{log}");
+}
