@@ -596,17 +596,130 @@ fn column(t: &TableDump, name: &str) -> Result<usize, crate::error::Error> {
         .ok_or_else(|| crate::error::Error::Storage(format!("{}.{name} is missing", t.name)))
 }
 
+/// What a backup covers.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum BackupScope {
+    /// Everything (restores fully into an empty instance, or partially).
+    #[default]
+    Instance,
+    /// One vault: its keys, templates, policy override and keystores (restores partially).
+    Vault(crate::model::VaultName),
+    /// These keys (and their vaults' records; restores partially).
+    Keys(Vec<crate::model::KeyId>),
+}
+
+/// The text of a cell in `column` of `row`, if it is text.
+fn text_of<'a>(t: &TableDump, row: &'a [Cell], column: &str) -> Option<&'a str> {
+    text_in(&t.columns, row, column)
+}
+
+fn text_in<'a>(columns: &[Column], row: &'a [Cell], column: &str) -> Option<&'a str> {
+    let i = columns.iter().position(|c| c.name == column)?;
+    match row.get(i)? {
+        Cell::Text(Some(v)) => Some(v.as_str()),
+        _ => None,
+    }
+}
+
+/// Keeps only the rows of a scoped backup.
+fn narrow(
+    tables: Vec<TableDump>,
+    vaults: &std::collections::BTreeSet<String>,
+    keys: &std::collections::BTreeSet<String>,
+    whole_vaults: bool,
+) -> Vec<TableDump> {
+    let mut out = Vec::new();
+    for mut t in tables {
+        let keep: Option<(&str, &std::collections::BTreeSet<String>)> = match t.name.as_str() {
+            "vaults" => Some(("id", vaults)),
+            "keys" => Some(("id", keys)),
+            "key_tags" | "key_versions" | "key_history" => Some(("key_id", keys)),
+            "key_targets" | "key_distributions" if whole_vaults => Some(("key_id", keys)),
+            "key_templates" | "vault_policies" | "keystores" if whole_vaults => {
+                Some(("vault_id", vaults))
+            }
+            _ => None,
+        };
+        let Some((column, set)) = keep else { continue };
+        let columns = t.columns.clone();
+        t.rows
+            .retain(|r| text_in(&columns, r, column).is_some_and(|v| set.contains(v)));
+        out.push(t);
+    }
+    out
+}
+
 impl crate::service::KeyService {
-    /// A consistent snapshot of the whole instance with the secrets that make it restorable
-    /// under another root key. System-admin.
+    /// A consistent snapshot (of the whole instance, or of `scope`) with the secrets that
+    /// make it restorable under another root key. System-admin.
     pub async fn backup_snapshot(
         &self,
         caller: &crate::access::Caller,
+        scope: &BackupScope,
     ) -> crate::error::Result<Snapshot> {
         use crate::error::Error;
         caller.with_note(|n| n.action = Some("backup.create"));
         caller.require_system(crate::access::Permission::ManageSeal)?;
-        let tables = self.store.dump_tables().await?;
+        let mut tables = self.store.dump_tables().await?;
+        let scope_name = match scope {
+            BackupScope::Instance => "instance".to_owned(),
+            BackupScope::Vault(v) => format!("vault {v}"),
+            BackupScope::Keys(k) => format!("{} keys", k.len()),
+        };
+        if *scope != BackupScope::Instance {
+            let (keys_t, vaults_t) = (
+                tables.iter().find(|t| t.name == "keys"),
+                tables.iter().find(|t| t.name == "vaults"),
+            );
+            let (Some(keys_t), Some(vaults_t)) = (keys_t, vaults_t) else {
+                return Err(Error::Storage(
+                    "the snapshot lacks keys or vaults".to_owned(),
+                ));
+            };
+            let mut vaults = std::collections::BTreeSet::new();
+            let mut keys = std::collections::BTreeSet::new();
+            match scope {
+                BackupScope::Vault(name) => {
+                    let id = vaults_t
+                        .rows
+                        .iter()
+                        .find(|r| text_of(vaults_t, r, "name") == Some(name.as_str()))
+                        .and_then(|r| text_of(vaults_t, r, "id"))
+                        .ok_or_else(|| Error::NotFound {
+                            kind: "vault",
+                            id: name.to_string(),
+                        })?;
+                    vaults.insert(id.to_owned());
+                    for r in &keys_t.rows {
+                        if text_of(keys_t, r, "vault_id") == Some(id) {
+                            if let Some(k) = text_of(keys_t, r, "id") {
+                                keys.insert(k.to_owned());
+                            }
+                        }
+                    }
+                }
+                BackupScope::Keys(ids) => {
+                    for id in ids {
+                        let want = id.0.to_string();
+                        let row = keys_t
+                            .rows
+                            .iter()
+                            .find(|r| text_of(keys_t, r, "id") == Some(want.as_str()))
+                            .ok_or_else(|| Error::NotFound {
+                                kind: "key",
+                                id: want.clone(),
+                            })?;
+                        if let Some(v) = text_of(keys_t, row, "vault_id") {
+                            vaults.insert(v.to_owned());
+                        }
+                        keys.insert(want);
+                    }
+                }
+                BackupScope::Instance => {}
+            }
+            let whole = matches!(scope, BackupScope::Vault(_));
+            tables = narrow(tables, &vaults, &keys, whole);
+        }
         let seal = self
             .store
             .get_seal()
@@ -650,7 +763,7 @@ impl crate::service::KeyService {
             .map_or(0, |t| t.rows.len() as u64);
         caller.with_note(|n| {
             n.detail = Some(format!(
-                "{} vaults, {} keys, {audit_records} audit records",
+                "{scope_name}: {} vaults, {} keys, {audit_records} audit records",
                 counts.get("vaults").copied().unwrap_or(0),
                 counts.get("keys").copied().unwrap_or(0)
             ))
@@ -662,7 +775,7 @@ impl crate::service::KeyService {
                 source_instance: crate::hex::encode(&self.audit_public_key()),
                 source_node: self.node.clone(),
                 keyhaven_version: env!("CARGO_PKG_VERSION").to_owned(),
-                scope: "instance".to_owned(),
+                scope: scope_name,
                 counts,
                 audit_records,
             },
@@ -687,6 +800,13 @@ impl crate::service::KeyService {
         use crate::error::Error;
         caller.with_note(|n| n.action = Some("backup.restore"));
         caller.require_system(crate::access::Permission::ManageSeal)?;
+        if snapshot.meta.scope != "instance" {
+            return Err(Error::InvalidRequest(format!(
+                "this backup covers {}, not the whole instance: restore it into an instance in \
+                 use with a vault named (partial restore)",
+                snapshot.meta.scope
+            )));
+        }
         let current = self.roots_read().current;
         let root = self.root(current)?;
         let backup_keys = crate::root::SystemKeys::derive(&snapshot.secrets.system_secret)?;

@@ -80,6 +80,12 @@ pub struct BackupRequest {
     /// never reach the server): the file key and the header's `protection` object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prepared: Option<PreparedProtection>,
+    /// Only this vault (its keys, templates, policy override, keystores).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vault: Option<String>,
+    /// Only these keys (ids).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub keys: Vec<uuid::Uuid>,
 }
 
 impl std::fmt::Debug for BackupRequest {

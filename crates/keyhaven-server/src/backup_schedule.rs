@@ -123,7 +123,7 @@ async fn take(
 ) -> Result<(String, u64), String> {
     let caller = Caller::system();
     let snapshot = service
-        .backup_snapshot(&caller)
+        .backup_snapshot(&caller, &backup::BackupScope::Instance)
         .await
         .map_err(|e| format!("snapshot: {e}"))?;
     let created = snapshot.meta.created_at;

@@ -98,8 +98,18 @@ pub async fn create(
     Body(req): Body<proto::BackupRequest>,
 ) -> Result<Response, ApiError> {
     caller.require_system(keyhaven_core::Permission::ManageSeal)?;
+    let scope = match (&req.vault, req.keys.is_empty()) {
+        (None, true) => backup::BackupScope::Instance,
+        (Some(v), true) => backup::BackupScope::Vault(super::vaults::vault_name(v)?),
+        (None, false) => {
+            backup::BackupScope::Keys(req.keys.iter().map(|k| keyhaven_core::KeyId(*k)).collect())
+        }
+        (Some(_), false) => {
+            return Err(ApiError::invalid("give vault or keys, not both"));
+        }
+    };
     let (key, protection) = protection(req).await?;
-    let snapshot = svc.backup_snapshot(&caller).await?;
+    let snapshot = svc.backup_snapshot(&caller, &scope).await?;
     let created_at = snapshot
         .meta
         .created_at

@@ -63,6 +63,12 @@ pub struct CreateArgs {
     /// each custodian and delete them here.
     #[arg(long, value_name = "DIR")]
     pub shares_out: Option<PathBuf>,
+    /// Back up only this vault (its keys, templates, policy override, keystores).
+    #[arg(long, value_name = "VAULT", conflicts_with = "keys")]
+    pub vault: Option<String>,
+    /// Back up only this key (id or VAULT/NAME); repeatable.
+    #[arg(long = "key", value_name = "KEY")]
+    pub keys: Vec<super::keyref::KeyRef>,
     /// Argon2id memory for --passphrase-file, KiB.
     #[arg(long, default_value_t = Argon2Params::default().memory_kib, hide = true)]
     pub argon2_memory_kib: u32,
@@ -203,8 +209,13 @@ async fn create(ctx: &Context, args: CreateArgs) -> Result<(), CliError> {
             protection: serde_json::to_value(&protection)
                 .map_err(|e| CliError::Local(e.to_string()))?,
         }),
+        vault: args.vault.clone(),
         ..BackupRequest::default()
     };
+    let mut request = request;
+    for k in &args.keys {
+        request.keys.push(k.resolve(&ctx.client).await?);
+    }
     // Written next to the target and renamed at the end: no half-written backup under the
     // final name.
     let partial = args.out.with_extension("partial");

@@ -1138,3 +1138,79 @@ fn a_vault_restores_into_an_instance_in_use_without_overwriting_or_resurrecting(
     );
     assert!(log.contains("restored from a backup"), "{log}");
 }
+
+#[test]
+fn a_vault_backup_holds_only_that_vault_and_restores_partially() {
+    let src = Server::start();
+    let work = tempfile::tempdir().unwrap();
+    let w = work.path();
+    for v in ["one", "two"] {
+        ok(&src, &["vault", "create", v]);
+        ok(
+            &src,
+            &["role", "grant", v, "root", "key-manager", "crypto-user"],
+        );
+        ok(
+            &src,
+            &[
+                "key",
+                "create",
+                &format!("{v}/k"),
+                "--algorithm",
+                "aes-256",
+                "--active",
+            ],
+        );
+    }
+    let ct = w.join("ct").to_str().unwrap().to_owned();
+    ok(
+        &src,
+        &["encrypt", "one/k", "--data", "vault one", "--out", &ct],
+    );
+    let pass = write(&w.join("pass"), b"a long backup passphrase");
+    let f = w.join("one.khbackup").to_str().unwrap().to_owned();
+    ok(
+        &src,
+        &[
+            "backup",
+            "create",
+            "--vault",
+            "one",
+            "--out",
+            &f,
+            "--passphrase-file",
+            &pass,
+        ],
+    );
+    let v = offline(&[
+        "backup",
+        "verify",
+        &f,
+        "--passphrase-file",
+        &pass,
+        "--output",
+        "json",
+    ]);
+    assert!(v.status.success(), "{}", text(&v));
+    let report: serde_json::Value = serde_json::from_slice(&v.stdout).unwrap();
+    assert_eq!(report["scope"], "vault one", "{report}");
+    assert_eq!(report["counts"]["vaults"], 1, "{report}");
+    assert_eq!(report["counts"]["keys"], 1, "{report}");
+    assert!(report["counts"].get("principals").is_none(), "{report}");
+    assert_eq!(report["audit_records"], 0, "{report}");
+
+    let dst = Server::start();
+    let full = dst.cli(&["backup", "restore", &f, "--passphrase-file", &pass]);
+    assert!(!full.status.success());
+    assert!(
+        text(&full).contains("not the whole instance"),
+        "{}",
+        text(&full)
+    );
+    let r = restore_partial(&dst, &dst.data(), &f, &pass, &["--vault", "one"]);
+    assert_eq!(names(&r, "restored"), vec!["k"], "{r}");
+    ok(&dst, &["role", "grant", "one", "root", "crypto-user"]);
+    assert_eq!(ok(&dst, &["decrypt", "one/k", "--in", &ct]), "vault one");
+    let missing = dst.cli(&["key", "show", "two/k"]);
+    assert!(!missing.status.success());
+}
