@@ -757,10 +757,20 @@ impl crate::service::KeyService {
             .iter()
             .map(|t| (t.name.clone(), t.rows.len() as u64))
             .collect();
-        let audit_records = tables
+        // One audit_batches row holds `count` records.
+        let audit_records: u64 = tables
             .iter()
-            .find(|t| t.name == "audit_index")
-            .map_or(0, |t| t.rows.len() as u64);
+            .find(|t| t.name == "audit_batches")
+            .map_or(0, |t| {
+                let at = t.columns.iter().position(|c| c.name == "count");
+                t.rows
+                    .iter()
+                    .filter_map(|r| match at.and_then(|i| r.get(i)) {
+                        Some(Cell::Int(Some(n))) => u64::try_from(*n).ok(),
+                        _ => None,
+                    })
+                    .sum()
+            });
         caller.with_note(|n| {
             n.detail = Some(format!(
                 "{scope_name}: {} vaults, {} keys, {audit_records} audit records",

@@ -140,7 +140,7 @@ pub async fn run(
 ) -> Result<(), CliError> {
     match cmd {
         BackupCommand::Create(args) => create(&ctx()?, args).await,
-        BackupCommand::Verify(args) => verify(args, format),
+        BackupCommand::Verify(args) => verify(args, format).await,
         BackupCommand::Restore(args) => restore(&ctx()?, args).await,
         BackupCommand::Keygen(args) => keygen(args),
     }
@@ -324,31 +324,96 @@ fn open(args: &OpenArgs) -> Result<(Header, FileKey, Snapshot), CliError> {
     Ok((parsed.header, key, snapshot))
 }
 
-fn verify(args: OpenArgs, format: OutputFormat) -> Result<(), CliError> {
+/// Verifies the audit log inside a whole-instance backup: loaded into a scratch database
+/// (a private temporary directory, removed afterwards) and checked like `audit verify`
+/// (records, Merkle roots, checkpoint signatures under the source's audit key).
+async fn verify_audit(
+    s: &Snapshot,
+) -> Result<Option<keyhaven_client::proto::AuditVerifyReport>, CliError> {
+    if s.meta.scope != "instance" {
+        return Ok(None);
+    }
+    let key = keyhaven_core::hex::decode(&s.meta.source_instance)
+        .ok_or_else(|| failed("the backup's source instance key is not hex".to_owned()))?;
+    let dir = std::env::temp_dir().join(format!(
+        "keyhaven-verify-{}-{}",
+        std::process::id(),
+        s.meta.created_at.unix_timestamp_nanos()
+    ));
+    let mut b = std::fs::DirBuilder::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        b.mode(0o700);
+    }
+    b.create(&dir)
+        .map_err(|e| CliError::io(format!("cannot create {}", dir.display()), &e))?;
+    let result = async {
+        let store = keyhaven_store::SqliteStore::open(&dir.join("backup.db"))
+            .await
+            .map_err(|e| CliError::Local(format!("scratch database: {e}")))?;
+        let loaded = store
+            .load_snapshot(&s.tables)
+            .await
+            .map_err(|e| failed(format!("the backup's tables do not load: {e}")));
+        let report = match loaded {
+            Ok(()) => super::audit::verify_store(&store, Some(&key)).await,
+            Err(e) => Err(e),
+        };
+        store.close().await;
+        report
+    }
+    .await;
+    let _ = std::fs::remove_dir_all(&dir);
+    result.map(Some)
+}
+
+async fn verify(args: OpenArgs, format: OutputFormat) -> Result<(), CliError> {
     let (header, _, s) = open(&args)?;
+    let audit = verify_audit(&s).await?;
+    let audit_ok = audit.as_ref().is_none_or(|a| a.ok);
     match format {
-        OutputFormat::Json => output::print(&output::json(serde_json::to_string_pretty(&json!({
-            "ok": true,
-            "format_version": file::FORMAT_VERSION,
-            "protection": protection_name(&header.protection),
-            "created_at": header.created_at,
-            "source_instance": s.meta.source_instance,
-            "source_node": s.meta.source_node,
-            "keyhaven_version": s.meta.keyhaven_version,
-            "scope": s.meta.scope,
-            "audit_records": s.meta.audit_records,
-            "counts": s.meta.counts,
-        })))?),
+        OutputFormat::Json => {
+            output::print(&output::json(serde_json::to_string_pretty(&json!({
+                "ok": audit_ok,
+                "format_version": file::FORMAT_VERSION,
+                "protection": protection_name(&header.protection),
+                "created_at": header.created_at,
+                "source_instance": s.meta.source_instance,
+                "source_node": s.meta.source_node,
+                "keyhaven_version": s.meta.keyhaven_version,
+                "scope": s.meta.scope,
+                "audit_records": s.meta.audit_records,
+                "audit": audit,
+                "counts": s.meta.counts,
+            })))?)?
+        }
         OutputFormat::Table => {
             let mut t = Table::new(&["TABLE", "ROWS"]);
             for (name, n) in &s.meta.counts {
                 t.row(vec![name.clone(), n.to_string()]);
             }
+            let audit_line = match &audit {
+                None => "no audit log (a scoped backup)".to_owned(),
+                Some(a) if a.ok => format!(
+                    "audit log verifies: {} records, {} signed checkpoints, root {}",
+                    a.records, a.checkpoints, a.root
+                ),
+                Some(a) => format!(
+                    "audit log DOES NOT VERIFY: {}",
+                    a.findings
+                        .iter()
+                        .map(|f| format!("record {}: {}", f.seq, f.message))
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                ),
+            };
             let mut text = format!(
-                "backup {}: intact (every chunk authenticated, contents consistent)\n\
+                "backup {}: {} (every chunk authenticated, contents consistent)\n\
                  format {}, protection {}, taken {} by node {} (keyhaven {})\n\
-                 source instance {}\nscope {}, {} audit records\n\n",
+                 source instance {}\nscope {}, {} audit records\n{audit_line}\n\n",
                 args.file.display(),
+                if audit_ok { "intact" } else { "DAMAGED" },
                 file::FORMAT_VERSION,
                 protection_name(&header.protection),
                 header.created_at,
@@ -359,8 +424,15 @@ fn verify(args: OpenArgs, format: OutputFormat) -> Result<(), CliError> {
                 s.meta.audit_records,
             );
             text.push_str(&t.render());
-            output::print(&text)
+            output::print(&text)?;
         }
+    }
+    if audit_ok {
+        Ok(())
+    } else {
+        Err(CliError::Invalid(
+            "the audit log in the backup does not verify".to_owned(),
+        ))
     }
 }
 

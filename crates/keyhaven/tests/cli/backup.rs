@@ -242,6 +242,16 @@ fn every_protection_mode_round_trips_into_a_fresh_instance() {
     // bk and the vault of the development instance.
     assert_eq!(report["counts"]["vaults"], 2, "{report}");
     assert!(report["audit_records"].as_u64().unwrap() > 20, "{report}");
+    // The audit log inside verifies, checkpoint signatures included.
+    assert_eq!(report["audit"]["ok"], true, "{report}");
+    assert_eq!(
+        report["audit"]["records"], report["audit_records"],
+        "{report}"
+    );
+    assert!(
+        report["audit"]["checkpoints"].as_u64().unwrap() >= 1,
+        "{report}"
+    );
     let bad = offline(&[
         "backup",
         "verify",
@@ -351,6 +361,8 @@ fn every_protection_mode_round_trips_into_a_fresh_instance() {
     }
 
     // Restores into fresh instances; failures first, against the first target.
+    let other_key = key_of(&other, "key");
+    let (share_1, share_4) = (share(1), share(4));
     let dst = Server::start();
     let before = vaults_of(&dst);
     for (f, unlock) in [
@@ -359,6 +371,14 @@ fn every_protection_mode_round_trips_into_a_fresh_instance() {
         (
             f_pass.to_str().unwrap(),
             vec!["--passphrase-file", wrong.as_str()],
+        ),
+        (
+            f_rcpt.to_str().unwrap(),
+            vec!["--recipient-key", other_key.as_str()],
+        ),
+        (
+            f_shamir.to_str().unwrap(),
+            vec!["--share", share_1.as_str(), "--share", share_4.as_str()],
         ),
     ] {
         let mut args = vec!["backup", "restore", f];
