@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::model::{Key, KeyId, VaultName};
 use crate::root::SystemKeys;
 use crate::service::{material_aad, KeyService};
-use crate::store::{KeyChange, KeyFilter, Store, StoreError};
+use crate::store::{KeyFilter, Store, StoreError};
 
 /// One key the restore did not bring back, and why.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -226,12 +226,12 @@ impl KeyService {
             versions.push(v);
         }
         let history = source.history(k.id).await?;
-        let (Some(first_version), Some(first_history)) = (versions.first(), history.first()) else {
+        if versions.is_empty() {
             return Err(Error::InvalidRequest(format!(
-                "key {} has no versions or history in the backup",
+                "key {} has no versions in the backup",
                 k.id
             )));
-        };
+        }
         let mut key = k.clone();
         key.vault_id = target.id;
         key.vault_name = target.name.clone();
@@ -256,7 +256,7 @@ impl KeyService {
             )),
         };
         self.store
-            .create_key(&key, first_version, first_history, &audit)
+            .restore_key(&key, &versions, &history, &audit)
             .await
             .map_err(|e| match e {
                 StoreError::AlreadyExists => Error::AlreadyExists {
@@ -265,28 +265,6 @@ impl KeyService {
                 },
                 other => other.into(),
             })?;
-        let rest_versions = versions.get(1..).unwrap_or_default();
-        let rest_history = history.get(1..).unwrap_or_default();
-        let steps = rest_versions.len().max(1);
-        for i in 0..steps {
-            let current = self
-                .store
-                .get_key(k.id)
-                .await?
-                .ok_or_else(|| Error::Storage("the restored key vanished".to_owned()))?;
-            key.revision = current.revision;
-            let last = i + 1 == steps;
-            self.store
-                .update_key(KeyChange {
-                    key: &key,
-                    history: if last { rest_history } else { &[] },
-                    new_version: rest_versions.get(i),
-                    erase_material: false,
-                    version_macs: &[],
-                    audit: &[],
-                })
-                .await?;
-        }
         self.forget_key(k.id);
         Ok(())
     }

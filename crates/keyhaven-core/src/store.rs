@@ -160,6 +160,15 @@ pub trait Store: Send + Sync {
         history: &HistoryEntry,
         audit: &AuditEvent,
     ) -> Result<(), StoreError>;
+    /// Inserts a key as a backup held it: the record, every version and its whole history,
+    /// in one transaction; [`StoreError::AlreadyExists`] if the id or the name is taken.
+    async fn restore_key(
+        &self,
+        key: &Key,
+        versions: &[KeyVersion],
+        history: &[HistoryEntry],
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError>;
     /// A key by id.
     async fn get_key(&self, id: KeyId) -> Result<Option<Key>, StoreError>;
     /// Keys matching `filter` with id greater than `after`, in id order, at most `limit`.

@@ -422,6 +422,59 @@ async fn replace_tags(tx: &mut Transaction<'_, Db>, key: &Key) -> Result<(), Sto
     Ok(())
 }
 
+/// Inserts a key record and its tags.
+async fn insert_key_row(tx: &mut Transaction<'_, Db>, key: &Key) -> Result<(), StoreError> {
+    sqlx::query(
+            "INSERT INTO keys (id, vault_id, name, description, algorithm, usage, state, \
+             destroy_at, activation_date, deactivation_date, protect_stop_date, \
+             process_start_date, compromise_date, destroyed_at, primary_version, \
+             min_decryption_version, origin, created_at, updated_at, last_used_at, revision, \
+             next_due_at, object_kind, exportable, links, kmip_attributes, template, \
+             cryptoperiod_secs, rotation_interval_secs, rotate_before_secs, use_limit, \
+             next_rotation_at, mac) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, \
+             $27, $28, $29, $30, $31, $32, $33)",
+        )
+        .bind(key.id.0.to_string())
+        .bind(key.vault_id.0.to_string())
+        .bind(key.name.as_str())
+        .bind(&key.description)
+        .bind(key.algorithm.name())
+        .bind(i64::from(key.usage.bits()))
+        .bind(i64::from(key.state.state_code()))
+        .bind(ots(key.destroy_at))
+        .bind(ots(key.activation_date))
+        .bind(ots(key.deactivation_date))
+        .bind(ots(key.protect_stop_date))
+        .bind(ots(key.process_start_date))
+        .bind(ots(key.compromise_date))
+        .bind(ots(key.destroyed_at))
+        .bind(i64::from(key.primary_version))
+        .bind(i64::from(key.min_decryption_version))
+        .bind(key.origin.name())
+        .bind(ts(key.created_at))
+        .bind(ts(key.updated_at))
+        .bind(ots(key.last_used_at))
+        .bind(i64::try_from(key.revision).unwrap_or(i64::MAX))
+        .bind(ots(key.next_due_at()))
+        .bind(key.object_kind.name())
+        .bind(i64::from(key.exportable))
+        .bind(encode_links(&key.links))
+        .bind(kmip_blob(key))
+        .bind(&key.schedule.template)
+        .bind(secs(key.schedule.cryptoperiod))
+        .bind(secs(key.schedule.rotation_interval))
+        .bind(secs(key.schedule.rotate_before))
+        .bind(limit_i64(key.schedule.use_limit))
+        .bind(ots(key.schedule.next_rotation_at))
+        .bind(&key.mac)
+        .execute(&mut **tx)
+        .await
+        .map_err(map_write)?;
+    replace_tags(tx, key).await?;
+    Ok(())
+}
+
 #[async_trait]
 impl Store for DbStore {
     async fn ping(&self) -> Result<(), StoreError> {
@@ -560,56 +613,29 @@ impl Store for DbStore {
         audit: &AuditEvent,
     ) -> Result<(), StoreError> {
         let mut tx = self.writer.begin().await.map_err(backend)?;
-        sqlx::query(
-            "INSERT INTO keys (id, vault_id, name, description, algorithm, usage, state, \
-             destroy_at, activation_date, deactivation_date, protect_stop_date, \
-             process_start_date, compromise_date, destroyed_at, primary_version, \
-             min_decryption_version, origin, created_at, updated_at, last_used_at, revision, \
-             next_due_at, object_kind, exportable, links, kmip_attributes, template, \
-             cryptoperiod_secs, rotation_interval_secs, rotate_before_secs, use_limit, \
-             next_rotation_at, mac) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, \
-             $27, $28, $29, $30, $31, $32, $33)",
-        )
-        .bind(key.id.0.to_string())
-        .bind(key.vault_id.0.to_string())
-        .bind(key.name.as_str())
-        .bind(&key.description)
-        .bind(key.algorithm.name())
-        .bind(i64::from(key.usage.bits()))
-        .bind(i64::from(key.state.state_code()))
-        .bind(ots(key.destroy_at))
-        .bind(ots(key.activation_date))
-        .bind(ots(key.deactivation_date))
-        .bind(ots(key.protect_stop_date))
-        .bind(ots(key.process_start_date))
-        .bind(ots(key.compromise_date))
-        .bind(ots(key.destroyed_at))
-        .bind(i64::from(key.primary_version))
-        .bind(i64::from(key.min_decryption_version))
-        .bind(key.origin.name())
-        .bind(ts(key.created_at))
-        .bind(ts(key.updated_at))
-        .bind(ots(key.last_used_at))
-        .bind(i64::try_from(key.revision).unwrap_or(i64::MAX))
-        .bind(ots(key.next_due_at()))
-        .bind(key.object_kind.name())
-        .bind(i64::from(key.exportable))
-        .bind(encode_links(&key.links))
-        .bind(kmip_blob(key))
-        .bind(&key.schedule.template)
-        .bind(secs(key.schedule.cryptoperiod))
-        .bind(secs(key.schedule.rotation_interval))
-        .bind(secs(key.schedule.rotate_before))
-        .bind(limit_i64(key.schedule.use_limit))
-        .bind(ots(key.schedule.next_rotation_at))
-        .bind(&key.mac)
-        .execute(&mut *tx)
-        .await
-        .map_err(map_write)?;
-        replace_tags(&mut tx, key).await?;
+        insert_key_row(&mut tx, key).await?;
         insert_version(&mut tx, version).await?;
         insert_history(&mut tx, history).await?;
+        audit::insert_events(&mut tx, std::slice::from_ref(audit)).await?;
+        tx.commit().await.map_err(backend)?;
+        Ok(())
+    }
+
+    async fn restore_key(
+        &self,
+        key: &Key,
+        versions: &[KeyVersion],
+        history: &[HistoryEntry],
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.writer.begin().await.map_err(backend)?;
+        insert_key_row(&mut tx, key).await?;
+        for v in versions {
+            insert_version(&mut tx, v).await?;
+        }
+        for h in history {
+            insert_history(&mut tx, h).await?;
+        }
         audit::insert_events(&mut tx, std::slice::from_ref(audit)).await?;
         tx.commit().await.map_err(backend)?;
         Ok(())

@@ -5,6 +5,7 @@
 
 mod access;
 mod audit;
+mod backup;
 mod cluster;
 mod import_keys;
 mod seal;
@@ -138,7 +139,53 @@ async fn sqlite() -> (tempfile::TempDir, keyhaven_store::SqliteStore) {
     (dir, store)
 }
 
-/// Runs one suite case against every backend available in this build.
+/// The PostgreSQL the suite uses: `KEYHAVEN_TEST_POSTGRES`, default the machine's
+/// (127.0.0.1:5432, database `test`).
+fn postgres_url() -> String {
+    std::env::var("KEYHAVEN_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned())
+}
+
+/// A store on a schema of its own in the test PostgreSQL (dropped by the caller).
+async fn postgres() -> keyhaven_store::PgStore {
+    static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    let schema = format!(
+        "kh_suite_{}_{}_{nanos}",
+        std::process::id(),
+        N.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    );
+    let base = postgres_url();
+    let sep = if base.contains('?') { '&' } else { '?' };
+    keyhaven_store::PgStore::open(&format!("{base}{sep}schema={schema}"))
+        .await
+        .unwrap_or_else(|e| {
+            panic!("the Store suite needs PostgreSQL at {base} (KEYHAVEN_TEST_POSTGRES): {e}")
+        })
+}
+
+/// Runs one case with two stores of each backend (a source and a target).
+fn each_backend_pair<F, Fut>(case: F)
+where
+    F: Fn(Box<dyn Store>, Box<dyn Store>) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    runtime().block_on(async {
+        let (_a_dir, a) = sqlite().await;
+        let (_b_dir, b) = sqlite().await;
+        case(Box::new(a), Box::new(b)).await;
+        let (a, b) = (postgres().await, postgres().await);
+        case(Box::new(a.clone()), Box::new(b.clone())).await;
+        a.drop_schema().await.unwrap();
+        b.drop_schema().await.unwrap();
+    });
+}
+
+/// Runs one suite case against every backend: SQLite (a fresh file) and PostgreSQL (a fresh
+/// schema, dropped afterwards).
 fn each_backend<F, Fut>(case: F)
 where
     F: Fn(Box<dyn Store>) -> Fut,
@@ -147,6 +194,9 @@ where
     runtime().block_on(async {
         let (_dir, store) = sqlite().await;
         case(Box::new(store)).await;
+        let pg = postgres().await;
+        case(Box::new(pg.clone())).await;
+        pg.drop_schema().await.unwrap();
     });
 }
 

@@ -8,7 +8,7 @@ use time::Duration;
 
 use super::{audit_len, each_backend, vault, T0};
 
-fn seal(generation: u32, secret: u8) -> SealRecord {
+pub(super) fn seal(generation: u32, secret: u8) -> SealRecord {
     SealRecord {
         method: "passphrase".to_owned(),
         params: r#"{"salt":"00ff"}"#.to_owned(),
@@ -19,7 +19,7 @@ fn seal(generation: u32, secret: u8) -> SealRecord {
     }
 }
 
-fn root(generation: u32, wrapped: Option<Vec<u8>>) -> RootKeyRecord {
+pub(super) fn root(generation: u32, wrapped: Option<Vec<u8>>) -> RootKeyRecord {
     RootKeyRecord {
         generation,
         wrapped,
