@@ -242,32 +242,7 @@ impl Client {
         mut sink: impl std::io::Write,
     ) -> Result<u64, ClientError> {
         let url = self.url(&["audit", "export"], query)?;
-        let mut request = self.http.get(url);
-        if let Some(auth) = &self.auth {
-            request = request.header(reqwest::header::AUTHORIZATION, auth.clone());
-        }
-        let mut response = request
-            .send()
+        self.stream_into(self.http.get(url), &mut sink, &mut |_| {}, "export")
             .await
-            .map_err(|e| ClientError::transport(&e))?;
-        let status = response.status();
-        if !status.is_success() {
-            let bytes = response
-                .bytes()
-                .await
-                .map_err(|e| ClientError::transport(&e))?;
-            return Err(ClientError::from_response(status.as_u16(), &bytes));
-        }
-        let mut written = 0u64;
-        while let Some(chunk) = response
-            .chunk()
-            .await
-            .map_err(|e| ClientError::transport(&e))?
-        {
-            sink.write_all(&chunk)
-                .map_err(|e| ClientError::Config(format!("cannot write the export: {e}")))?;
-            written += chunk.len() as u64;
-        }
-        Ok(written)
     }
 }

@@ -16,11 +16,31 @@ impl Client {
         mut progress: impl FnMut(u64),
     ) -> Result<u64, ClientError> {
         let url = self.url(&["backups"], &[])?;
-        let mut req = self.http.post(url).json(request);
+        self.stream_into(
+            self.http.post(url).json(request),
+            &mut sink,
+            &mut progress,
+            "backup",
+        )
+        .await
+    }
+
+    /// Sends `request` (with the token) and copies a 2xx answer's body to `sink` as it
+    /// arrives; `progress` hears the bytes written so far. Any other status is an error.
+    pub(crate) async fn stream_into(
+        &self,
+        mut request: reqwest::RequestBuilder,
+        sink: &mut dyn std::io::Write,
+        progress: &mut dyn FnMut(u64),
+        what: &str,
+    ) -> Result<u64, ClientError> {
         if let Some(auth) = &self.auth {
-            req = req.header(reqwest::header::AUTHORIZATION, auth.clone());
+            request = request.header(reqwest::header::AUTHORIZATION, auth.clone());
         }
-        let mut response = req.send().await.map_err(|e| ClientError::transport(&e))?;
+        let mut response = request
+            .send()
+            .await
+            .map_err(|e| ClientError::transport(&e))?;
         let status = response.status();
         if !status.is_success() {
             let bytes = response
@@ -36,7 +56,7 @@ impl Client {
             .map_err(|e| ClientError::transport(&e))?
         {
             sink.write_all(&chunk)
-                .map_err(|e| ClientError::Config(format!("cannot write the backup: {e}")))?;
+                .map_err(|e| ClientError::Config(format!("cannot write the {what}: {e}")))?;
             written += chunk.len() as u64;
             progress(written);
         }

@@ -634,6 +634,15 @@ impl Seal {
         Ok(cfg)
     }
 
+    /// The service and the unseal key, or an error when sealed.
+    fn unsealed(&self) -> Result<(Arc<KeyService>, Option<SecretBytes>), Error> {
+        let st = read_guard(&self.state);
+        let u = st
+            .as_ref()
+            .ok_or_else(|| Error::InvalidRequest("the server is sealed".to_owned()))?;
+        Ok((u.service.clone(), u.unseal_key.clone()))
+    }
+
     /// Seals: forgets the service and the unseal key. Requests in flight finish.
     pub fn seal(&self) {
         *write_guard(&self.state) = None;
@@ -650,13 +659,7 @@ impl Seal {
         snapshot: &keyhaven_core::backup::Snapshot,
     ) -> Result<keyhaven_core::backup::RestoreReport, Error> {
         let _busy = self.busy.lock().await;
-        let (service, unseal_key) = {
-            let st = read_guard(&self.state);
-            let u = st
-                .as_ref()
-                .ok_or_else(|| Error::InvalidRequest("the server is sealed".to_owned()))?;
-            (u.service.clone(), u.unseal_key.clone())
-        };
+        let (service, unseal_key) = self.unsealed()?;
         let report = service.restore_snapshot(caller, snapshot).await?;
         let reopened = self
             .open_service(
@@ -709,13 +712,7 @@ impl Seal {
     /// new key in the HSM), every KEK re-wrapped under it, old generations retired.
     pub async fn rotate_root(&self, caller: &Caller) -> Result<RotationReport, Error> {
         let _busy = self.busy.lock().await;
-        let (service, unseal_key) = {
-            let st = read_guard(&self.state);
-            let u = st
-                .as_ref()
-                .ok_or_else(|| Error::InvalidRequest("the server is sealed".to_owned()))?;
-            (u.service.clone(), u.unseal_key.clone())
-        };
+        let (service, unseal_key) = self.unsealed()?;
         caller.require_system(keyhaven_core::Permission::ManageSeal)?;
         let (current, _) = service.root_info();
         let next = current

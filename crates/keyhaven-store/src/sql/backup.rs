@@ -7,28 +7,16 @@ use sqlx::{QueryBuilder, Row, Transaction};
 
 use super::{backend, dialect, vault_from_row, Db, DbRow, DbStore};
 
-/// The tables a backup holds, parents before children. Left out: `seal` and `root_keys`
-/// (they belong to the instance restored into), `import_keys` (short-lived wrapping keys
-/// for imports in flight) and `job_leases` (held by running nodes).
-pub(crate) const BACKUP_TABLES: &[&str] = &[
-    "vaults",
-    "principals",
-    "tokens",
-    "role_bindings",
-    "cert_bindings",
-    "keys",
-    "key_tags",
-    "key_versions",
-    "key_history",
-    "audit_batches",
-    "audit_index",
-    "audit_checkpoints",
-    "key_templates",
-    "vault_policies",
-    "keystores",
-    "key_targets",
-    "key_distributions",
-];
+/// The tables a backup holds, parents before children: every table `keyhaven migrate`
+/// copies except `seal` and `root_keys` (they belong to the instance restored into) and
+/// `import_keys` (short-lived wrapping keys for imports in flight). `job_leases` is in
+/// neither (held by running nodes).
+fn backup_tables() -> impl DoubleEndedIterator<Item = &'static str> + Clone {
+    crate::migrate::TABLES
+        .iter()
+        .copied()
+        .filter(|t| !matches!(*t, "seal" | "root_keys" | "import_keys"))
+}
 
 /// Rows per insert statement (PostgreSQL takes at most 65 535 parameters per statement).
 const CHUNK: usize = 200;
@@ -122,8 +110,8 @@ impl DbStore {
                 .await
                 .map_err(backend)?;
         }
-        let mut out = Vec::with_capacity(BACKUP_TABLES.len());
-        for &table in BACKUP_TABLES {
+        let mut out = Vec::new();
+        for table in backup_tables() {
             let cols = columns(&mut tx, table).await?;
             let names: Vec<&str> = cols.iter().map(|c| c.name.as_str()).collect();
             // Every table's first column is (the start of) its primary key.
@@ -155,7 +143,7 @@ impl DbStore {
     /// restores). No check, no seal: never call it on a live instance.
     pub async fn load_snapshot(&self, tables: &[TableDump]) -> Result<(), StoreError> {
         let mut tx = self.writer.begin().await.map_err(backend)?;
-        for &table in BACKUP_TABLES {
+        for table in backup_tables() {
             let Some(t) = tables.iter().find(|t| t.name == table) else {
                 continue;
             };
@@ -178,7 +166,7 @@ impl DbStore {
         fix_vault: &(dyn Fn(Vault) -> Result<Vault, StoreError> + Send + Sync),
     ) -> Result<(), StoreError> {
         for t in tables {
-            if !BACKUP_TABLES.contains(&t.name.as_str()) {
+            if !backup_tables().any(|b| b == t.name) {
                 return Err(StoreError::Backend(format!(
                     "the backup holds a table this build does not restore: {}",
                     t.name
@@ -190,13 +178,13 @@ impl DbStore {
         if holdings(&mut tx).await? > 0 {
             return Err(StoreError::NotEmpty);
         }
-        for &table in BACKUP_TABLES.iter().rev() {
+        for table in backup_tables().rev() {
             sqlx::query(&format!("DELETE FROM {table}"))
                 .execute(&mut *tx)
                 .await
                 .map_err(backend)?;
         }
-        for &table in BACKUP_TABLES {
+        for table in backup_tables() {
             let Some(t) = tables.iter().find(|t| t.name == table) else {
                 continue;
             };
