@@ -58,6 +58,16 @@ impl KeyService {
         let v = self
             .vault_for(caller, vault, Permission::UpdateVault)
             .await?;
+        if document.allow_plaintext_export == Some(true) {
+            // The one loosening setting: a system administrator's decision, not a vault's.
+            caller.require_system(Permission::ManageSeal).map_err(|_| {
+                Error::Forbidden(
+                    "only a system administrator may allow plaintext export \
+                     (allow_plaintext_export)"
+                        .to_owned(),
+                )
+            })?;
+        }
         let mut p = VaultPolicy {
             vault_id: v.id,
             document: document.to_json(),

@@ -16,7 +16,7 @@ pub enum PolicyCommand {
     /// Show the server's policy, a vault's override, or the policy in force in a vault.
     Show(ShowArgs),
     /// Set a vault's override from a JSON file (vault admin); it can only tighten the
-    /// server's policy.
+    /// server's policy, except `allow_plaintext_export` (system admin; docs/BACKUP.md).
     Set(SetArgs),
     /// Remove a vault's override (vault admin): the server's policy applies again.
     Unset(UnsetArgs),

@@ -685,6 +685,20 @@ fn only_exportable_keys_leave_and_an_exported_key_works_in_another_instance() {
     );
     let policy = file("policy.json");
     std::fs::write(&policy, br#"{"allow_plaintext_export": true}"#).unwrap();
+    // Only a system administrator may allow it, not the vault's admin.
+    let by_vault_admin = src
+        .command()
+        .env("KEYHAVEN_TOKEN", &tokens[0])
+        .env_remove("KEYHAVEN_TOKEN_FILE")
+        .args(["policy", "set", "--vault", "ex", &policy])
+        .output()
+        .unwrap();
+    assert!(!by_vault_admin.status.success());
+    assert!(
+        text(&by_vault_admin).contains("system administrator"),
+        "{}",
+        text(&by_vault_admin)
+    );
     ok(&src, &["policy", "set", "--vault", "ex", &policy]);
     let raw_path = file("aes.raw");
     ok(
