@@ -103,7 +103,9 @@ async fn holdings(tx: &mut Transaction<'_, Db>) -> Result<i64, StoreError> {
 impl DbStore {
     /// Every backup table, read in one transaction (one snapshot), rows in primary-key order.
     pub(crate) async fn dump(&self) -> Result<Vec<TableDump>, StoreError> {
-        let mut tx = self.writer.begin().await.map_err(backend)?;
+        // On the readers: writes go on meanwhile (SQLite in WAL mode keeps this transaction's
+        // snapshot; PostgreSQL gets REPEATABLE READ).
+        let mut tx = self.reader.begin().await.map_err(backend)?;
         if dialect::PG {
             sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
                 .execute(&mut *tx)
