@@ -5,7 +5,7 @@
 //! Passphrases, private keys and shares never leave this process. `verify` runs locally
 //! (no server); `restore` recovers the file key locally and sends it with the file.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use base64::engine::general_purpose::STANDARD;
@@ -221,17 +221,22 @@ async fn create(ctx: &Context, args: CreateArgs) -> Result<(), CliError> {
     let partial = args.out.with_extension("partial");
     let mut out = std::fs::File::create(&partial)
         .map_err(|e| CliError::io(format!("cannot write {}", partial.display()), &e))?;
+    // A progress line on a terminal (redrawn at most every 0.2 s), nothing in logs.
+    let tty = std::io::stderr().is_terminal();
+    let mut last = std::time::Instant::now();
     let result = ctx
         .client
         .create_backup(&request, &mut out, |n| {
-            eprint!(
-                "\rreceiving backup: {:.1} MiB",
-                n as f64 / (1024.0 * 1024.0)
-            );
-            let _ = std::io::stderr().flush();
+            if tty && last.elapsed() >= std::time::Duration::from_millis(200) {
+                last = std::time::Instant::now();
+                eprint!("\rreceiving backup: {:.1} MiB", n as f64 / (1024.0 * 1024.0));
+                let _ = std::io::stderr().flush();
+            }
         })
         .await;
-    eprintln!();
+    if tty {
+        eprint!("\r\x1b[2K");
+    }
     let size = match result {
         Ok(n) => n,
         Err(e) => {

@@ -1,0 +1,4 @@
+-- PostgreSQL twin of migrations/0008_audit_index_by_batch.sql.
+-- `audit verify` (and `backup verify`) compare each batch's index rows with its records: look
+-- them up by batch instead of scanning the whole index once per batch.
+CREATE INDEX audit_index_batch ON audit_index (first_seq);
