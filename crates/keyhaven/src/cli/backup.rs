@@ -229,7 +229,10 @@ async fn create(ctx: &Context, args: CreateArgs) -> Result<(), CliError> {
         .create_backup(&request, &mut out, |n| {
             if tty && last.elapsed() >= std::time::Duration::from_millis(200) {
                 last = std::time::Instant::now();
-                eprint!("\rreceiving backup: {:.1} MiB", n as f64 / (1024.0 * 1024.0));
+                eprint!(
+                    "\rreceiving backup: {:.1} MiB",
+                    n as f64 / (1024.0 * 1024.0)
+                );
                 let _ = std::io::stderr().flush();
             }
         })
