@@ -34,7 +34,8 @@ pub struct PartialRestoreReport {
     pub vault_created: bool,
     /// Keys restored: (id, name).
     pub restored: Vec<(KeyId, String)>,
-    /// Keys that exist here (same id or name): not overwritten.
+    /// Keys that exist here (same id or name): not overwritten; and keys whose records fail
+    /// their integrity check inside the backup.
     pub conflicts: Vec<Skipped>,
     /// Keys this instance destroyed after the backup was taken: destruction is final.
     pub not_resurrected: Vec<Skipped>,
@@ -175,6 +176,9 @@ impl KeyService {
                     "the name {} is taken in vault {} here",
                     k.name, target.name
                 ))),
+                // A version failing its MAC inside the backup: this key is refused, the others
+                // go on.
+                Err(Error::InvalidRequest(reason)) => report.conflicts.push(skipped(reason)),
                 Err(e) => return Err(e),
             }
         }
