@@ -219,7 +219,16 @@ async fn create(ctx: &Context, args: CreateArgs) -> Result<(), CliError> {
     // Written next to the target and renamed at the end: no half-written backup under the
     // final name.
     let partial = args.out.with_extension("partial");
-    let mut out = std::fs::File::create(&partial)
+    // Owner-only, like every file that holds key material (encrypted or not).
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut out = options
+        .open(&partial)
         .map_err(|e| CliError::io(format!("cannot write {}", partial.display()), &e))?;
     // A progress line on a terminal (redrawn at most every 0.2 s), nothing in logs.
     let tty = std::io::stderr().is_terminal();
