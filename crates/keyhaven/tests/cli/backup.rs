@@ -57,6 +57,8 @@ struct Made {
     ct1: String,
     ct2: String,
     sig: String,
+    /// (key, signature file) of the other signing algorithms.
+    more_sigs: Vec<(String, String)>,
     mac: String,
     states: Vec<(String, String, u64)>,
 }
@@ -75,6 +77,8 @@ fn populate(s: &Server, work: &Path) -> Made {
         ("rsa", "rsa-3072"),
         ("mac", "hmac-sha256"),
         ("kem", "ml-kem-768"),
+        ("ed", "ed25519"),
+        ("dsa", "ml-dsa-65"),
         ("old", "aes-256"),
         ("lost", "aes-256"),
         ("gone", "aes-256"),
@@ -114,6 +118,12 @@ fn populate(s: &Server, work: &Path) -> Made {
         ],
     );
     ok(s, &["mac", "bk/mac", "--data", "mac before", "--out", &mac]);
+    let mut more_sigs = Vec::new();
+    for k in ["bk/rsa", "bk/ed", "bk/dsa"] {
+        let out = file(&format!("sig-{}", &k[3..]));
+        ok(s, &["sign", k, "--data", "signed before", "--out", &out]);
+        more_sigs.push((k.to_owned(), out));
+    }
     ok(s, &["key", "deactivate", "bk/old", "--reason", "retired"]);
     ok(s, &["key", "compromise", "bk/lost", "--reason", "leaked"]);
     ok(s, &["key", "deactivate", "bk/gone", "--reason", "done"]);
@@ -122,11 +132,12 @@ fn populate(s: &Server, work: &Path) -> Made {
         s,
         &["key", "list", "--vault", "bk", "--all", "--output", "json"],
     ));
-    assert_eq!(states.len(), 9, "{states:?}");
+    assert_eq!(states.len(), 11, "{states:?}");
     Made {
         ct1,
         ct2,
         sig,
+        more_sigs,
         mac,
         states,
     }
@@ -158,6 +169,16 @@ fn check_restored(s: &Server, token_dir: &Path, m: &Made) {
         "--mac-file",
         &m.mac,
     ]);
+    for (k, sig) in &m.more_sigs {
+        run(&[
+            "verify",
+            k,
+            "--data",
+            "signed before",
+            "--signature-file",
+            sig,
+        ]);
+    }
     let forged = as_source(
         s,
         token_dir,
@@ -226,7 +247,7 @@ fn every_protection_mode_round_trips_into_a_fresh_instance() {
             &pass,
         ],
     );
-    assert!(out.contains("9 keys"), "{out}");
+    assert!(out.contains("11 keys"), "{out}");
     let v = offline(&[
         "backup",
         "verify",
@@ -238,7 +259,7 @@ fn every_protection_mode_round_trips_into_a_fresh_instance() {
     ]);
     assert!(v.status.success(), "{}", text(&v));
     let report: serde_json::Value = serde_json::from_slice(&v.stdout).unwrap();
-    assert_eq!(report["counts"]["keys"], 9, "{report}");
+    assert_eq!(report["counts"]["keys"], 11, "{report}");
     // bk and the vault of the development instance.
     assert_eq!(report["counts"]["vaults"], 2, "{report}");
     assert!(report["audit_records"].as_u64().unwrap() > 20, "{report}");
