@@ -29,26 +29,12 @@ impl Client {
     /// arrives; `progress` hears the bytes written so far. Any other status is an error.
     pub(crate) async fn stream_into(
         &self,
-        mut request: reqwest::RequestBuilder,
+        request: reqwest::RequestBuilder,
         sink: &mut dyn std::io::Write,
         progress: &mut dyn FnMut(u64),
         what: &str,
     ) -> Result<u64, ClientError> {
-        if let Some(auth) = &self.auth {
-            request = request.header(reqwest::header::AUTHORIZATION, auth.clone());
-        }
-        let mut response = request
-            .send()
-            .await
-            .map_err(|e| ClientError::transport(&e))?;
-        let status = response.status();
-        if !status.is_success() {
-            let bytes = response
-                .bytes()
-                .await
-                .map_err(|e| ClientError::transport(&e))?;
-            return Err(ClientError::from_response(status.as_u16(), &bytes));
-        }
+        let mut response = self.send_checked(request).await?;
         let mut written = 0u64;
         while let Some(chunk) = response
             .chunk()
@@ -97,25 +83,17 @@ impl Client {
         let url = self.url(&["backups", "restore"], query)?;
         let key = reqwest::header::HeaderValue::from_str(key_base64)
             .map_err(|_| ClientError::Config("the backup key is not base64".to_owned()))?;
-        let mut req = self
+        let req = self
             .http
             .post(url)
             .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
             .header(BACKUP_KEY_HEADER, key)
             .body(file);
-        if let Some(auth) = &self.auth {
-            req = req.header(reqwest::header::AUTHORIZATION, auth.clone());
-        }
-        let response = req.send().await.map_err(|e| ClientError::transport(&e))?;
-        let status = response.status();
+        let response = self.send_checked(req).await?;
         let bytes = response
             .bytes()
             .await
             .map_err(|e| ClientError::transport(&e))?;
-        if status.is_success() {
-            decode(&bytes)
-        } else {
-            Err(ClientError::from_response(status.as_u16(), &bytes))
-        }
+        decode(&bytes)
     }
 }

@@ -597,6 +597,29 @@ impl Client {
         }
     }
 
+    /// Sends `request` with the token; a non-2xx answer becomes [`ClientError::Api`].
+    pub(crate) async fn send_checked(
+        &self,
+        mut request: reqwest::RequestBuilder,
+    ) -> Result<reqwest::Response, ClientError> {
+        if let Some(auth) = &self.auth {
+            request = request.header(reqwest::header::AUTHORIZATION, auth.clone());
+        }
+        let response = request
+            .send()
+            .await
+            .map_err(|e| ClientError::transport(&e))?;
+        let status = response.status();
+        if !status.is_success() {
+            let bytes = response
+                .bytes()
+                .await
+                .map_err(|e| ClientError::transport(&e))?;
+            return Err(ClientError::from_response(status.as_u16(), &bytes));
+        }
+        Ok(response)
+    }
+
     /// `<base>/v1/<segments...>?<query>`, each segment percent-encoded.
     fn url(&self, segments: &[&str], query: &[(&str, String)]) -> Result<Url, ClientError> {
         let mut url = self.base.clone();

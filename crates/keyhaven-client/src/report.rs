@@ -4,8 +4,6 @@
 
 use std::time::Duration;
 
-use reqwest::header::AUTHORIZATION;
-
 use crate::proto::{ComplianceReport, ReportKey, ReportSummary};
 use crate::{Client, ClientError};
 
@@ -76,22 +74,9 @@ impl Client {
             pairs.push(("include_destroyed", "true".to_owned()));
         }
         let url = self.url(&["reports", "compliance"], &pairs)?;
-        let mut request = self.http.get(url).timeout(REPORT_TIMEOUT);
-        if let Some(auth) = &self.auth {
-            request = request.header(AUTHORIZATION, auth.clone());
-        }
-        let response = request
-            .send()
-            .await
-            .map_err(|e| ClientError::transport(&e))?;
-        let status = response.status();
-        if !status.is_success() {
-            let bytes = response
-                .bytes()
-                .await
-                .map_err(|e| ClientError::transport(&e))?;
-            return Err(ClientError::from_response(status.as_u16(), &bytes));
-        }
+        let response = self
+            .send_checked(self.http.get(url).timeout(REPORT_TIMEOUT))
+            .await?;
         Ok(ReportStream { response })
     }
 }
