@@ -132,7 +132,7 @@ impl fmt::Debug for TableDump {
 /// The secrets a backup carries, in plain form inside the encrypted payload.
 #[derive(Clone, Default)]
 pub struct BackupSecrets {
-    /// The instance's system secret.
+    /// The instance's system secret (empty in a scoped backup).
     pub system_secret: SecretBytes,
     /// Every vault's key-encryption key.
     pub keks: Vec<(VaultId, SecretBytes)>,
@@ -725,9 +725,15 @@ impl crate::service::KeyService {
             .get_seal()
             .await?
             .ok_or_else(|| Error::InvalidRequest("not initialised".to_owned()))?;
-        let system_secret = self
-            .root(seal.root_generation)?
-            .unwrap(crate::root::SYSTEM_SECRET_AAD, &seal.wrapped_system_secret)?;
+        // Only a whole-instance backup carries the system secret (the instance's record MAC
+        // key and audit signing key): a scoped backup must not hand them out with one vault.
+        // Its rows are authenticated by the file's encryption instead.
+        let system_secret = if *scope == BackupScope::Instance {
+            self.root(seal.root_generation)?
+                .unwrap(crate::root::SYSTEM_SECRET_AAD, &seal.wrapped_system_secret)?
+        } else {
+            SecretBytes::default()
+        };
         // The KEKs as the snapshot's vault rows hold them.
         let mut keks = Vec::new();
         if let Some(v) = tables.iter().find(|t| t.name == "vaults") {

@@ -61,7 +61,15 @@ impl KeyService {
             n.vault = Some(vault.to_string());
         });
         caller.require_system(Permission::ManageSeal)?;
-        let backup = SystemKeys::derive(&secrets.system_secret)?;
+        // A whole-instance backup carries the source's MAC key: its records are checked. A
+        // scoped one does not (it must not hand out the instance's keys); its records are
+        // authenticated by the backup file's encryption.
+        let backup = if secrets.system_secret.is_empty() {
+            None
+        } else {
+            Some(SystemKeys::derive(&secrets.system_secret)?)
+        };
+        let mac_ok = |check: &dyn Fn(&SystemKeys) -> bool| backup.as_ref().is_none_or(check);
         let src_vault = source
             .get_vault_by_name(vault.as_str())
             .await?
@@ -69,7 +77,7 @@ impl KeyService {
                 kind: "vault in the backup",
                 id: vault.to_string(),
             })?;
-        if !backup.integrity.vault_ok(&src_vault) {
+        if !mac_ok(&|b| b.integrity.vault_ok(&src_vault)) {
             return Err(Error::InvalidRequest(format!(
                 "vault {vault} fails its integrity check inside the backup"
             )));
@@ -134,7 +142,7 @@ impl KeyService {
                 name: k.name.to_string(),
                 reason,
             };
-            if !backup.integrity.key_ok(&k) {
+            if !mac_ok(&|b| b.integrity.key_ok(&k)) {
                 report.conflicts.push(skipped(
                     "fails its integrity check inside the backup".to_owned(),
                 ));
@@ -167,7 +175,14 @@ impl KeyService {
             }
             match self
                 .restore_one(
-                    caller, source, &backup, &src_kek, &src_vault, &target, &kek, &k,
+                    caller,
+                    source,
+                    backup.as_ref(),
+                    &src_kek,
+                    &src_vault,
+                    &target,
+                    &kek,
+                    &k,
                 )
                 .await
             {
@@ -199,7 +214,7 @@ impl KeyService {
         &self,
         caller: &Caller,
         source: &dyn Store,
-        backup: &SystemKeys,
+        backup: Option<&SystemKeys>,
         src_kek: &crate::secret::SecretBytes,
         src_vault: &crate::model::Vault,
         target: &crate::model::Vault,
@@ -208,7 +223,7 @@ impl KeyService {
     ) -> Result<()> {
         let mut versions = Vec::new();
         for mut v in source.list_versions(k.id).await? {
-            if !backup.integrity.version_ok(&v) {
+            if !backup.is_none_or(|b| b.integrity.version_ok(&v)) {
                 return Err(Error::InvalidRequest(format!(
                     "key {} version {} fails its integrity check inside the backup",
                     k.id, v.version

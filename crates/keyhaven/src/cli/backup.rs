@@ -402,6 +402,8 @@ async fn verify(args: OpenArgs, format: OutputFormat) -> Result<(), CliError> {
                 "scope": s.meta.scope,
                 "audit_records": s.meta.audit_records,
                 "audit": audit,
+                "carries_system_secret": !s.secrets.system_secret.is_empty(),
+                "vault_keys": s.secrets.keks.len(),
                 "counts": s.meta.counts,
             })))?)?
         }

@@ -263,6 +263,7 @@ fn every_protection_mode_round_trips_into_a_fresh_instance() {
     // bk and the vault of the development instance.
     assert_eq!(report["counts"]["vaults"], 2, "{report}");
     assert!(report["audit_records"].as_u64().unwrap() > 20, "{report}");
+    assert_eq!(report["carries_system_secret"], true, "{report}");
     // The audit log inside verifies, checkpoint signatures included.
     assert_eq!(report["audit"]["ok"], true, "{report}");
     assert_eq!(
@@ -1253,6 +1254,9 @@ fn a_vault_backup_holds_only_that_vault_and_restores_partially() {
     assert_eq!(report["counts"]["keys"], 1, "{report}");
     assert!(report["counts"].get("principals").is_none(), "{report}");
     assert_eq!(report["audit_records"], 0, "{report}");
+    // One vault's key, and not the instance's record MAC and audit signing keys.
+    assert_eq!(report["vault_keys"], 1, "{report}");
+    assert_eq!(report["carries_system_secret"], false, "{report}");
 
     let dst = Server::start();
     let full = dst.cli(&["backup", "restore", &f, "--passphrase-file", &pass]);
