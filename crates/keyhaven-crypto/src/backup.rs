@@ -471,7 +471,9 @@ pub fn open_key(header: &Header, unlock: &Unlock<'_>) -> Result<FileKey, BackupE
         ) => {
             let salt = unhex(salt).ok_or_else(|| damaged("salt"))?;
             let wrapped = unhex(wrapped_key).ok_or_else(|| damaged("wrapped key"))?;
-            if *memory_kib > 4 * 1024 * 1024 || *iterations > 100 || *parallelism > 64 {
+            // A hostile header must not make the reader spend gigabytes or minutes: keyhaven
+            // writes 64 MiB and 3 passes; allow up to 1 GiB, 32 passes, 16 lanes.
+            if *memory_kib > 1024 * 1024 || *iterations > 32 || *parallelism > 16 {
                 return Err(BackupError::Format(
                     "the header asks for Argon2id costs beyond any keyhaven writes".to_owned(),
                 ));
