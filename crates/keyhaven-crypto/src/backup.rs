@@ -810,6 +810,17 @@ mod tests {
     }
 
     #[test]
+    fn a_header_asking_for_huge_argon2_costs_is_refused_before_deriving() {
+        let key = FileKey::generate().unwrap();
+        let mut p = protect_passphrase(&key, b"pw", fast()).unwrap();
+        if let Protection::Passphrase { memory_kib, .. } = &mut p {
+            *memory_kib = 2 * 1024 * 1024;
+        }
+        let e = open_key(&header(p, 8), &Unlock::Passphrase(b"pw")).unwrap_err();
+        assert!(matches!(e, BackupError::Format(_)), "{e}");
+    }
+
+    #[test]
     fn every_flipped_byte_and_every_truncation_fails() {
         let key = FileKey::generate().unwrap();
         let h = header(protect_passphrase(&key, b"pw", fast()).unwrap(), 16);
