@@ -195,7 +195,10 @@ fn record(out: &mut Vec<u8>, tag: u8, body: &[u8]) -> Result<(), BackupError> {
     Ok(())
 }
 
-fn encode_cell(cell: &Cell, out: &mut Vec<u8>) {
+/// Appends a cell's self-delimiting encoding (kind, null flag, then an 8-byte integer or a
+/// length-prefixed string or byte string) to `out`: how rows are written in a backup, and what
+/// `keyhaven migrate` hashes to compare tables.
+pub fn encode_cell(cell: &Cell, out: &mut Vec<u8>) {
     let bytes: Option<&[u8]> = match cell {
         Cell::Int(v) => {
             out.push(1);

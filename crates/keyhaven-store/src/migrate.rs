@@ -11,9 +11,10 @@ use std::future::poll_fn;
 use std::pin::Pin;
 
 use futures_core::Stream;
+use keyhaven_core::backup::{encode_cell, Cell, Column, ColumnKind};
 use keyhaven_core::merkle::leaf_hash;
 use keyhaven_core::StoreError;
-use sqlx::{QueryBuilder, Row, SqliteConnection};
+use sqlx::{Row, SqliteConnection};
 
 use crate::{PgStore, SqliteStore};
 
@@ -58,48 +59,6 @@ pub struct TableCount {
     pub same_content: bool,
 }
 
-/// A column and how its values are read.
-#[derive(Clone, Debug)]
-struct Column {
-    name: String,
-    kind: Kind,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Kind {
-    Int,
-    Text,
-    Bytes,
-}
-
-/// One value of a row.
-#[derive(Clone, Debug)]
-enum Value {
-    Int(Option<i64>),
-    Text(Option<String>),
-    Bytes(Option<Vec<u8>>),
-}
-
-impl Value {
-    /// Appends a self-delimiting encoding (kind, null flag, length, bytes) to `out`.
-    fn encode(&self, out: &mut Vec<u8>) {
-        let (tag, bytes): (u8, Option<Vec<u8>>) = match self {
-            Value::Int(v) => (1, v.map(|n| n.to_be_bytes().to_vec())),
-            Value::Text(v) => (2, v.as_ref().map(|s| s.as_bytes().to_vec())),
-            Value::Bytes(v) => (3, v.clone()),
-        };
-        out.push(tag);
-        match bytes {
-            None => out.push(0),
-            Some(b) => {
-                out.push(1);
-                out.extend_from_slice(&(b.len() as u64).to_be_bytes());
-                out.extend_from_slice(&b);
-            }
-        }
-    }
-}
-
 fn backend(e: impl std::fmt::Display) -> StoreError {
     StoreError::Backend(e.to_string())
 }
@@ -120,9 +79,9 @@ async fn columns(
         let declared: String = r.try_get("type").map_err(backend)?;
         let pk_index: i64 = r.try_get("pk").map_err(backend)?;
         let kind = match declared.to_ascii_uppercase().as_str() {
-            "INTEGER" => Kind::Int,
-            "TEXT" => Kind::Text,
-            "BLOB" => Kind::Bytes,
+            "INTEGER" => ColumnKind::Int,
+            "TEXT" => ColumnKind::Text,
+            "BLOB" => ColumnKind::Bytes,
             other => {
                 return Err(StoreError::Backend(format!(
                     "{table}.{name} has type {other}, which the migration does not know"
@@ -143,7 +102,8 @@ async fn columns(
     Ok((cols, pk.into_iter().map(|(_, n)| n).collect()))
 }
 
-fn read_row<R: Row>(row: &R, cols: &[Column]) -> Result<Vec<Value>, StoreError>
+/// One row as neutral cells, whichever database it comes from (also what backups read).
+pub(crate) fn read_row<R: Row>(row: &R, cols: &[Column]) -> Result<Vec<Cell>, StoreError>
 where
     for<'r> Option<i64>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
     for<'r> Option<String>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
@@ -154,9 +114,9 @@ where
         .enumerate()
         .map(|(i, c)| {
             Ok(match c.kind {
-                Kind::Int => Value::Int(row.try_get(i).map_err(backend)?),
-                Kind::Text => Value::Text(row.try_get(i).map_err(backend)?),
-                Kind::Bytes => Value::Bytes(row.try_get(i).map_err(backend)?),
+                ColumnKind::Int => Cell::Int(row.try_get(i).map_err(backend)?),
+                ColumnKind::Text => Cell::Text(row.try_get(i).map_err(backend)?),
+                ColumnKind::Bytes => Cell::Bytes(row.try_get(i).map_err(backend)?),
             })
         })
         .collect()
@@ -204,7 +164,7 @@ pub async fn copy(
         let (cols, pk) = columns(&mut snapshot, table).await?;
         let sql = select(table, &cols, &pk);
         let mut stream = sqlx::query(&sql).fetch(&mut *snapshot);
-        let mut chunk: Vec<Vec<Value>> = Vec::with_capacity(CHUNK);
+        let mut chunk: Vec<Vec<Cell>> = Vec::with_capacity(CHUNK);
         let mut n = 0u64;
         loop {
             let next = poll_fn(|cx| Pin::new(&mut stream).poll_next(cx)).await;
@@ -213,7 +173,7 @@ pub async fn copy(
                 chunk.push(read_row(&row.map_err(backend)?, &cols)?);
             }
             if chunk.len() == CHUNK || (done && !chunk.is_empty()) {
-                insert_chunk(&mut tx, table, &cols, &chunk).await?;
+                crate::postgres::insert_rows(&mut tx, table, &cols, &chunk).await?;
                 n += chunk.len() as u64;
                 chunk.clear();
                 progress(table, n);
@@ -239,28 +199,6 @@ pub async fn copy(
     Ok(copied)
 }
 
-async fn insert_chunk(
-    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
-    table: &str,
-    cols: &[Column],
-    rows: &[Vec<Value>],
-) -> Result<(), StoreError> {
-    let names: Vec<&str> = cols.iter().map(|c| c.name.as_str()).collect();
-    let mut qb: QueryBuilder<sqlx::Postgres> =
-        QueryBuilder::new(format!("INSERT INTO {table} ({}) ", names.join(", ")));
-    qb.push_values(rows, |mut b, row| {
-        for v in row {
-            match v {
-                Value::Int(x) => b.push_bind(*x),
-                Value::Text(x) => b.push_bind(x.clone()),
-                Value::Bytes(x) => b.push_bind(x.clone()),
-            };
-        }
-    });
-    qb.build().execute(&mut **tx).await.map_err(backend)?;
-    Ok(())
-}
-
 /// Row count and SHA-256 chain over the rows of `sql`'s result.
 async fn digest<'e, E>(exec: E, sql: &str, cols: &[Column]) -> Result<(u64, [u8; 32]), StoreError>
 where
@@ -280,7 +218,7 @@ where
         buf.clear();
         buf.extend_from_slice(&chain);
         for v in &values {
-            v.encode(&mut buf);
+            encode_cell(v, &mut buf);
         }
         chain = leaf_hash(&buf);
         n += 1;

@@ -19,6 +19,9 @@ use uuid::Uuid;
 #[path = "sql/mod.rs"]
 mod sql;
 
+/// The backups' generic row insert, for `keyhaven migrate` (which writes into PostgreSQL).
+pub(crate) use sql::backup::insert as insert_rows;
+
 use sql::backend;
 
 pub(crate) type Db = sqlx::Postgres;

@@ -5,7 +5,7 @@ use keyhaven_core::backup::{Cell, Column, ColumnKind, TableDump};
 use keyhaven_core::{StoreError, Vault};
 use sqlx::{QueryBuilder, Row, Transaction};
 
-use super::{backend, dialect, vault_from_row, Db, DbRow, DbStore};
+use super::{backend, dialect, vault_from_row, Db, DbStore};
 
 /// The tables a backup holds, parents before children: every table `keyhaven migrate`
 /// copies except `seal` and `root_keys` (they belong to the instance restored into) and
@@ -57,20 +57,8 @@ async fn columns(tx: &mut Transaction<'_, Db>, table: &str) -> Result<Vec<Column
     Ok(out)
 }
 
-fn read_row(row: &DbRow, cols: &[Column]) -> Result<Vec<Cell>, StoreError> {
-    cols.iter()
-        .enumerate()
-        .map(|(i, c)| {
-            Ok(match c.kind {
-                ColumnKind::Int => Cell::Int(row.try_get(i).map_err(backend)?),
-                ColumnKind::Text => Cell::Text(row.try_get(i).map_err(backend)?),
-                ColumnKind::Bytes => Cell::Bytes(row.try_get(i).map_err(backend)?),
-            })
-        })
-        .collect()
-}
-
-async fn insert(
+/// Inserts `rows` of `table` (one statement; callers keep it under the parameter limit).
+pub(crate) async fn insert(
     tx: &mut Transaction<'_, Db>,
     table: &str,
     cols: &[Column],
@@ -128,7 +116,7 @@ impl DbStore {
                 .map_err(backend)?;
             let rows = rows
                 .iter()
-                .map(|r| read_row(r, &cols))
+                .map(|r| crate::migrate::read_row(r, &cols))
                 .collect::<Result<Vec<_>, _>>()?;
             out.push(TableDump {
                 name: table.to_owned(),

@@ -8,7 +8,7 @@
 
 mod access;
 mod audit;
-mod backup;
+pub(crate) mod backup;
 mod import;
 mod keystore;
 mod seal;
