@@ -7,6 +7,7 @@
 
 pub mod migrate;
 mod postgres;
+mod scratch;
 mod sqlite;
 
 use std::path::{Path, PathBuf};
@@ -15,6 +16,7 @@ use std::sync::Arc;
 use keyhaven_core::{Store, StoreError};
 
 pub use postgres::{Change, ChangeFeed, PgStore};
+pub use scratch::ScratchStore;
 pub use sqlite::SqliteStore;
 
 /// Where an instance keeps its data.

@@ -220,16 +220,14 @@ pub async fn restore(
     };
     let vault = super::vaults::vault_name(vault)?;
     // The backup's tables in a scratch database, read back through the Store API.
-    let scratch = Scratch::new().map_err(internal)?;
-    let source = keyhaven_store::SqliteStore::open(&scratch.dir.join("backup.db"))
+    let scratch = keyhaven_store::ScratchStore::new("restore")
         .await
         .map_err(internal)?;
-    let loaded = source.load_snapshot(&snapshot.tables).await;
-    let result = match loaded {
+    let result = match scratch.store().load_snapshot(&snapshot.tables).await {
         Ok(()) => {
             svc.restore_keys(
                 &caller,
-                &source,
+                scratch.store(),
                 &snapshot.secrets,
                 &vault,
                 selection.as_deref(),
@@ -238,8 +236,7 @@ pub async fn restore(
         }
         Err(e) => Err(e.into()),
     };
-    source.close().await;
-    drop(scratch);
+    scratch.close().await;
     let r = result?;
     let skipped = |v: Vec<keyhaven_core::restore::Skipped>| {
         v.into_iter()
@@ -268,36 +265,4 @@ pub async fn restore(
         }),
     )
         .into_response())
-}
-
-/// A private temporary directory (0700), removed on drop.
-struct Scratch {
-    dir: std::path::PathBuf,
-}
-
-impl Scratch {
-    fn new() -> std::io::Result<Scratch> {
-        let mut name = [0u8; 12];
-        aws_lc_rs::rand::fill(&mut name).map_err(|_| std::io::Error::other("random"))?;
-        let dir = std::env::temp_dir().join(format!(
-            "keyhaven-restore-{}",
-            keyhaven_core::hex::encode(&name)
-        ));
-        let mut b = std::fs::DirBuilder::new();
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::DirBuilderExt;
-            b.mode(0o700);
-        }
-        b.create(&dir)?;
-        Ok(Scratch { dir })
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        if let Err(e) = std::fs::remove_dir_all(&self.dir) {
-            tracing::warn!(dir = %self.dir.display(), error = %e, "could not remove a restore's scratch directory");
-        }
-    }
 }

@@ -342,7 +342,7 @@ fn open(args: &OpenArgs) -> Result<(Header, FileKey, Snapshot), CliError> {
 }
 
 /// Verifies the audit log inside a whole-instance backup: loaded into a scratch database
-/// (a private temporary directory, removed afterwards) and checked like `audit verify`
+/// ([`keyhaven_store::ScratchStore`]) and checked like `audit verify`
 /// (records, Merkle roots, checkpoint signatures under the source's audit key).
 async fn verify_audit(
     s: &Snapshot,
@@ -352,36 +352,14 @@ async fn verify_audit(
     }
     let key = keyhaven_core::hex::decode(&s.meta.source_instance)
         .ok_or_else(|| failed("the backup's source instance key is not hex".to_owned()))?;
-    let dir = std::env::temp_dir().join(format!(
-        "keyhaven-verify-{}-{}",
-        std::process::id(),
-        s.meta.created_at.unix_timestamp_nanos()
-    ));
-    let mut b = std::fs::DirBuilder::new();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        b.mode(0o700);
-    }
-    b.create(&dir)
-        .map_err(|e| CliError::io(format!("cannot create {}", dir.display()), &e))?;
-    let result = async {
-        let store = keyhaven_store::SqliteStore::open(&dir.join("backup.db"))
-            .await
-            .map_err(|e| CliError::Local(format!("scratch database: {e}")))?;
-        let loaded = store
-            .load_snapshot(&s.tables)
-            .await
-            .map_err(|e| failed(format!("the backup's tables do not load: {e}")));
-        let report = match loaded {
-            Ok(()) => super::audit::verify_store(&store, Some(&key)).await,
-            Err(e) => Err(e),
-        };
-        store.close().await;
-        report
-    }
-    .await;
-    let _ = std::fs::remove_dir_all(&dir);
+    let scratch = keyhaven_store::ScratchStore::new("verify")
+        .await
+        .map_err(|e| CliError::Local(format!("scratch database: {e}")))?;
+    let result = match scratch.store().load_snapshot(&s.tables).await {
+        Ok(()) => super::audit::verify_store(scratch.store(), Some(&key)).await,
+        Err(e) => Err(failed(format!("the backup's tables do not load: {e}"))),
+    };
+    scratch.close().await;
     result.map(Some)
 }
 
