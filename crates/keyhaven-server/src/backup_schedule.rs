@@ -82,7 +82,7 @@ pub async fn run(
             _ = tick.tick() => {}
             _ = stop.changed() => break,
         }
-        let Some(service) = seal.service() else {
+        let Some((service, _running)) = seal.service_for_background().await else {
             continue;
         };
         match service

@@ -25,12 +25,12 @@ pub async fn run(seal: Arc<Seal>, interval: Duration, mut stop: watch::Receiver<
             _ = tick.tick() => {}
             _ = stop.changed() => break,
         }
-        if let Some(service) = seal.service() {
+        if let Some((service, _running)) = seal.service_for_background().await {
             run_once(&service).await;
         }
     }
     // Last flush on the way out so recent uses are not lost.
-    if let Some(service) = seal.service() {
+    if let Some((service, _running)) = seal.service_for_background().await {
         run_once(&service).await;
     }
 }

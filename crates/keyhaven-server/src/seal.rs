@@ -172,6 +172,11 @@ pub struct Seal {
     shares: Mutex<Vec<Share>>,
     /// One unseal or rotation at a time (Argon2id is deliberately slow).
     busy: tokio::sync::Mutex<()>,
+    /// Background work (jobs, scheduled backups) holds this shared while it runs on a
+    /// service; a full restore holds it exclusively from before it replaces the data until
+    /// the reopened service is installed, so no job signs a checkpoint or writes a row with
+    /// the replaced instance's keys over the restored data.
+    background: tokio::sync::RwLock<()>,
 }
 
 use keyhaven_core::hex::{decode as unhex, encode as hex};
@@ -342,6 +347,7 @@ impl Seal {
             state: RwLock::new(None),
             shares: Mutex::new(Vec::new()),
             busy: tokio::sync::Mutex::new(()),
+            background: tokio::sync::RwLock::new(()),
         }
     }
 
@@ -358,6 +364,16 @@ impl Seal {
     /// The service, when unsealed.
     pub fn service(&self) -> Option<Arc<KeyService>> {
         read_guard(&self.state).as_ref().map(|u| u.service.clone())
+    }
+
+    /// The service for a piece of background work, with a guard to hold while the work
+    /// runs: a full restore waits for it and no work starts on the service a restore is
+    /// replacing. None when sealed.
+    pub async fn service_for_background(
+        &self,
+    ) -> Option<(Arc<KeyService>, tokio::sync::RwLockReadGuard<'_, ()>)> {
+        let guard = self.background.read().await;
+        self.service().map(|s| (s, guard))
     }
 
     /// Whether the database answers.
@@ -659,6 +675,9 @@ impl Seal {
         snapshot: &keyhaven_core::backup::Snapshot,
     ) -> Result<keyhaven_core::backup::RestoreReport, Error> {
         let _busy = self.busy.lock().await;
+        // Background work in flight finishes first; none starts until the reopened service
+        // is installed (it would sign with, or seal under, the replaced keys).
+        let _background = self.background.write().await;
         let (service, unseal_key) = self.unsealed()?;
         let report = service.restore_snapshot(caller, snapshot).await?;
         let reopened = self

@@ -10,6 +10,7 @@
 )]
 
 mod access;
+mod backups;
 mod bad_input;
 mod cluster;
 mod crypto_ops;
