@@ -10,7 +10,6 @@ use keyhaven_core::FakeClock;
 use keyhaven_server::{Database, ServerConfig};
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::ConnectOptions;
-use time::OffsetDateTime;
 
 use crate::{StartError, TestServer};
 
@@ -78,10 +77,7 @@ impl TestCluster {
         adjust: impl Fn(usize, &mut ServerConfig),
     ) -> Result<TestCluster, StartError> {
         let dir = tempfile::tempdir().map_err(|e| StartError(e.to_string()))?;
-        let clock = Arc::new(FakeClock::new(
-            OffsetDateTime::from_unix_timestamp(1_767_225_600)
-                .map_err(|e| StartError(e.to_string()))?,
-        ));
+        let clock = Arc::new(FakeClock::new(TestServer::epoch()?));
         let schema = fresh_schema("kh_cluster");
         let database =
             Database::parse(&schema_url(&schema)).map_err(|e| StartError(e.to_string()))?;

@@ -74,25 +74,31 @@ impl From<ServerError> for StartError {
 impl TestServer {
     /// Starts on a fresh temporary directory at 2026-01-01T00:00Z on the fake clock.
     pub async fn start() -> Result<TestServer, StartError> {
-        let dir = tempfile::tempdir().map_err(|e| StartError(e.to_string()))?;
-        let path = dir.path().to_path_buf();
-        let clock = Arc::new(FakeClock::new(
-            OffsetDateTime::from_unix_timestamp(1_767_225_600)
-                .map_err(|e| StartError(e.to_string()))?,
-        ));
-        let mut s = TestServer::start_in(&path, clock).await?;
-        s._dir = Some(dir);
-        Ok(s)
+        TestServer::start_configured(TestServer::epoch()?, |_| {}).await
     }
 
     /// Starts on a fresh temporary directory (removed with the server) with the fake clock at
     /// `now` (for peers that keep real dates, such as AWS deletion dates).
     pub async fn start_at(now: OffsetDateTime) -> Result<TestServer, StartError> {
+        TestServer::start_configured(now, |_| {}).await
+    }
+
+    /// Starts on a fresh temporary directory (removed with the server) with the fake clock at
+    /// `now`; `adjust` changes the configuration first.
+    pub async fn start_configured(
+        now: OffsetDateTime,
+        adjust: impl FnOnce(&mut ServerConfig),
+    ) -> Result<TestServer, StartError> {
         let dir = tempfile::tempdir().map_err(|e| StartError(e.to_string()))?;
         let path = dir.path().to_path_buf();
-        let mut s = TestServer::start_in(&path, Arc::new(FakeClock::new(now))).await?;
+        let mut s = TestServer::start_with(&path, Arc::new(FakeClock::new(now)), adjust).await?;
         s._dir = Some(dir);
         Ok(s)
+    }
+
+    /// 2026-01-01T00:00Z, where test clocks start.
+    pub fn epoch() -> Result<OffsetDateTime, StartError> {
+        OffsetDateTime::from_unix_timestamp(1_767_225_600).map_err(|e| StartError(e.to_string()))
     }
 
     /// Starts on `data_dir` (which may hold a previous server's data) with `clock`.

@@ -1318,11 +1318,7 @@ async fn revoked_expired_and_unknown_tokens_are_refused() {
 
 #[tokio::test]
 async fn failed_authentication_is_rate_limited_per_source_and_audited() {
-    let dir = tempfile::tempdir().unwrap();
-    let clock = std::sync::Arc::new(keyhaven_testkit::keyhaven_core::FakeClock::new(
-        time::OffsetDateTime::from_unix_timestamp(1_767_225_600).unwrap(),
-    ));
-    let s = TestServer::start_with(dir.path(), clock, |c| {
+    let s = TestServer::start_configured(TestServer::epoch().unwrap(), |c| {
         c.limits.auth_failures = 5;
         c.limits.auth_window = std::time::Duration::from_secs(60);
     })

@@ -1,14 +1,11 @@
 //! Full restore while background jobs run: the jobs of the replaced instance must not sign
 //! checkpoints (or write anything) over the restored data.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use keyhaven_crypto::backup::{protect_shamir, FileKey};
-use keyhaven_testkit::keyhaven_core::FakeClock;
 use keyhaven_testkit::TestServer;
 use serde_json::{json, Value};
-use time::OffsetDateTime;
 
 use crate::{b64, id, key, vault};
 
@@ -62,11 +59,7 @@ async fn a_full_restore_with_jobs_running_leaves_a_log_that_verifies() {
     // Several fresh instances whose jobs (checkpoints included) run every few milliseconds,
     // so a tick is in flight while the restore replaces the data.
     for round in 0..4 {
-        let dir = tempfile::tempdir().unwrap();
-        let clock = Arc::new(FakeClock::new(
-            OffsetDateTime::from_unix_timestamp(1_767_225_600).unwrap(),
-        ));
-        let mut dst = TestServer::start_with(dir.path(), clock, |cfg| {
+        let mut dst = TestServer::start_configured(TestServer::epoch().unwrap(), |cfg| {
             cfg.job_interval = Some(Duration::from_millis(3));
         })
         .await

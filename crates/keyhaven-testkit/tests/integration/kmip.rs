@@ -16,17 +16,12 @@ use keyhaven_testkit::TestServer;
 use reqwest::Method;
 use serde_json::json;
 
-async fn start() -> (TestServer, tempfile::TempDir) {
-    let dir = tempfile::tempdir().unwrap();
-    let clock = std::sync::Arc::new(keyhaven_core::FakeClock::new(
-        time::OffsetDateTime::now_utc(),
-    ));
-    let s = TestServer::start_with(dir.path(), clock, |c| {
+async fn start() -> TestServer {
+    TestServer::start_configured(time::OffsetDateTime::now_utc(), |c| {
         c.kmip.listen = Some("127.0.0.1:0".parse().unwrap());
     })
     .await
-    .unwrap();
-    (s, dir)
+    .unwrap()
 }
 
 async fn client(s: &TestServer) -> KmipClient {
@@ -151,7 +146,7 @@ async fn audit_routes(s: &TestServer, id: &str) -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_key_made_over_kmip_is_the_same_key_over_rest() {
-    let (s, _dir) = start().await;
+    let s = start().await;
     let mut c = client(&s).await;
     let token = rest_user(&s).await;
     let created = c
@@ -285,7 +280,7 @@ async fn a_key_made_over_kmip_is_the_same_key_over_rest() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_key_made_over_rest_is_managed_over_kmip() {
-    let (s, _dir) = start().await;
+    let s = start().await;
     let mut c = client(&s).await;
     let token = rest_user(&s).await;
     let id = rest_key(&s, &token, "kmip", "rest-made").await;
@@ -356,7 +351,7 @@ async fn a_key_made_over_rest_is_managed_over_kmip() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_listener_answers_or_closes_on_hostile_input_and_keeps_serving() {
-    let (s, _dir) = start().await;
+    let s = start().await;
     let addr = s.running().unwrap().kmip_addr.unwrap();
     // Not a structure: refused before reading the body; the connection is closed.
     let mut c = client(&s).await;
@@ -468,7 +463,7 @@ async fn the_listener_answers_or_closes_on_hostile_input_and_keeps_serving() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn derive_key_and_rekey_key_pair() {
-    let (s, _dir) = start().await;
+    let s = start().await;
     let mut c = client(&s).await;
     // A password registered as secret data, usable for key derivation.
     let reg = c

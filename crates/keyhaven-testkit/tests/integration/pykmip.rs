@@ -10,12 +10,9 @@
 use std::io::Read;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use keyhaven_testkit::keyhaven_core::FakeClock;
 use keyhaven_testkit::TestServer;
-use time::OffsetDateTime;
 
 /// Longest a script run may take before it is killed and the test fails.
 const SCRIPT_TIMEOUT: Duration = Duration::from_secs(240);
@@ -115,13 +112,9 @@ async fn interop(version: &str, ssl_version: &str, session: &str) {
     if !require_pykmip() {
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
-    let clock = Arc::new(FakeClock::new(
-        OffsetDateTime::from_unix_timestamp(1_767_225_600).unwrap(),
-    ));
     // Development mode (TestServer's default) provisions `dev-kmip-client`, bound to
     // DATA_DIR/tls/client.pem, with key-manager and crypto-user in the KMIP vault.
-    let mut s = TestServer::start_with(dir.path(), clock, |cfg| {
+    let mut s = TestServer::start_configured(TestServer::epoch().unwrap(), |cfg| {
         cfg.kmip.listen = Some("127.0.0.1:0".parse().unwrap());
     })
     .await

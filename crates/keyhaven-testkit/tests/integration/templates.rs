@@ -588,19 +588,17 @@ async fn server_policy_and_vault_overrides() {
 
 #[tokio::test]
 async fn a_server_policy_replaces_the_builtin_one() {
-    let dir = tempfile::tempdir().unwrap();
-    let clock = std::sync::Arc::new(keyhaven_testkit::keyhaven_core::FakeClock::new(
-        time::OffsetDateTime::from_unix_timestamp(1_767_225_600).unwrap(),
-    ));
     let strict = CryptoPolicy::builtin().with_override(
         &keyhaven_testkit::keyhaven_core::policy::PolicyOverride::from_json(
             r#"{"min_strength": 128}"#,
         )
         .unwrap(),
     );
-    let s = TestServer::start_with(dir.path(), clock, |cfg| cfg.service.policy = strict.clone())
-        .await
-        .unwrap();
+    let s = TestServer::start_configured(TestServer::epoch().unwrap(), |cfg| {
+        cfg.service.policy = strict.clone()
+    })
+    .await
+    .unwrap();
     let r = s.get("/v1/policy").await;
     assert_eq!(r.body, serde_json::to_value(&strict).unwrap());
     assert_ne!(

@@ -4,11 +4,9 @@
 //! keyhaven's back is flagged out of sync within one check interval and repaired by sync;
 //! and a change made while the keystore is down is applied when it returns.
 
-use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
 use keyhaven_core::keystore::{Keystore, RemoteState};
-use keyhaven_core::FakeClock;
 use keyhaven_testkit::keyhaven_core;
 use keyhaven_testkit::TestServer;
 use serde_json::{json, Value};
@@ -285,9 +283,7 @@ pub async fn drift(peer: Peer, delete: bool) {
 /// job alone; the audit log shows each attempt. `control(false)` stops the peer,
 /// `control(true)` starts it again.
 pub async fn outage(peer: Peer, mut control: impl FnMut(bool)) {
-    let dir = tempfile::tempdir().unwrap();
-    let clock = Arc::new(FakeClock::new(OffsetDateTime::now_utc()));
-    let s = TestServer::start_with(dir.path(), clock, |cfg| {
+    let s = TestServer::start_configured(OffsetDateTime::now_utc(), |cfg| {
         cfg.job_interval = Some(StdDuration::from_millis(200));
     })
     .await
@@ -352,6 +348,4 @@ pub async fn outage(peer: Peer, mut control: impl FnMut(bool)) {
     let ok = items.iter().filter(|i| i["outcome"] == "success").count();
     assert!(failed >= 1, "each failed attempt is audited: {items:?}");
     assert_eq!(ok, 1, "{items:?}");
-    drop(s);
-    drop(dir);
 }
